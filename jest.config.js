@@ -1,0 +1,20 @@
+/* One jest run for every suite. React tests opt into jsdom with a @jest-environment docblock;
+   the browser end-to-end suite (test/e2e) needs the production build in dist/ (npm test builds first). */
+const esmOnly = ["uuid", "strip-bom"].join("|");
+
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts", "**/*.test.tsx"],
+  transform: {
+    "^.+\\.(t|j)sx?$": [
+      "ts-jest",
+      {
+        isolatedModules: true,
+        tsconfig: { module: "commonjs", moduleResolution: "node", allowJs: true, jsx: "react-jsx", esModuleInterop: true },
+      },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
+  testTimeout: 30000,
+};
