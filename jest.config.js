@@ -10,8 +10,7 @@ module.exports = {
     "^.+\\.(t|j)sx?$": [
       "ts-jest",
       {
-        isolatedModules: true,
-        tsconfig: { module: "commonjs", moduleResolution: "node", allowJs: true, jsx: "react-jsx", esModuleInterop: true },
+        tsconfig: { isolatedModules: true, module: "commonjs", moduleResolution: "node", allowJs: true, jsx: "react-jsx", esModuleInterop: true },
       },
     ],
   },
