@@ -1,0 +1,314 @@
+/**
+ * Inventory policy formulas: demand variability over the protection interval, safety stock for a
+ * cycle service level or a fill rate, reorder point / order-up-to level, EOQ, and a per-SKU policy
+ * (min / max / order quantity) for the task pane's Policy sheet.
+ *
+ * Units (the same throughout, and in every name):
+ * - demand is per period (units / period); demandSd is the standard deviation of demand per period,
+ *   taken as given (whatever estimator produced it, sample or population; this module does not
+ *   re-estimate it). Demand in different periods is assumed independent, and independent of the
+ *   lead time.
+ * - leadTime, leadTimeSd and reviewPeriod are in the same periods as the demand.
+ * - orderQty and every result quantity are in units.
+ * - EOQ is annual: annual demand (units / year), cost per order, holding cost per unit per year.
+ *   inventoryPolicy converts with periodsPerYear.
+ * - Service levels and fill rates are fractions strictly between 0 and 1 (0.95, not 95).
+ *
+ * Safety stock is k * sigma and is NOT floored at 0: with a fill-rate target and a large order
+ * quantity k is negative, and so is the safety stock. Callers who want a floor apply it themselves
+ * (in a sheet, MAX(0, ...)).
+ *
+ * Errors: bad data gives a CellError whose message starts with the field name (e.g. "demandSd must
+ * be >= 0, got -3"); nothing here throws for data.
+ */
+import { CellError, cellError } from "./errors";
+import { normalLossInverse, zFromServiceLevel } from "./stats";
+
+/** Same concept and values as SafetyStockMethod in src/engine/policy.ts (segment policy grid). */
+export type SafetyStockMethod = "csl" | "fill";
+export const SAFETY_STOCK_METHODS: readonly SafetyStockMethod[] = ["csl", "fill"];
+
+// ---- validation helpers (each returns null when the value is acceptable) ------------------------
+
+function describe(x: unknown): string {
+  return typeof x === "number" ? String(x) : x === undefined ? "nothing" : JSON.stringify(x) ?? String(x);
+}
+
+function nonNegative(field: string, x: number): CellError | null {
+  if (typeof x === "number" && x >= 0 && x < Infinity) return null;
+  return cellError(`${field} must be a number >= 0, got ${describe(x)}`);
+}
+
+function positive(field: string, x: number): CellError | null {
+  if (typeof x === "number" && x > 0 && x < Infinity) return null;
+  return cellError(`${field} must be a number > 0, got ${describe(x)}`);
+}
+
+function finite(field: string, x: number): CellError | null {
+  if (typeof x === "number" && Number.isFinite(x)) return null;
+  return cellError(`${field} must be a finite number, got ${describe(x)}`);
+}
+
+function fraction(field: string, x: number): CellError | null {
+  if (typeof x === "number" && x > 0 && x < 1) return null;
+  return cellError(`${field} must be strictly between 0 and 1 (e.g. 0.95 for 95%), got ${describe(x)}`);
+}
+
+// ---- protection-interval variability -----------------------------------------------------------
+
+export interface ProtectionInput {
+  /** Mean demand per period (units / period), >= 0. */
+  demandMean: number;
+  /** Standard deviation of demand per period (units / period), >= 0. */
+  demandSd: number;
+  /** Mean replenishment lead time (periods), >= 0. */
+  leadTime: number;
+  /** Standard deviation of the lead time (periods), >= 0; default 0 (fixed lead time). */
+  leadTimeSd?: number;
+  /** Review period (periods), >= 0; 0 (default) means continuous review. */
+  reviewPeriod?: number;
+}
+
+function checkProtection(p: ProtectionInput): CellError | null {
+  return (
+    nonNegative("demandMean", p.demandMean) ??
+    nonNegative("demandSd", p.demandSd) ??
+    nonNegative("leadTime", p.leadTime) ??
+    nonNegative("leadTimeSd", p.leadTimeSd ?? 0) ??
+    nonNegative("reviewPeriod", p.reviewPeriod ?? 0)
+  );
+}
+
+function sigmaOf(d: number, sd: number, L: number, sdL: number, R: number): number {
+  return Math.sqrt((L + R) * sd * sd + d * d * sdL * sdL);
+}
+
+/**
+ * Standard deviation of demand over the protection interval (units):
+ *   sigma = sqrt((L + R) * sd_d^2 + d^2 * sd_L^2)
+ * with L the lead time, R the review period (0 for continuous review), d and sd_d the per-period
+ * demand mean and sd, sd_L the lead-time sd. The interval is L + R periods of independent demand,
+ * of which only L is random: the review period is a fixed calendar interval, so the lead-time
+ * variance term uses sd_L alone (convention of Silver, Pyke & Thomas 2017, sec. 6.10 / eq. for
+ * sigma_{R+L} with random lead time; Chopra & Meindl ch. 12).
+ */
+export function demandSdOverProtection(p: ProtectionInput): number | CellError {
+  const bad = checkProtection(p);
+  if (bad) return bad;
+  return sigmaOf(p.demandMean, p.demandSd, p.leadTime, p.leadTimeSd ?? 0, p.reviewPeriod ?? 0);
+}
+
+// ---- service factors ----------------------------------------------------------------------------
+
+/** Service factor for a cycle service level (probability of no stockout per cycle): k = z(p). */
+export function zValue(serviceLevel: number): number | CellError {
+  return fraction("serviceLevel", serviceLevel) ?? zFromServiceLevel(serviceLevel);
+}
+
+export interface FillRateKInput {
+  /** Target fill rate beta (fraction of demand served from stock), strictly between 0 and 1. */
+  fillRate: number;
+  /** Units of demand per replenishment cycle: the order quantity Q (> 0). */
+  orderQty: number;
+  /** Standard deviation of demand over the protection interval (units), > 0. */
+  sigma: number;
+}
+
+/**
+ * Safety factor for a fill-rate target: the k with G(k) = Q (1 - beta) / sigma, G the standard
+ * normal loss function (expected shortage per cycle sigma*G(k) equals (1 - beta) of the Q units
+ * demanded per cycle; Silver, Pyke & Thomas 2017, sec. 6.7.5, the usual approximation that ignores
+ * the second loss term). k may be negative. sigma = 0 has no finite k: "na" error.
+ */
+export function fillRateK(p: FillRateKInput): number | CellError {
+  const bad = fraction("fillRate", p.fillRate) ?? positive("orderQty", p.orderQty) ?? nonNegative("sigma", p.sigma);
+  if (bad) return bad;
+  if (p.sigma === 0) {
+    return cellError("sigma is 0, so k is unbounded (-infinity); the safety stock is then -orderQty * (1 - fillRate)", "na");
+  }
+  const k = normalLossInverse((p.orderQty * (1 - p.fillRate)) / p.sigma);
+  return Number.isFinite(k) ? k : cellError("sigma is too small relative to orderQty: k is unbounded", "na");
+}
+
+// ---- safety stock -------------------------------------------------------------------------------
+
+export interface SafetyStockInput extends ProtectionInput {
+  /** Target: cycle service level (method "csl") or fill rate (method "fill"), strictly between 0 and 1. */
+  serviceLevel: number;
+  /** "csl" (default): P(no stockout in a cycle). "fill": fraction of demand served from stock (beta). */
+  method?: SafetyStockMethod;
+  /**
+   * Order quantity in units (> 0), used by the fill-rate method only. When omitted with a review
+   * period R > 0, the demand per review cycle d * R is used; omitted with R = 0 is an error.
+   */
+  orderQty?: number;
+}
+
+export interface SafetyStockResult {
+  /**
+   * Safety factor. Finite, except for the fill-rate method with sigma = 0, where the equation has
+   * no finite solution and k is -Infinity (never write it to a cell as a number).
+   */
+  k: number;
+  /** Standard deviation of demand over the protection interval, units. */
+  sigma: number;
+  /** k * sigma in units; may be negative (not floored). */
+  safetyStock: number;
+}
+
+/**
+ * Safety stock = k * sigma, sigma from demandSdOverProtection.
+ * - csl:  k = z(serviceLevel).
+ * - fill: k solves G(k) = Q (1 - beta) / sigma, Q = orderQty or d * R (see SafetyStockInput).
+ * sigma = 0 (no demand or lead-time variability): csl gives 0; fill gives -Q (1 - beta), the limit
+ * of k * sigma as sigma -> 0 (with certain demand, a shortfall of (1 - beta) Q per cycle is exactly
+ * what the fill rate allows), with k = -Infinity.
+ * Not floored at 0.
+ */
+export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError {
+  const method = p.method ?? "csl";
+  if (method !== "csl" && method !== "fill") return cellError(`method must be "csl" or "fill", got ${describe(method)}`);
+  const bad = fraction("serviceLevel", p.serviceLevel) ?? checkProtection(p);
+  if (bad) return bad;
+  const R = p.reviewPeriod ?? 0;
+  const sigma = sigmaOf(p.demandMean, p.demandSd, p.leadTime, p.leadTimeSd ?? 0, R);
+  if (method === "csl") {
+    const k = zFromServiceLevel(p.serviceLevel);
+    return { k, sigma, safetyStock: k * sigma };
+  }
+  let q: number;
+  if (p.orderQty !== undefined && p.orderQty !== null) {
+    const badQ = positive("orderQty", p.orderQty);
+    if (badQ) return badQ;
+    q = p.orderQty;
+  } else if (R > 0) {
+    q = p.demandMean * R;
+    if (!(q > 0)) return cellError("orderQty is missing and demandMean * reviewPeriod is 0: the fill rate is undefined without demand", "na");
+  } else {
+    return cellError('orderQty is required for method "fill" with continuous review (reviewPeriod 0)');
+  }
+  const shortage = q * (1 - p.serviceLevel); // allowed units short per cycle
+  const g = shortage / sigma;
+  if (!(g < Infinity)) return { k: Number.NEGATIVE_INFINITY, sigma, safetyStock: -shortage };
+  const k = normalLossInverse(g);
+  return { k, sigma, safetyStock: k * sigma };
+}
+
+/** Batch form of safetyStock (one result per input, same order). */
+export function safetyStockMany(inputs: readonly SafetyStockInput[]): (SafetyStockResult | CellError)[] {
+  const out = new Array<SafetyStockResult | CellError>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) out[i] = safetyStock(inputs[i]);
+  return out;
+}
+
+// ---- reorder point, EOQ -------------------------------------------------------------------------
+
+export interface ReorderPointInput {
+  /** Mean demand per period (units / period), >= 0. */
+  demandMean: number;
+  /** Mean lead time (periods), >= 0. */
+  leadTime: number;
+  /** Safety stock (units), any finite value (negative allowed, see safetyStock). */
+  safetyStock: number;
+  /** Review period (periods), >= 0; 0 (default) = continuous review. */
+  reviewPeriod?: number;
+}
+
+/**
+ * Continuous review (R = 0): reorder point s = d * L + SS.
+ * Periodic review (R > 0): order-up-to level S = d * (R + L) + SS.
+ * (Silver, Pyke & Thomas 2017, ch. 6: (s, Q) and (R, S) systems.)
+ */
+export function reorderPoint(p: ReorderPointInput): number | CellError {
+  const bad =
+    nonNegative("demandMean", p.demandMean) ??
+    nonNegative("leadTime", p.leadTime) ??
+    finite("safetyStock", p.safetyStock) ??
+    nonNegative("reviewPeriod", p.reviewPeriod ?? 0);
+  if (bad) return bad;
+  return p.demandMean * (p.leadTime + (p.reviewPeriod ?? 0)) + p.safetyStock;
+}
+
+/**
+ * Economic order quantity sqrt(2 D S / H) (Harris 1913): D annual demand (units / year), S cost per
+ * order (money), H holding cost per unit per year (money / unit / year). D = 0 gives 0.
+ */
+export function eoq(annualDemand: number, orderCost: number, holdingCostPerUnitPerYear: number): number | CellError {
+  const bad =
+    nonNegative("annualDemand", annualDemand) ?? nonNegative("orderCost", orderCost) ?? positive("holdingCostPerUnitPerYear", holdingCostPerUnitPerYear);
+  if (bad) return bad;
+  const q = Math.sqrt((2 * annualDemand) / holdingCostPerUnitPerYear) * Math.sqrt(orderCost);
+  return Number.isFinite(q) ? q : cellError("EOQ is too large to represent (check annualDemand, orderCost and holdingCostPerUnitPerYear)");
+}
+
+// ---- per-SKU policy -----------------------------------------------------------------------------
+
+export interface PolicyInput extends SafetyStockInput {
+  /** Cost per order (money), used for EOQ when orderQty is not given (continuous review). */
+  orderCost?: number;
+  /** Holding cost per unit per year (money / unit / year), used for EOQ. */
+  holdingCostPerUnitPerYear?: number;
+  /** Periods per year (52 for weekly data, 12 for monthly...), used to annualise demand for EOQ. */
+  periodsPerYear?: number;
+}
+
+export type OrderQtySource = "given" | "eoq" | "review";
+
+export interface PolicyResult extends SafetyStockResult {
+  /** Continuous review: reorder point s. Periodic review: order-up-to level S. Units. */
+  reorderPoint: number;
+  /** Continuous: s. Periodic: S - d * R (= d * L + SS, the level that triggers an order at a review). */
+  min: number;
+  /** Continuous: s + Q. Periodic: S. */
+  max: number;
+  /** Units per order: given, EOQ, or d * R (mean order size under periodic review). */
+  orderQty: number;
+  orderQtySource: OrderQtySource;
+}
+
+/**
+ * The Policy sheet row for one SKU.
+ * Order quantity Q:
+ * - a given orderQty (> 0) is used as is (an order multiple / lot size);
+ * - else, continuous review (R = 0) needs orderCost, holdingCostPerUnitPerYear and periodsPerYear:
+ *   Q = EOQ(d * periodsPerYear, orderCost, holdingCostPerUnitPerYear);
+ * - else, periodic review (R > 0): Q = d * R, the mean order per review (costs are not used).
+ * Levels:
+ * - continuous (s, Q): reorderPoint = min = s = d L + SS, max = s + Q.
+ * - periodic (R, S):   reorderPoint = max = S = d (R + L) + SS, min = S - d R.
+ * The fill-rate method uses this same Q.
+ */
+export function inventoryPolicy(p: PolicyInput): PolicyResult | CellError {
+  const bad = checkProtection(p);
+  if (bad) return bad;
+  const R = p.reviewPeriod ?? 0;
+  let q: number;
+  let source: OrderQtySource;
+  if (p.orderQty !== undefined && p.orderQty !== null) {
+    const badQ = positive("orderQty", p.orderQty);
+    if (badQ) return badQ;
+    q = p.orderQty;
+    source = "given";
+  } else if (R > 0) {
+    q = p.demandMean * R;
+    source = "review";
+  } else {
+    if (p.orderCost === undefined || p.holdingCostPerUnitPerYear === undefined || p.periodsPerYear === undefined) {
+      return cellError("orderQty is required for continuous review (reviewPeriod 0) unless orderCost, holdingCostPerUnitPerYear and periodsPerYear are given for an EOQ");
+    }
+    const badP = positive("periodsPerYear", p.periodsPerYear);
+    if (badP) return badP;
+    const e = eoq(p.demandMean * p.periodsPerYear, p.orderCost, p.holdingCostPerUnitPerYear);
+    if (typeof e !== "number") return e;
+    if (!(e > 0)) return cellError("EOQ is 0 (demandMean or orderCost is 0): give orderQty", "na");
+    q = e;
+    source = "eoq";
+  }
+  const ss = safetyStock({ ...p, orderQty: source === "review" ? undefined : q });
+  if (!("safetyStock" in ss)) return ss;
+  const level = p.demandMean * (p.leadTime + R) + ss.safetyStock;
+  if (R > 0) {
+    return { ...ss, reorderPoint: level, min: level - p.demandMean * R, max: level, orderQty: q, orderQtySource: source };
+  }
+  return { ...ss, reorderPoint: level, min: level, max: level + q, orderQty: q, orderQtySource: source };
+}
