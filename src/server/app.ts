@@ -1,0 +1,244 @@
+/**
+ * buildServer: the Fastify application, without listening and without reading the environment
+ * (main.ts does both). Used by main.ts, the tests and the ingest benchmark.
+ */
+import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { STATUS_CODES } from "node:http";
+import { bearerToken, hashToken } from "./auth";
+import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
+import { auditRoutes } from "./routes/audit";
+import { snapshotRoutes } from "./routes/snapshots";
+import { tokenRoutes } from "./routes/tokens";
+import { workbookRoutes } from "./routes/workbooks";
+import { routeSchemas, sharedSchemas } from "./schemas";
+import type { Identity, Role, Storage } from "./storage/types";
+
+export const API_PREFIX = "/api/v1";
+export const DEFAULT_CORS_ORIGINS = ["https://localhost:3000"];
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+export const DEFAULT_RATE_LIMIT = { max: 1200, timeWindow: 60_000 };
+
+export interface ServerOptions {
+  storage: Storage;
+  /** TLS key and certificate; omit (or null) for plain http (tests, benchmark). */
+  https?: { key: string | Buffer; cert: string | Buffer } | null;
+  /** Origins allowed by CORS (exact match). Default: https://localhost:3000. */
+  corsOrigins?: string[];
+  /** Largest request body in bytes (413 above). Default 5 MiB. */
+  bodyLimit?: number;
+  /** Requests per token (or per IP without a token) per window; false turns limiting off. */
+  rateLimit?: { max: number; timeWindow: number } | false;
+  /** Fastify logger setting. Default off. */
+  logger?: boolean | { level: string };
+  /** Server clock (tests). */
+  now?: () => Date;
+}
+
+/** Who may call a route: "public", or the roles allowed. Every /api route declares it. */
+export type Access = "public" | readonly Role[];
+
+declare module "fastify" {
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export interface RouteContext {
+  storage: Storage;
+  now: () => Date;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const storage = options.storage;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const ctx: RouteContext = { storage, now: options.now ?? (() => new Date()) };
+
+  const app = fastify({
+    ...(options.https ? { https: options.https } : {}),
+    logger: options.logger ?? false,
+    bodyLimit,
+    requestTimeout: 120_000,
+    // Strict validation: unknown fields are errors (not silently dropped), no type coercion.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
+  }) as unknown as FastifyInstance;
+
+  app.decorateRequest("identity", null);
+  for (const s of sharedSchemas) app.addSchema(s);
+
+  // Fail at start-up, not in production, when a route forgets to say who may call it.
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url.startsWith("/api/") && !methods.every((m) => m === "OPTIONS" || m === "HEAD") && !route.config?.access) {
+      throw new Error(`route ${methods.join(",")} ${route.url} does not declare config.access`);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Supply Segmentation backend",
+        version: "1.0.0",
+        description: "Audit trail ingest and verification, segmentation snapshots, tokens. Errors are application/problem+json.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Token from `npm run token -- create`." } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+
+  await app.register(cors, {
+    origin: options.corsOrigins ?? DEFAULT_CORS_ORIGINS,
+    methods: ["GET", "POST", "DELETE"],
+    allowedHeaders: ["Authorization", "Content-Type"],
+    exposedHeaders: ["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
+    maxAge: 600,
+  });
+
+  if (options.rateLimit !== false) {
+    const rl = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+    await app.register(rateLimit, {
+      max: rl.max,
+      timeWindow: rl.timeWindow,
+      // Per token (by its hash: the clear token is not kept in memory), else per client address.
+      keyGenerator: (req) => {
+        const token = bearerToken(req.headers.authorization);
+        return token ? `t:${hashToken(token)}` : `ip:${req.ip}`;
+      },
+      errorResponseBuilder: (_req, context) =>
+        new HttpProblem("rate-limited", `more than ${context.max} requests in ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
+    });
+  }
+
+  app.addHook("onRequest", async (req: FastifyRequest) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || access === "public") return;
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw new HttpProblem("unauthorized", 'no bearer token: send the header "Authorization: Bearer <token>"');
+    const rec = await storage.findTokenByHash(hashToken(token));
+    if (!rec) throw new HttpProblem("unauthorized", "the bearer token is not recognised");
+    if (rec.revokedAt) throw new HttpProblem("unauthorized", `the bearer token was revoked at ${rec.revokedAt}`);
+    if (!access.includes(rec.role)) {
+      throw new HttpProblem("forbidden", `role "${rec.role}" may not call ${req.method} ${req.routeOptions.url}; allowed: ${access.join(", ")}`);
+    }
+    req.identity = { tokenId: rec.id, name: rec.name, role: rec.role };
+  });
+
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const body = toProblem(err, req, bodyLimit);
+    if (body.status >= 500) req.log.error({ err }, "request failed");
+    if (body.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="seg"');
+    return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problemBody("not-found", `no route ${req.method} ${req.url.split("?")[0]}`)),
+  );
+
+  app.get("/health", { schema: routeSchemas.health, config: { access: "public", rateLimit: false } }, async () => ({ status: "ok" }));
+  app.get("/ready", { schema: routeSchemas.ready, config: { access: "public", rateLimit: false } }, async () => {
+    try {
+      await storage.ping();
+    } catch (e) {
+      throw new HttpProblem("not-ready", `the ${storage.kind} database does not answer: ${(e as Error).message}`);
+    }
+    return { status: "ready", storage: storage.kind };
+  });
+
+  await app.register(
+    async (api) => {
+      api.get("/openapi.json", { schema: { hide: true }, config: { access: "public" } }, async () => app.swagger());
+      api.get("/me", { schema: routeSchemas.me, config: { access: ["planner", "controller", "admin"] } }, async (req) => ({
+        ...(req.identity as Identity),
+      }));
+      auditRoutes(api, ctx);
+      workbookRoutes(api, ctx);
+      snapshotRoutes(api, ctx);
+      tokenRoutes(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  app.addHook("onClose", async () => {
+    await storage.close();
+  });
+  return app;
+}
+
+/** Turns any error reaching the handler into a problem body. */
+function toProblem(err: FastifyError, req: FastifyRequest, bodyLimit: number): ProblemBody {
+  if (err instanceof HttpProblem) return err.toBody();
+  if (err.validation) return validationProblem(err, req);
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return problemBody("body-too-large", `the request body exceeds the limit of ${bodyLimit} bytes; send smaller batches`);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return problemBody(
+        "unsupported-media-type",
+        `content-type "${req.headers["content-type"] ?? ""}" is not accepted; send application/json`,
+      );
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return problemBody("malformed-json", "the body is empty but content-type is application/json");
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return problemBody("malformed-json", "the body is not valid JSON");
+  }
+  if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH") {
+    return problemBody("malformed-json", `the body could not be read as JSON: ${err.message}`);
+  }
+  const status = typeof err.statusCode === "number" ? err.statusCode : 500;
+  if (status === 429) return problemBody("rate-limited", err.message);
+  if (status >= 400 && status < 500) {
+    return { type: "about:blank", title: STATUS_CODES[status] ?? "Client error", status, detail: err.message };
+  }
+  return problemBody(
+    "internal",
+    `unexpected server error (request ${req.id}); writes are transactional and idempotent, so the request can be retried`,
+  );
+}
+
+/** Names the field at fault, e.g. `body.entries[3].action must be equal to one of the allowed values`. */
+function validationProblem(err: FastifyError, req: FastifyRequest): ProblemBody {
+  const v = err.validation![0];
+  const part: string = err.validationContext ?? "body";
+  const segments = v.instancePath.split("/").filter(Boolean);
+  let field: string = part;
+  for (const s of segments) field += /^\d+$/.test(s) ? `[${s}]` : `.${s}`;
+  const params = v.params as Record<string, unknown>;
+  let what: string;
+  if (v.keyword === "additionalProperties") {
+    const name = String(params.additionalProperty);
+    field = `${field}.${name}`;
+    what = "is not a known field";
+  } else if (v.keyword === "required") {
+    const name = String(params.missingProperty);
+    field = `${field}.${name}`;
+    what = "is required";
+  } else if (v.keyword === "enum") {
+    what = `must be one of: ${(params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`;
+  } else {
+    what = v.message ?? "is invalid";
+  }
+  const ext: Record<string, unknown> = { field };
+  // Name the audit entry too when the fault is inside one.
+  const m = /^\/entries\/(\d+)/.exec(v.instancePath);
+  const body = req.body as { entries?: { entryId?: unknown }[] } | undefined;
+  let entryNote = "";
+  if (part === "body" && m) {
+    const index = Number(m[1]);
+    ext.index = index;
+    const id = body?.entries?.[index]?.entryId;
+    if (typeof id === "string") {
+      ext.entryId = id;
+      entryNote = ` (entry ${id})`;
+    }
+  }
+  return problemBody("validation", `${field} ${what}${entryNote}`, ext);
+}

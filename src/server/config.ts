@@ -1,0 +1,59 @@
+/* Server settings from the environment, each checked with an error that names the variable. */
+import { DEFAULT_BODY_LIMIT, DEFAULT_CORS_ORIGINS, DEFAULT_RATE_LIMIT } from "./app";
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Plain http instead of https (tests, benchmark, behind a TLS proxy). */
+  http: boolean;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  corsOrigins: string[];
+  bodyLimit: number;
+  rateLimit: { max: number; timeWindow: number } | false;
+  logLevel: string;
+}
+
+export const ENV_VARS = {
+  SEG_API_PORT: "port (default 3001; 0 picks a free port)",
+  SEG_API_HOST: "address to listen on (default localhost)",
+  SEG_HTTP: "1 = plain http instead of https",
+  SEG_DATA_DIR: "directory of the SQLite file seg.sqlite (default ./data)",
+  DATABASE_URL: "PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite",
+  SEG_CORS_ORIGINS: "comma-separated allowed origins (default https://localhost:3000)",
+  SEG_BODY_LIMIT: "largest request body in bytes (default 5242880)",
+  SEG_RATE_LIMIT_MAX: "requests per token per window (default 1200; 0 = no limit)",
+  SEG_RATE_LIMIT_WINDOW_MS: "rate-limit window in ms (default 60000)",
+  SEG_LOG_LEVEL: "fastify log level (default warn)",
+  SEG_CERT_DIR: "where the Office dev certificates are (default ~/.office-addin-dev-certs)",
+} as const;
+
+function int(env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}="${raw}": expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const max = int(env, "SEG_RATE_LIMIT_MAX", DEFAULT_RATE_LIMIT.max, 0, 1e9);
+  const origins = (env.SEG_CORS_ORIGINS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`SEG_CORS_ORIGINS: "${o}" is not an origin like https://localhost:3000`);
+  }
+  return {
+    port: int(env, "SEG_API_PORT", 3001, 0, 65535),
+    host: env.SEG_API_HOST?.trim() || "localhost",
+    http: env.SEG_HTTP === "1" || env.SEG_HTTP === "true",
+    dataDir: env.SEG_DATA_DIR?.trim() || "data",
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    corsOrigins: origins.length > 0 ? origins : DEFAULT_CORS_ORIGINS,
+    bodyLimit: int(env, "SEG_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024),
+    rateLimit: max === 0 ? false : { max, timeWindow: int(env, "SEG_RATE_LIMIT_WINDOW_MS", DEFAULT_RATE_LIMIT.timeWindow, 1, 86_400_000) },
+    logLevel: env.SEG_LOG_LEVEL?.trim() || "warn",
+  };
+}

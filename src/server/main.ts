@@ -1,0 +1,64 @@
+/**
+ * Entry point (`npm run server`, also started by `npm start`): reads the environment, opens the
+ * storage, runs migrations, listens, prints one line with its URL and storage kind, and closes
+ * cleanly on SIGINT/SIGTERM.
+ */
+import type { AddressInfo } from "node:net";
+import { buildServer } from "./app";
+import { loadCertsModule } from "./certs";
+import { loadConfig } from "./config";
+import { openStorage } from "./storage";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await storage.migrate();
+  } catch (e) {
+    await storage.close().catch(() => undefined);
+    throw new Error(`${storage.kind} storage at ${storage.location}: migrations failed: ${(e as Error).message}`);
+  }
+  let https: { key: Buffer; cert: Buffer } | null = null;
+  if (!config.http) {
+    const { key, cert } = await loadCertsModule().httpsOptions();
+    https = { key, cert };
+  }
+  const app = await buildServer({
+    storage,
+    https,
+    corsOrigins: config.corsOrigins,
+    bodyLimit: config.bodyLimit,
+    rateLimit: config.rateLimit,
+    logger: { level: config.logLevel },
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const port = (app.server.address() as AddressInfo).port;
+  const scheme = https ? "https" : "http";
+  const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  console.log(`SEG API listening on ${scheme}://${hostForUrl}:${port}/api/v1 (storage: ${storage.kind} ${storage.location})`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    const force = setTimeout(() => {
+      console.error(`SEG API: ${signal}: shutdown took too long, exiting`);
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (e: Error) => {
+        console.error(`SEG API: error while closing: ${e.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((e: Error) => {
+  console.error(`SEG API failed to start: ${e.message}`);
+  process.exit(1);
+});

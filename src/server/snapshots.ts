@@ -1,0 +1,62 @@
+/* Snapshot content identity (for idempotent publishing) and the diff between two versions. */
+import { createHash } from "node:crypto";
+import type { SnapshotItem } from "./storage/types";
+
+/** JSON with object keys sorted at every level, so equal content gives equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 hex of the canonical JSON of { parameters, items } (items in the order given). */
+export function snapshotContentHash(parameters: Record<string, unknown>, items: readonly SnapshotItem[]): string {
+  return createHash("sha256").update(canonicalJson({ parameters, items }), "utf8").digest("hex");
+}
+
+export interface SnapshotDiff {
+  added: { sku: string; segment: string | null }[];
+  removed: { sku: string; segment: string | null }[];
+  segmentChanged: { sku: string; from: string | null; to: string | null }[];
+  otherChanged: { sku: string; fields: string[] }[];
+  unchanged: number;
+}
+
+/** Compares two item lists by SKU; every list in the result is sorted by SKU. */
+export function diffItems(from: readonly SnapshotItem[], to: readonly SnapshotItem[]): SnapshotDiff {
+  const before = new Map(from.map((i) => [i.sku, i]));
+  const after = new Map(to.map((i) => [i.sku, i]));
+  const diff: SnapshotDiff = { added: [], removed: [], segmentChanged: [], otherChanged: [], unchanged: 0 };
+  for (const [sku, b] of before) {
+    if (!after.has(sku)) diff.removed.push({ sku, segment: b.segment ?? null });
+  }
+  for (const [sku, a] of after) {
+    const b = before.get(sku);
+    if (!b) {
+      diff.added.push({ sku, segment: a.segment ?? null });
+      continue;
+    }
+    const segFrom = b.segment ?? null;
+    const segTo = a.segment ?? null;
+    if (segFrom !== segTo) diff.segmentChanged.push({ sku, from: segFrom, to: segTo });
+    const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const changed = [...fields]
+      .filter((f) => f !== "sku" && f !== "segment")
+      .filter((f) => canonicalJson((a as unknown as Record<string, unknown>)[f] ?? null) !== canonicalJson((b as unknown as Record<string, unknown>)[f] ?? null))
+      .sort();
+    if (changed.length > 0) diff.otherChanged.push({ sku, fields: changed });
+    if (segFrom === segTo && changed.length === 0) diff.unchanged += 1;
+  }
+  const bySku = (x: { sku: string }, y: { sku: string }) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0);
+  diff.added.sort(bySku);
+  diff.removed.sort(bySku);
+  diff.segmentChanged.sort(bySku);
+  diff.otherChanged.sort(bySku);
+  return diff;
+}

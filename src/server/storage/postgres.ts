@@ -1,0 +1,343 @@
+/**
+ * PostgreSQL backend (pg). Appends to one workbook are serialised by a row lock on the workbook's
+ * row (SELECT … FOR UPDATE) held until commit; migrations by a transaction-scoped advisory lock.
+ * The optional `schema` puts every table in that schema (tests and the benchmark use a fresh one).
+ */
+import pg from "pg";
+import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
+import { planAppend, type KnownEntry } from "../ingest";
+import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
+import {
+  AUDIT_COLUMNS,
+  WORKBOOK_SELECT,
+  auditValues,
+  auditWhere,
+  rowToItem,
+  rowToSnapshotMeta,
+  rowToStoredEntry,
+  rowToToken,
+  rowToWorkbook,
+  type Row,
+} from "./rows";
+import type {
+  AppendOutcome,
+  AuditQuery,
+  Identity,
+  ItemPage,
+  NewToken,
+  PublishOutcome,
+  SnapshotInput,
+  SnapshotItem,
+  SnapshotMeta,
+  Storage,
+  StoredAuditEntry,
+  TokenRecord,
+  WorkbookHead,
+} from "./types";
+
+/** Arbitrary constant key for the migration advisory lock ("SEG1"). */
+const MIGRATION_LOCK_KEY = 0x53454731;
+/** Types of AUDIT_COLUMNS for the unnest() bulk insert. */
+const AUDIT_COLUMN_TYPES: Record<(typeof AUDIT_COLUMNS)[number], string> = {
+  workbook_id: "text",
+  seq: "bigint",
+  entry_id: "text",
+  ts: "text",
+  ts_ms: "bigint",
+  user_name: "text",
+  action: "text",
+  sku: "text",
+  field: "text",
+  old_value: "text",
+  new_value: "text",
+  reason: "text",
+  model_version: "text",
+  prev_hash: "text",
+  entry_hash: "text",
+  received_at: "text",
+  received_by: "text",
+  received_token: "text",
+};
+const INSERT_AUDIT = `INSERT INTO audit_entries (${AUDIT_COLUMNS.join(", ")})
+SELECT * FROM unnest(${AUDIT_COLUMNS.map((c, i) => `$${i + 1}::${AUDIT_COLUMN_TYPES[c]}[]`).join(", ")})`;
+const ITEM_CHUNK = 5000;
+
+class Rollback<T> {
+  constructor(public readonly result: T) {}
+}
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Schema holding the tables (created if missing). Letters, digits and _ only. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export class PostgresStorage implements Storage {
+  readonly kind = "postgres" as const;
+  readonly location: string;
+  /** The connection pool; exposed for tests and the benchmark. */
+  readonly pool: pg.Pool;
+  readonly schema: string | undefined;
+
+  constructor(options: PostgresOptions) {
+    if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {
+      throw new Error(`invalid PostgreSQL schema name "${options.schema}" (letters, digits and _ only)`);
+    }
+    this.schema = options.schema;
+    this.location = describePg(options.connectionString) + (options.schema ? ` schema ${options.schema}` : "");
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      // The schema name was checked above: it is an identifier, which cannot be a bound parameter.
+      options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.pool.on("error", () => undefined);
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await c.query("BEGIN");
+      const r = await fn(c);
+      await c.query("COMMIT");
+      return r;
+    } catch (e) {
+      try {
+        await c.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      if (e instanceof Rollback) return e.result as T;
+      throw e;
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  async migrate(): Promise<number[]> {
+    return this.tx(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
+      if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await c.query(MIGRATIONS_TABLE_SQL);
+      const done = new Set((await c.query("SELECT version FROM schema_migrations")).rows.map((r: Row) => Number(r.version)));
+      const applied: number[] = [];
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        await c.query(m.postgres);
+        await c.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        ]);
+        applied.push(m.version);
+      }
+      return applied;
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  async createToken(t: NewToken): Promise<void> {
+    await this.pool.query("INSERT INTO tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)", [
+      t.id,
+      t.name,
+      t.role,
+      t.tokenHash,
+      t.createdAt,
+    ]);
+  }
+
+  async findTokenByHash(tokenHash: string): Promise<(TokenRecord & { tokenHash: string }) | null> {
+    const { rows } = await this.pool.query("SELECT * FROM tokens WHERE token_hash = $1", [tokenHash]);
+    return rows[0] ? { ...rowToToken(rows[0]), tokenHash: String(rows[0].token_hash) } : null;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (await this.pool.query("SELECT * FROM tokens ORDER BY created_at, id")).rows.map(rowToToken);
+  }
+
+  async revokeToken(id: string, at: string): Promise<TokenRecord[]> {
+    const { rows } = await this.pool.query(
+      "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING *",
+      [at, id],
+    );
+    return rows.map(rowToToken);
+  }
+
+  async revokeTokensByName(name: string, at: string): Promise<TokenRecord[]> {
+    const { rows } = await this.pool.query(
+      "UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL RETURNING *",
+      [at, name],
+    );
+    return rows.map(rowToToken);
+  }
+
+  /** Creates the workbook row for a first writer, then locks it until the transaction ends. */
+  private async claimWorkbook(c: pg.PoolClient, workbookId: string, owner: string, at: string): Promise<Row> {
+    await c.query(
+      "INSERT INTO workbooks (id, owner, created_at, entry_count, last_hash) VALUES ($1, $2, $3, 0, $4) ON CONFLICT (id) DO NOTHING",
+      [workbookId, owner, at, GENESIS_HASH],
+    );
+    const { rows } = await c.query("SELECT owner, entry_count, last_hash FROM workbooks WHERE id = $1 FOR UPDATE", [workbookId]);
+    return rows[0] as Row;
+  }
+
+  async appendAudit(workbookId: string, sender: Identity, entries: readonly AuditEntry[], receivedAt: string): Promise<AppendOutcome> {
+    return this.tx(async (c): Promise<AppendOutcome> => {
+      const head = await this.claimWorkbook(c, workbookId, sender.name, receivedAt);
+      if (head.owner !== sender.name) throw new Rollback<AppendOutcome>({ kind: "forbidden", workbookId });
+      const { rows } = await c.query("SELECT entry_id, workbook_id, entry_hash FROM audit_entries WHERE entry_id = ANY($1::text[])", [
+        entries.map((e) => e.entryId),
+      ]);
+      const known = new Map<string, KnownEntry>(
+        rows.map((r: Row) => [String(r.entry_id), { workbookId: String(r.workbook_id), entryHash: String(r.entry_hash) }]),
+      );
+      const plan = planAppend(workbookId, { entryCount: Number(head.entry_count), lastHash: String(head.last_hash) }, known, entries);
+      if (plan.outcome.kind !== "ok") throw new Rollback(plan.outcome);
+      if (plan.insert.length > 0) {
+        const columns: unknown[][] = AUDIT_COLUMNS.map(() => []);
+        for (const { entry, seq } of plan.insert) {
+          auditValues(entry, seq, receivedAt, sender).forEach((v, i) => columns[i].push(v));
+        }
+        await c.query(INSERT_AUDIT, columns);
+        const last = plan.insert[plan.insert.length - 1];
+        await c.query("UPDATE workbooks SET entry_count = $1, last_hash = $2, last_entry_id = $3 WHERE id = $4", [
+          last.seq,
+          last.entry.entryHash,
+          last.entry.entryId,
+          workbookId,
+        ]);
+      }
+      return plan.outcome;
+    });
+  }
+
+  async getWorkbook(workbookId: string): Promise<WorkbookHead | null> {
+    const { rows } = await this.pool.query(`${WORKBOOK_SELECT} WHERE w.id = $1`, [workbookId]);
+    return rows[0] ? rowToWorkbook(rows[0]) : null;
+  }
+
+  async listWorkbooks(owner?: string): Promise<WorkbookHead[]> {
+    const { rows } =
+      owner === undefined
+        ? await this.pool.query(`${WORKBOOK_SELECT} ORDER BY w.created_at, w.id`)
+        : await this.pool.query(`${WORKBOOK_SELECT} WHERE w.owner = $1 ORDER BY w.created_at, w.id`, [owner]);
+    return rows.map(rowToWorkbook);
+  }
+
+  async queryAudit(workbookId: string, q: AuditQuery): Promise<StoredAuditEntry[]> {
+    const { where, params } = auditWhere(workbookId, q, (n) => `$${n}`);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM audit_entries WHERE ${where} ORDER BY seq LIMIT $${params.length + 1}`,
+      [...params, q.limit],
+    );
+    return rows.map(rowToStoredEntry);
+  }
+
+  async publishSnapshot(
+    workbookId: string,
+    sender: Identity,
+    input: SnapshotInput,
+    contentHash: string,
+    publishedAt: string,
+  ): Promise<PublishOutcome> {
+    return this.tx(async (c): Promise<PublishOutcome> => {
+      const head = await this.claimWorkbook(c, workbookId, sender.name, publishedAt);
+      if (head.owner !== sender.name) throw new Rollback<PublishOutcome>({ kind: "forbidden", workbookId });
+      const existing = await c.query("SELECT * FROM snapshots WHERE workbook_id = $1 AND model_version = $2", [
+        workbookId,
+        input.modelVersion,
+      ]);
+      if (existing.rows[0]) {
+        const meta = rowToSnapshotMeta(existing.rows[0]);
+        return { kind: meta.contentHash === contentHash ? "exists" : "conflict", meta };
+      }
+      const next = await c.query("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM snapshots WHERE workbook_id = $1", [workbookId]);
+      const meta: SnapshotMeta = {
+        workbookId,
+        modelVersion: input.modelVersion,
+        seq: Number(next.rows[0].n),
+        itemCount: input.items.length,
+        contentHash,
+        publishedAt,
+        publishedBy: sender.name,
+      };
+      await c.query(
+        `INSERT INTO snapshots (workbook_id, model_version, seq, parameters, item_count, content_hash, published_at, published_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [workbookId, meta.modelVersion, meta.seq, JSON.stringify(input.parameters), meta.itemCount, contentHash, publishedAt, sender.name],
+      );
+      for (let start = 0; start < input.items.length; start += ITEM_CHUNK) {
+        const chunk = input.items.slice(start, start + ITEM_CHUNK);
+        await c.query(
+          `INSERT INTO snapshot_items (workbook_id, model_version, idx, sku, segment, item)
+           SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[])`,
+          [
+            workbookId,
+            meta.modelVersion,
+            chunk.map((_, i) => start + i),
+            chunk.map((it) => it.sku),
+            chunk.map((it) => it.segment ?? null),
+            chunk.map((it) => JSON.stringify(it)),
+          ],
+        );
+      }
+      return { kind: "created", meta };
+    });
+  }
+
+  async listSnapshots(workbookId: string): Promise<SnapshotMeta[]> {
+    const { rows } = await this.pool.query("SELECT * FROM snapshots WHERE workbook_id = $1 ORDER BY seq", [workbookId]);
+    return rows.map(rowToSnapshotMeta);
+  }
+
+  async getSnapshot(
+    workbookId: string,
+    modelVersion: string | null,
+  ): Promise<(SnapshotMeta & { parameters: Record<string, unknown> }) | null> {
+    const { rows } =
+      modelVersion === null
+        ? await this.pool.query("SELECT * FROM snapshots WHERE workbook_id = $1 ORDER BY seq DESC LIMIT 1", [workbookId])
+        : await this.pool.query("SELECT * FROM snapshots WHERE workbook_id = $1 AND model_version = $2", [workbookId, modelVersion]);
+    const r = rows[0] as Row | undefined;
+    return r ? { ...rowToSnapshotMeta(r), parameters: JSON.parse(String(r.parameters)) as Record<string, unknown> } : null;
+  }
+
+  async getSnapshotItems(workbookId: string, modelVersion: string, page?: ItemPage): Promise<SnapshotItem[]> {
+    const base = "SELECT item FROM snapshot_items WHERE workbook_id = $1 AND model_version = $2";
+    let rows: Row[];
+    if (!page) rows = (await this.pool.query(`${base} ORDER BY idx`, [workbookId, modelVersion])).rows;
+    else if (page.sku !== undefined)
+      rows = (
+        await this.pool.query(`${base} AND sku = $3 ORDER BY idx LIMIT $4 OFFSET $5`, [
+          workbookId,
+          modelVersion,
+          page.sku,
+          page.limit,
+          page.offset,
+        ])
+      ).rows;
+    else
+      rows = (await this.pool.query(`${base} ORDER BY idx LIMIT $3 OFFSET $4`, [workbookId, modelVersion, page.limit, page.offset])).rows;
+    return rows.map(rowToItem);
+  }
+}
+
+/** "postgres://user@host:port/db" without the password, for logs and the start-up line. */
+export function describePg(connectionString: string): string {
+  try {
+    const u = new URL(connectionString);
+    return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ""}${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
+  } catch {
+    return "postgres (unparsable DATABASE_URL)";
+  }
+}

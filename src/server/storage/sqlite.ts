@@ -1,0 +1,270 @@
+/**
+ * SQLite backend (better-sqlite3): one file, WAL journal, synchronous=FULL so that a confirmed
+ * batch survives a crash or power loss (the client forgets what the server has confirmed).
+ * better-sqlite3 is synchronous: a transaction runs start to end without yielding to the event
+ * loop, so appends to the same workbook are serialised by construction; BEGIN IMMEDIATE also
+ * serialises them against other processes (the token CLI) using the same file.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
+import { planAppend, type KnownEntry } from "../ingest";
+import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
+import {
+  AUDIT_COLUMNS,
+  WORKBOOK_SELECT,
+  auditValues,
+  auditWhere,
+  rowToItem,
+  rowToSnapshotMeta,
+  rowToStoredEntry,
+  rowToToken,
+  rowToWorkbook,
+  type Row,
+} from "./rows";
+import type {
+  AppendOutcome,
+  AuditQuery,
+  Identity,
+  ItemPage,
+  NewToken,
+  PublishOutcome,
+  SnapshotInput,
+  SnapshotItem,
+  SnapshotMeta,
+  Storage,
+  StoredAuditEntry,
+  TokenRecord,
+  WorkbookHead,
+} from "./types";
+
+/** Thrown inside a transaction to roll it back and hand a result out. */
+class Rollback<T> {
+  constructor(public readonly result: T) {}
+}
+
+export interface SqliteOptions {
+  /** Path of the database file (its directory is created if missing). */
+  file: string;
+}
+
+export class SqliteStorage implements Storage {
+  readonly kind = "sqlite" as const;
+  readonly location: string;
+  /** The open connection; exposed for tests and the benchmark. */
+  readonly db: Database.Database;
+
+  constructor(options: SqliteOptions) {
+    this.location = path.resolve(options.file);
+    mkdirSync(path.dirname(this.location), { recursive: true });
+    this.db = new Database(this.location);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+  }
+
+  async migrate(): Promise<number[]> {
+    const db = this.db;
+    const run = db.transaction(() => {
+      db.exec(MIGRATIONS_TABLE_SQL);
+      const done = new Set(
+        (db.prepare("SELECT version FROM schema_migrations").all() as Row[]).map((r) => Number(r.version)),
+      );
+      const applied: number[] = [];
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        db.exec(m.sqlite);
+        db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        );
+        applied.push(m.version);
+      }
+      return applied;
+    });
+    return run.immediate();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async createToken(t: NewToken): Promise<void> {
+    this.db
+      .prepare("INSERT INTO tokens (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(t.id, t.name, t.role, t.tokenHash, t.createdAt);
+  }
+
+  async findTokenByHash(tokenHash: string): Promise<(TokenRecord & { tokenHash: string }) | null> {
+    const r = this.db.prepare("SELECT * FROM tokens WHERE token_hash = ?").get(tokenHash) as Row | undefined;
+    return r ? { ...rowToToken(r), tokenHash: String(r.token_hash) } : null;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (this.db.prepare("SELECT * FROM tokens ORDER BY created_at, id").all() as Row[]).map(rowToToken);
+  }
+
+  async revokeToken(id: string, at: string): Promise<TokenRecord[]> {
+    const rows = this.db
+      .prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING *")
+      .all(at, id) as Row[];
+    return rows.map(rowToToken);
+  }
+
+  async revokeTokensByName(name: string, at: string): Promise<TokenRecord[]> {
+    const rows = this.db
+      .prepare("UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL RETURNING *")
+      .all(at, name) as Row[];
+    return rows.map(rowToToken);
+  }
+
+  /** Creates the workbook row for a first writer and returns its owner and head. */
+  private claimWorkbook(workbookId: string, owner: string, at: string): Row {
+    this.db
+      .prepare("INSERT INTO workbooks (id, owner, created_at, entry_count, last_hash) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING")
+      .run(workbookId, owner, at, GENESIS_HASH);
+    return this.db.prepare("SELECT owner, entry_count, last_hash FROM workbooks WHERE id = ?").get(workbookId) as Row;
+  }
+
+  async appendAudit(workbookId: string, sender: Identity, entries: readonly AuditEntry[], receivedAt: string): Promise<AppendOutcome> {
+    const db = this.db;
+    const findEntry = db.prepare("SELECT workbook_id, entry_hash FROM audit_entries WHERE entry_id = ?");
+    const insert = db.prepare(
+      `INSERT INTO audit_entries (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})`,
+    );
+    const tx = db.transaction((): AppendOutcome => {
+      const head = this.claimWorkbook(workbookId, sender.name, receivedAt);
+      if (head.owner !== sender.name) throw new Rollback<AppendOutcome>({ kind: "forbidden", workbookId });
+      const known = new Map<string, KnownEntry>();
+      for (const e of entries) {
+        const r = findEntry.get(e.entryId) as Row | undefined;
+        if (r) known.set(e.entryId, { workbookId: String(r.workbook_id), entryHash: String(r.entry_hash) });
+      }
+      const plan = planAppend(workbookId, { entryCount: Number(head.entry_count), lastHash: String(head.last_hash) }, known, entries);
+      if (plan.outcome.kind !== "ok") throw new Rollback(plan.outcome);
+      for (const { entry, seq } of plan.insert) insert.run(...auditValues(entry, seq, receivedAt, sender));
+      if (plan.insert.length > 0) {
+        const last = plan.insert[plan.insert.length - 1];
+        db.prepare("UPDATE workbooks SET entry_count = ?, last_hash = ?, last_entry_id = ? WHERE id = ?").run(
+          last.seq,
+          last.entry.entryHash,
+          last.entry.entryId,
+          workbookId,
+        );
+      }
+      return plan.outcome;
+    });
+    try {
+      return tx.immediate();
+    } catch (e) {
+      if (e instanceof Rollback) return e.result as AppendOutcome;
+      throw e;
+    }
+  }
+
+  async getWorkbook(workbookId: string): Promise<WorkbookHead | null> {
+    const r = this.db.prepare(`${WORKBOOK_SELECT} WHERE w.id = ?`).get(workbookId) as Row | undefined;
+    return r ? rowToWorkbook(r) : null;
+  }
+
+  async listWorkbooks(owner?: string): Promise<WorkbookHead[]> {
+    const rows =
+      owner === undefined
+        ? (this.db.prepare(`${WORKBOOK_SELECT} ORDER BY w.created_at, w.id`).all() as Row[])
+        : (this.db.prepare(`${WORKBOOK_SELECT} WHERE w.owner = ? ORDER BY w.created_at, w.id`).all(owner) as Row[]);
+    return rows.map(rowToWorkbook);
+  }
+
+  async queryAudit(workbookId: string, q: AuditQuery): Promise<StoredAuditEntry[]> {
+    const { where, params } = auditWhere(workbookId, q, () => "?");
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_entries WHERE ${where} ORDER BY seq LIMIT ?`)
+      .all(...params, q.limit) as Row[];
+    return rows.map(rowToStoredEntry);
+  }
+
+  async publishSnapshot(
+    workbookId: string,
+    sender: Identity,
+    input: SnapshotInput,
+    contentHash: string,
+    publishedAt: string,
+  ): Promise<PublishOutcome> {
+    const db = this.db;
+    const tx = db.transaction((): PublishOutcome => {
+      const head = this.claimWorkbook(workbookId, sender.name, publishedAt);
+      if (head.owner !== sender.name) throw new Rollback<PublishOutcome>({ kind: "forbidden", workbookId });
+      const existing = db
+        .prepare("SELECT * FROM snapshots WHERE workbook_id = ? AND model_version = ?")
+        .get(workbookId, input.modelVersion) as Row | undefined;
+      if (existing) {
+        const meta = rowToSnapshotMeta(existing);
+        return { kind: meta.contentHash === contentHash ? "exists" : "conflict", meta };
+      }
+      const next = db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM snapshots WHERE workbook_id = ?").get(workbookId) as Row;
+      const meta: SnapshotMeta = {
+        workbookId,
+        modelVersion: input.modelVersion,
+        seq: Number(next.n),
+        itemCount: input.items.length,
+        contentHash,
+        publishedAt,
+        publishedBy: sender.name,
+      };
+      db.prepare(
+        `INSERT INTO snapshots (workbook_id, model_version, seq, parameters, item_count, content_hash, published_at, published_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(workbookId, meta.modelVersion, meta.seq, JSON.stringify(input.parameters), meta.itemCount, contentHash, publishedAt, sender.name);
+      const ins = db.prepare("INSERT INTO snapshot_items (workbook_id, model_version, idx, sku, segment, item) VALUES (?, ?, ?, ?, ?, ?)");
+      input.items.forEach((item, i) =>
+        ins.run(workbookId, meta.modelVersion, i, item.sku, item.segment ?? null, JSON.stringify(item)),
+      );
+      return { kind: "created", meta };
+    });
+    try {
+      return tx.immediate();
+    } catch (e) {
+      if (e instanceof Rollback) return e.result as PublishOutcome;
+      throw e;
+    }
+  }
+
+  async listSnapshots(workbookId: string): Promise<SnapshotMeta[]> {
+    const rows = this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? ORDER BY seq").all(workbookId) as Row[];
+    return rows.map(rowToSnapshotMeta);
+  }
+
+  async getSnapshot(
+    workbookId: string,
+    modelVersion: string | null,
+  ): Promise<(SnapshotMeta & { parameters: Record<string, unknown> }) | null> {
+    const r = (
+      modelVersion === null
+        ? this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? ORDER BY seq DESC LIMIT 1").get(workbookId)
+        : this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? AND model_version = ?").get(workbookId, modelVersion)
+    ) as Row | undefined;
+    return r ? { ...rowToSnapshotMeta(r), parameters: JSON.parse(String(r.parameters)) as Record<string, unknown> } : null;
+  }
+
+  async getSnapshotItems(workbookId: string, modelVersion: string, page?: ItemPage): Promise<SnapshotItem[]> {
+    const base = "SELECT item FROM snapshot_items WHERE workbook_id = ? AND model_version = ?";
+    let rows: Row[];
+    if (!page) rows = this.db.prepare(`${base} ORDER BY idx`).all(workbookId, modelVersion) as Row[];
+    else if (page.sku !== undefined)
+      rows = this.db
+        .prepare(`${base} AND sku = ? ORDER BY idx LIMIT ? OFFSET ?`)
+        .all(workbookId, modelVersion, page.sku, page.limit, page.offset) as Row[];
+    else
+      rows = this.db
+        .prepare(`${base} ORDER BY idx LIMIT ? OFFSET ?`)
+        .all(workbookId, modelVersion, page.limit, page.offset) as Row[];
+    return rows.map(rowToItem);
+  }
+}
