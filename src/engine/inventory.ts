@@ -80,7 +80,13 @@ function checkProtection(p: ProtectionInput): CellError | null {
 }
 
 function sigmaOf(d: number, sd: number, L: number, sdL: number, R: number): number {
-  return Math.sqrt((L + R) * sd * sd + d * d * sdL * sdL);
+  // sqrt((L + R) sd^2 + d^2 sdL^2), as a hypot so that the squares cannot overflow on their own
+  return Math.hypot(Math.sqrt(L + R) * sd, d * sdL);
+}
+
+/** A computed quantity that overflowed is reported, never returned as Infinity or NaN. */
+function tooLarge(what: string): CellError {
+  return cellError(`${what} is too large to represent; check the magnitudes of the inputs`);
 }
 
 /**
@@ -95,7 +101,8 @@ function sigmaOf(d: number, sd: number, L: number, sdL: number, R: number): numb
 export function demandSdOverProtection(p: ProtectionInput): number | CellError {
   const bad = checkProtection(p);
   if (bad) return bad;
-  return sigmaOf(p.demandMean, p.demandSd, p.leadTime, p.leadTimeSd ?? 0, p.reviewPeriod ?? 0);
+  const sigma = sigmaOf(p.demandMean, p.demandSd, p.leadTime, p.leadTimeSd ?? 0, p.reviewPeriod ?? 0);
+  return Number.isFinite(sigma) ? sigma : tooLarge("sigma");
 }
 
 // ---- service factors ----------------------------------------------------------------------------
@@ -126,8 +133,10 @@ export function fillRateK(p: FillRateKInput): number | CellError {
   if (p.sigma === 0) {
     return cellError("sigma is 0, so k is unbounded (-infinity); the safety stock is then -orderQty * (1 - fillRate)", "na");
   }
-  const k = normalLossInverse((p.orderQty * (1 - p.fillRate)) / p.sigma);
-  return Number.isFinite(k) ? k : cellError("sigma is too small relative to orderQty: k is unbounded", "na");
+  const g = (p.orderQty * (1 - p.fillRate)) / p.sigma;
+  if (!(g > 0)) return cellError("orderQty * (1 - fillRate) is negligible next to sigma: k is unbounded (+infinity)", "na");
+  if (!(g < Infinity)) return cellError("sigma is negligible next to orderQty * (1 - fillRate): k is unbounded (-infinity)", "na");
+  return normalLossInverse(g);
 }
 
 // ---- safety stock -------------------------------------------------------------------------------
@@ -172,9 +181,11 @@ export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError 
   if (bad) return bad;
   const R = p.reviewPeriod ?? 0;
   const sigma = sigmaOf(p.demandMean, p.demandSd, p.leadTime, p.leadTimeSd ?? 0, R);
+  if (!Number.isFinite(sigma)) return tooLarge("sigma");
   if (method === "csl") {
     const k = zFromServiceLevel(p.serviceLevel);
-    return { k, sigma, safetyStock: k * sigma };
+    const ss = k * sigma;
+    return Number.isFinite(ss) ? { k, sigma, safetyStock: ss } : tooLarge("safetyStock");
   }
   let q: number;
   if (p.orderQty !== undefined && p.orderQty !== null) {
@@ -190,8 +201,10 @@ export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError 
   const shortage = q * (1 - p.serviceLevel); // allowed units short per cycle
   const g = shortage / sigma;
   if (!(g < Infinity)) return { k: Number.NEGATIVE_INFINITY, sigma, safetyStock: -shortage };
+  if (!(g > 0)) return cellError("orderQty * (1 - serviceLevel) is negligible next to sigma: the fill rate needs an unbounded safety stock", "na");
   const k = normalLossInverse(g);
-  return { k, sigma, safetyStock: k * sigma };
+  const ss = k * sigma;
+  return Number.isFinite(ss) ? { k, sigma, safetyStock: ss } : tooLarge("safetyStock");
 }
 
 /** Batch form of safetyStock (one result per input, same order). */
@@ -226,7 +239,8 @@ export function reorderPoint(p: ReorderPointInput): number | CellError {
     finite("safetyStock", p.safetyStock) ??
     nonNegative("reviewPeriod", p.reviewPeriod ?? 0);
   if (bad) return bad;
-  return p.demandMean * (p.leadTime + (p.reviewPeriod ?? 0)) + p.safetyStock;
+  const level = p.demandMean * (p.leadTime + (p.reviewPeriod ?? 0)) + p.safetyStock;
+  return Number.isFinite(level) ? level : tooLarge("reorderPoint");
 }
 
 /**
@@ -238,7 +252,7 @@ export function eoq(annualDemand: number, orderCost: number, holdingCostPerUnitP
     nonNegative("annualDemand", annualDemand) ?? nonNegative("orderCost", orderCost) ?? positive("holdingCostPerUnitPerYear", holdingCostPerUnitPerYear);
   if (bad) return bad;
   const q = Math.sqrt((2 * annualDemand) / holdingCostPerUnitPerYear) * Math.sqrt(orderCost);
-  return Number.isFinite(q) ? q : cellError("EOQ is too large to represent (check annualDemand, orderCost and holdingCostPerUnitPerYear)");
+  return Number.isFinite(q) ? q : tooLarge("EOQ");
 }
 
 // ---- per-SKU policy -----------------------------------------------------------------------------
@@ -307,6 +321,7 @@ export function inventoryPolicy(p: PolicyInput): PolicyResult | CellError {
   const ss = safetyStock({ ...p, orderQty: source === "review" ? undefined : q });
   if (!("safetyStock" in ss)) return ss;
   const level = p.demandMean * (p.leadTime + R) + ss.safetyStock;
+  if (!Number.isFinite(level + q)) return tooLarge("reorderPoint");
   if (R > 0) {
     return { ...ss, reorderPoint: level, min: level - p.demandMean * R, max: level, orderQty: q, orderQtySource: source };
   }

@@ -6,8 +6,9 @@
  * domain (no CellError here); src/engine/inventory.ts validates user input before calling them.
  *
  * Accuracy (checked against mpmath at 50 digits, test/fixtures/normal_*.json):
- * - zFromServiceLevel(p): absolute error < 1e-12 for p in [1e-12, 1 - 1e-12] (the quantity z of the
- *   double p as given; no claim about the decimal the user typed).
+ * - zFromServiceLevel(p): absolute error < 1e-12 for p in [1e-300, 1 - 1e-12] (the z of the double p
+ *   as given; above 1 - 1e-12 the double p itself is coarse, so z is exact for that double but says
+ *   little about the decimal the user typed). Finite for every p in (0, 1), subnormals included.
  * - normalLoss(k): relative error < 1e-12 for k in [-1e6, 37] (below ~1e-308 the result is subnormal
  *   and then 0); no cancellation in the right tail.
  * - normalLossInverse(g): |error| < 1e-9 * max(1, |k|) for every g > 0 representable as a double,
@@ -47,19 +48,30 @@ export function normalUpperTail(k: number): number {
  * p = 0 gives -Infinity, p = 1 gives +Infinity, anything outside [0, 1] or NaN gives NaN.
  *
  * stdlib's quantile computes erfinv(2p - 1). For p >= 0.5 the subtraction is exact; for small p it
- * throws away the low digits of p (at p = 1e-12 the result is off by 3e-6). Below 0.5 we therefore
- * polish stdlib's answer with Newton steps on Phi(z) = p, where Phi comes from erfc and is accurate
- * relative to p: two steps take the 3e-6 error to below 1e-15.
+ * throws away the low digits of p (at p = 1e-12 the result is off by 3e-6, and below 2^-54 it is
+ * -Infinity). Below 0.5 we therefore polish stdlib's answer (or, when that is infinite, the
+ * asymptotic start -sqrt(-2 ln p - ln(-2 ln p) - ln 2 pi)) with Newton steps on ln Phi(z) = ln p,
+ * Phi from erfc (accurate relative to p). ln Phi is concave, so the steps converge from either
+ * side; from stdlib's start two steps reach double precision.
  */
 export function zFromServiceLevel(p: number): number {
   const z = quantile(p, 0, 1);
   if (!(p > 0 && p < 0.5)) return z; // NaN, the infinities, 0 and the exact upper half
   let x = z;
-  for (let i = 0; i < 3; i++) {
-    const f = cdf(x, 0, 1) - p;
-    const step = f / pdf(x, 0, 1);
+  if (!Number.isFinite(x)) {
+    const t = -2 * Math.log(p);
+    x = -Math.sqrt(t - Math.log(t) - Math.log(2 * Math.PI));
+  }
+  for (let i = 0; i < 50; i++) {
+    const c = cdf(x, 0, 1);
+    if (!(c > 0)) {
+      x /= 2; // Phi underflowed: step back towards 0 (only for p near the smallest subnormal)
+      continue;
+    }
+    const step = Math.log(c / p) * (c / pdf(x, 0, 1));
+    if (!Number.isFinite(step)) break;
     x -= step;
-    if (Math.abs(step) <= 1e-15 * Math.abs(x)) break;
+    if (Math.abs(step) <= 2e-16 * Math.abs(x)) break;
   }
   return x;
 }

@@ -193,6 +193,23 @@ describe("zValue and fillRateK", () => {
     expect(err(fillRateK({ fillRate: 0.9, orderQty: 0, sigma: 1 })).message).toMatch(/^orderQty/);
     expect(err(fillRateK({ fillRate: 0.9, orderQty: 1, sigma: -1 })).message).toMatch(/^sigma/);
     expect(err(fillRateK({ fillRate: 0.9, orderQty: 1, sigma: 0 })).kind).toBe("na");
+    expect(err(fillRateK({ fillRate: 0.9, orderQty: 1e-300, sigma: 1e300 })).message).toMatch(/\+infinity/);
+    expect(err(fillRateK({ fillRate: 0.9, orderQty: 1e300, sigma: 1e-300 })).message).toMatch(/-infinity/);
+  });
+});
+
+describe("overflow is reported, never returned as Infinity or NaN", () => {
+  it.each<[string, () => unknown]>([
+    ["sigma", () => demandSdOverProtection({ demandMean: 1e300, demandSd: 1e300, leadTime: 1e300, leadTimeSd: 1e300 })],
+    ["sigma", () => safetyStock({ serviceLevel: 0.9, demandMean: 1, demandSd: 1e200, leadTime: 1e300 })],
+    ["safetyStock", () => safetyStock({ serviceLevel: 0.999, demandMean: 1, demandSd: 1.5e308, leadTime: 1 })],
+    ["reorderPoint", () => reorderPoint({ demandMean: 1e308, leadTime: 10, safetyStock: 0 })],
+    ["EOQ", () => eoq(1e308, 1e308, 1e-308)],
+  ])("%s", (what, call) => {
+    expect(err(call()).message).toBe(`${what} is too large to represent; check the magnitudes of the inputs`);
+  });
+  it("squares do not overflow on their own: sigma of huge but representable inputs is exact", () => {
+    expect(ok(demandSdOverProtection({ demandMean: 0, demandSd: 1e200, leadTime: 4 }))).toBeCloseTo(2e200, -186);
   });
 });
 
@@ -222,7 +239,6 @@ describe("eoq", () => {
     expect(err(eoq(-1, 10, 1)).message).toMatch(/^annualDemand/);
     expect(err(eoq(1, -10, 1)).message).toMatch(/^orderCost/);
     expect(err(eoq(1, 10, 0)).message).toMatch(/^holdingCostPerUnitPerYear/);
-    expect(isCellError(eoq(1e308, 1e308, 1e-308))).toBe(true);
   });
 });
 

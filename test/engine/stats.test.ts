@@ -36,11 +36,11 @@ describe("normal cdf / pdf / upper tail (mpmath fixture)", () => {
 });
 
 describe("zFromServiceLevel", () => {
-  it("matches mpmath to 1e-12 absolute over [1e-12, 1 - 1e-12]", () => {
+  it("matches mpmath to 1e-12 absolute over [1e-300, 1 - 1e-12]", () => {
     let worst = 0;
     for (const { p, z } of quantiles.rows) worst = Math.max(worst, Math.abs(zFromServiceLevel(p) - z));
     expect(quantiles.rows.length).toBeGreaterThan(150);
-    expect(quantiles.rows[0].p).toBeLessThanOrEqual(1e-12);
+    expect(quantiles.rows[0].p).toBeLessThanOrEqual(1e-300);
     expect(quantiles.rows[quantiles.rows.length - 1].p).toBeGreaterThanOrEqual(1 - 1e-12);
     expect(worst).toBeLessThan(1e-12);
   });
@@ -67,6 +67,18 @@ describe("zFromServiceLevel", () => {
     for (const p of [0.25, 0.125, 0.0625]) expect(Math.abs(zFromServiceLevel(p) + zFromServiceLevel(1 - p))).toBeLessThanOrEqual(4.5e-16);
     // erfinv(2p - 1) at p = 1e-12 is off by 3e-6; the polished value is within 1e-12 of mpmath.
     expect(Math.abs(zFromServiceLevel(1e-12) - -7.034483825301132)).toBeLessThan(1e-12);
+  });
+
+  it("stays finite and increasing down to the smallest subnormal (stdlib alone gives -Infinity below 2^-54)", () => {
+    let prev = -Infinity;
+    for (const p of [5e-324, 1e-320, 1e-310, 2.2e-308, 1e-200, 1e-17, 5e-17, 1e-16]) {
+      const z = zFromServiceLevel(p);
+      expect(Number.isFinite(z)).toBe(true);
+      expect(z).toBeGreaterThan(prev);
+      prev = z;
+    }
+    // the smallest subnormal is ~4.94e-324, and Phi(-38.4673) is of that size
+    expect(zFromServiceLevel(5e-324)).toBeCloseTo(-38.467, 2);
   });
 
   it("answers the edges without throwing", () => {
