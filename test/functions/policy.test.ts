@@ -1,0 +1,164 @@
+import { isExcelError } from "../helpers/customFunctionsShim";
+import fs from "node:fs";
+import path from "node:path";
+import { parseTree } from "custom-functions-metadata";
+import {
+  eoqCells,
+  fillRateKCells,
+  normalLossCells,
+  reorderPointCells,
+  safetyStockCells,
+  zValueCells,
+} from "../../src/functions/policy";
+
+/** Excel hands a one-column range as [[a], [b], ...] and a single cell (matrix parameter) as [[a]]. */
+const col = (...xs: unknown[]) => xs.map((x) => [x]);
+const one = (x: unknown) => [[x]];
+
+function errorOf(cell: unknown): { code: string; message: string } {
+  if (!isExcelError(cell)) throw new Error(`expected an Excel error, got ${JSON.stringify(cell)}`);
+  return cell;
+}
+
+describe("SEG.SAFETY_STOCK", () => {
+  it("single cells: CSL default, omitted optionals as null", () => {
+    const out = safetyStockCells(one(0.95), one(100), one(20), one(4), null, null, null, null);
+    expect(out).toHaveLength(1);
+    expect(out[0][0]).toBeCloseTo(1.6448536269514722 * 40, 9);
+  });
+
+  it("broadcasts columns against single cells, one result per row", () => {
+    const out = safetyStockCells(one(0.9), col(2500, 2500, 60), col(500, 500, 0), col(2, 7, 6), col(0, 7, 2), null, null, null);
+    expect(out.map((r) => r.length)).toEqual([1, 1, 1]);
+    expect(Math.round(out[0][0] as number)).toBe(906); // Chopra & Meindl ch. 12 (CSL 90%)
+    expect(Math.round(out[1][0] as number)).toBe(22491); // Chopra & Meindl ch. 12 (lead-time uncertainty)
+    expect(out[2][0]).toBeCloseTo(1.2815515655446004 * 120, 9);
+  });
+
+  it("fill rate: method column, order_qty, and the periodic default Q = demand_mean x review_period", () => {
+    const out = safetyStockCells(one(0.975), one(2500), one(500), one(2), null, col(0, 0, 1), col("fill", "FILL ", "fill"), col(10000, 1000, 0));
+    expect(Math.round(out[0][0] as number)).toBe(67); // Chopra & Meindl ch. 12 (fill rate 97.5%)
+    expect(out[1][0] as number).toBeGreaterThan(out[0][0] as number); // smaller Q needs more stock
+    const periodic = safetyStockCells(one(0.975), one(2500), one(500), one(2), null, one(1), one("fill"), one(2500));
+    expect(out[2][0]).toBeCloseTo(periodic[0][0] as number, 12);
+  });
+
+  it("is not floored at 0", () => {
+    const out = safetyStockCells(one(0.95), one(100), one(20), one(4), null, null, one("fill"), one(1000));
+    expect(out[0][0] as number).toBeLessThan(0);
+  });
+
+  it("blanks: Excel desktop's 0 and the web's null/\"\" read the same", () => {
+    const desktop = safetyStockCells(one(0.95), one(100), one(20), one(4), one(0), one(0), one(0), one(0));
+    const web = safetyStockCells(one(0.95), one(100), one(20), one(4), one(""), one(null), one(""), one(null));
+    expect(desktop).toEqual(web);
+    expect(desktop[0][0]).toBeCloseTo(1.6448536269514722 * 40, 9);
+  });
+
+  it("a bad row gets #VALUE! naming the row and the argument; other rows still compute", () => {
+    const out = safetyStockCells(col(0.95, 0.95, 1.5, 0.95, 0.95), one(100), col(20, -3, 20, "abc", 20), one(4), null, null, col("csl", "csl", "csl", "csl", "beta"), null);
+    expect(out).toHaveLength(5);
+    expect(typeof out[0][0]).toBe("number");
+    const e1 = errorOf(out[1][0]);
+    expect(e1.code).toBe("#VALUE!");
+    expect(e1.message).toBe("row 2: demand_sd must be a number >= 0, got -3");
+    expect(errorOf(out[2][0]).message).toMatch(/^row 3: service_level must be strictly between 0 and 1/);
+    expect(errorOf(out[3][0]).message).toBe('row 4: demand_sd: text "abc" is not a number');
+    expect(errorOf(out[4][0]).message).toBe('row 5: method must be "csl" or "fill", got "beta"');
+  });
+
+  it("fill without order_qty under continuous review names order_qty", () => {
+    const out = safetyStockCells(one(0.95), one(100), one(20), one(4), null, null, one("fill"), null);
+    expect(errorOf(out[0][0]).message).toMatch(/^order_qty is required/);
+  });
+
+  it("wrong shapes give one clear error", () => {
+    const wide = safetyStockCells([[0.9, 0.95]], [[1, 2], [3, 4]], one(20), one(4), null, null, null, null);
+    expect(wide).toHaveLength(1);
+    expect(errorOf(wide[0][0]).message).toBe("demand_mean: expected one column or one row, got 2 x 2");
+    const mismatch = safetyStockCells(col(0.9, 0.95, 0.99), col(1, 2), one(20), one(4), null, null, null, null);
+    expect(mismatch).toHaveLength(1);
+    expect(errorOf(mismatch[0][0]).message).toMatch(/^demand_mean: has 2 rows but service_level has 3/);
+  });
+});
+
+describe("SEG.REORDER_POINT / EOQ / Z_VALUE / FILL_RATE_K / NORMAL_LOSS", () => {
+  it("REORDER_POINT broadcasts and switches to order-up-to with a review period", () => {
+    const out = reorderPointCells(col(100, 100, 100), one(4), col(66, -30, 66), col(0, 0, 2));
+    expect(out).toEqual([[466], [370], [666]]);
+    expect(errorOf(reorderPointCells(one(100), one(-1), one(5), null)[0][0]).message).toBe("lead_time must be a number >= 0, got -1");
+  });
+
+  it("EOQ: stockpyl / Snyder & Shen Example 3.1 and Problem 3.1", () => {
+    const out = eoqCells(col(1300, 182500), col(8, 2250), col(0.225, 275));
+    expect(out[0][0]).toBeCloseTo(304.0467800264368, 9);
+    expect(out[1][0]).toBeCloseTo(1728.109844993551, 8);
+    expect(errorOf(eoqCells(one(1), one(1), one(0))[0][0]).message).toBe("holding_cost must be a number > 0, got 0");
+  });
+
+  it("Z_VALUE: a column of service levels, errors per row", () => {
+    const out = zValueCells(col(0.95, 0.5, 1, null));
+    expect(out[0][0]).toBeCloseTo(1.6448536269514722, 15);
+    expect(out[1][0]).toBe(0);
+    expect(errorOf(out[2][0]).message).toMatch(/^row 3: service_level must be strictly between 0 and 1/);
+    expect(errorOf(out[3][0]).message).toMatch(/^row 4: service_level .* got 0$/); // a blank reads as 0
+  });
+
+  it("FILL_RATE_K: k from G(k) = Q(1 - beta)/sigma; sigma 0 is #N/A", () => {
+    const out = fillRateKCells(one(0.975), one(10000), col(500 * Math.SQRT2, 0));
+    expect(out[0][0]).toBeCloseTo(0.09432459102502434, 9);
+    const e = errorOf(out[1][0]);
+    expect(e.code).toBe("#N/A");
+    expect(e.message).toMatch(/^row 2: sigma is 0/);
+  });
+
+  it("NORMAL_LOSS: G(k) including negative k and the far tail", () => {
+    const out = normalLossCells(col(-1.4, 0, 3.1, 40, "x"));
+    expect(out[0][0]).toBeCloseTo(1.436668142708465, 14); // stockpyl test_loss_functions
+    expect(out[1][0]).toBe(0.3989422804014327);
+    expect((out[2][0] as number) / 2.672490952231408e-4 - 1).toBeLessThan(1e-12);
+    expect(out[3][0]).toBe(0);
+    expect(errorOf(out[4][0]).message).toBe('row 5: k: text "x" is not a number');
+  });
+});
+
+describe("functions.ts policy block metadata", () => {
+  // Parses only the policy block, so that work in progress elsewhere in the file does not matter.
+  const source = fs.readFileSync(path.join(__dirname, "../../src/functions/functions.ts"), "utf8");
+  const start = source.indexOf("// ---- policy functions");
+  const end = source.indexOf("// ---- end policy functions");
+  const result = parseTree(source.slice(start, end), "functions.ts");
+  const byId = Object.fromEntries(result.functions.map((f) => [f.id, f]));
+
+  it("parses without errors into the six SEG policy functions", () => {
+    expect(result.extras.flatMap((e) => e.errors)).toEqual([]);
+    expect(Object.keys(byId).sort()).toEqual(["EOQ", "FILL_RATE_K", "NORMAL_LOSS", "REORDER_POINT", "SAFETY_STOCK", "Z_VALUE"]);
+  });
+
+  it("SAFETY_STOCK takes ranges, with the optional parameters last", () => {
+    const f = byId.SAFETY_STOCK;
+    expect(f.parameters.map((p) => [p.name, p.dimensionality, Boolean(p.optional)])).toEqual([
+      ["service_level", "matrix", false],
+      ["demand_mean", "matrix", false],
+      ["demand_sd", "matrix", false],
+      ["lead_time", "matrix", false],
+      ["lead_time_sd", "matrix", true],
+      ["review_period", "matrix", true],
+      ["method", "matrix", true],
+      ["order_qty", "matrix", true],
+    ]);
+    expect(f.description).toMatch(/NOT floored at 0/);
+  });
+
+  it("every function and parameter has help text Excel can show (<= 255 characters) and returns a number matrix", () => {
+    for (const f of result.functions) {
+      expect(f.description && f.description.length).toBeGreaterThan(20);
+      expect(f.description!.length).toBeLessThanOrEqual(255);
+      expect(f.result).toEqual({ dimensionality: "matrix", type: "number" });
+      for (const p of f.parameters) {
+        expect(p.description && p.description.length).toBeGreaterThan(5);
+        expect(p.description!.length).toBeLessThanOrEqual(255);
+      }
+    }
+  });
+});
