@@ -1,0 +1,111 @@
+/**
+ * Hand edits to the segment policy table on the Policy sheet. The add-in keeps the grid it last
+ * wrote (settings "seg.policyWritten"); a cell on the sheet that differs from it was edited by a
+ * person. Before a rewrite, edits that also differ from the pane's grid are conflicts: the user
+ * chooses "keep theirs" (the default: the sheet's value wins and is copied into the pane's grid)
+ * or "use new" (the pane's value is written). Nothing is overwritten silently.
+ */
+import {
+  SEGMENT_POLICY_FIELDS,
+  SEGMENTS,
+  parsePolicyCell,
+  policyFieldHeader,
+  policyProblems,
+  type SegmentPolicy,
+  type SegmentPolicyField,
+} from "../engine/policy";
+import { sheetCell } from "./a1";
+import { parseRange } from "./a1";
+import type { TableData } from "./ports";
+import { POLICY_SHEET } from "./sheets";
+
+export type PolicyValue = SegmentPolicy[SegmentPolicyField];
+
+export interface PolicyEdit {
+  segment: string;
+  field: SegmentPolicyField;
+  /** Sheet cell of the edit, e.g. "Policy!B3". */
+  address: string;
+  /** What the add-in wrote last (undefined when it does not know: no record kept). */
+  written: PolicyValue | undefined;
+  /** The cell as it is now, and its reading as the field (undefined when it cannot be read). */
+  sheetCell: unknown;
+  sheetValue: PolicyValue | undefined;
+  /** The pane's value for the cell. */
+  paneValue: PolicyValue;
+  /** The sheet value is usable as the field (e.g. a service level in (0,1)). */
+  valid: boolean;
+  /** Why not, when not valid. */
+  problem?: string;
+}
+
+export type PolicyResolution = "keep" | "new";
+
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+  return a === b;
+}
+
+/**
+ * Cells of the sheet table that a person changed and that the pane would now write differently.
+ * `anchorRow`/`anchorCol` locate the table's header (for the addresses in messages).
+ */
+export function findPolicyConflicts(table: TableData | null, lastWritten: readonly SegmentPolicy[] | undefined, pane: readonly SegmentPolicy[], anchor = "A1"): PolicyEdit[] {
+  if (!table) return [];
+  const a = parseRange(anchor);
+  const segCol = table.headers.indexOf("Segment");
+  if (segCol < 0) return [];
+  const out: PolicyEdit[] = [];
+  table.rows.forEach((row, r) => {
+    const segment = String(row[segCol] ?? "").trim().toUpperCase();
+    if (!SEGMENTS.includes(segment)) return;
+    const paneRow = pane.find((p) => p.segment === segment);
+    const writtenRow = lastWritten?.find((p) => p.segment === segment);
+    if (!paneRow) return;
+    for (const field of SEGMENT_POLICY_FIELDS) {
+      const c = table.headers.indexOf(policyFieldHeader(field));
+      if (c < 0) continue;
+      const cell = row[c];
+      const value = parsePolicyCell(field, cell);
+      const written = writtenRow?.[field];
+      const edited = written === undefined ? !same(value, paneRow[field]) : !same(value, written);
+      if (!edited || same(value, paneRow[field])) continue;
+      let problem: string | undefined;
+      if (value === undefined) problem = `holds ${JSON.stringify(cell)}, which is not a valid ${policyFieldHeader(field).toLowerCase()}`;
+      else {
+        const probe = { ...paneRow, [field]: value } as SegmentPolicy;
+        problem = policyProblems(probe).find((p) => p.startsWith(segment));
+      }
+      out.push({
+        segment,
+        field,
+        address: sheetCell(POLICY_SHEET, a.row1 + 1 + r, a.col1 + c),
+        written,
+        sheetCell: cell,
+        sheetValue: value,
+        paneValue: paneRow[field],
+        valid: problem === undefined,
+        problem,
+      });
+    }
+  });
+  return out;
+}
+
+/** The grid to write: the pane's, with the sheet's valid edits kept when the user chose "keep". */
+export function resolvePolicyGrid(pane: readonly SegmentPolicy[], conflicts: readonly PolicyEdit[], resolution: PolicyResolution): SegmentPolicy[] {
+  const grid = pane.map((p) => ({ ...p }));
+  if (resolution === "new") return grid;
+  for (const e of conflicts) {
+    if (!e.valid || e.sheetValue === undefined) continue;
+    const row = grid.find((p) => p.segment === e.segment)!;
+    (row as unknown as Record<string, PolicyValue>)[e.field] = e.sheetValue;
+  }
+  return grid;
+}
+
+export function describeConflict(e: PolicyEdit): string {
+  const label = `${e.segment} ${policyFieldHeader(e.field).toLowerCase()}`;
+  if (!e.valid) return `${e.address} (${label}) ${e.problem ?? "is not valid"}: the pane's value ${String(e.paneValue)} will be written.`;
+  return `${e.address} (${label}) was changed on the sheet to ${String(e.sheetValue)}; the pane has ${String(e.paneValue)}.`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Names of the sheets, tables and columns the pane writes. Headers follow the one-name-per-concept
+ * table in docs/architecture.md.
+ */
+import { SEGMENT_POLICY_HEADERS } from "../engine/policy";
+
+export const SEGMENTS_SHEET = "Segments";
+export const SEGMENTS_TABLE = "SegSegments";
+export const SEGMENTS_HEADERS = [
+  "SKU",
+  "Value",
+  "Cumulative share",
+  "ABC",
+  "CV",
+  "XYZ",
+  "Pattern",
+  "Segment",
+  "Override",
+  "Override reason",
+  "Model version",
+] as const;
+
+export const POLICY_SHEET = "Policy";
+export const SEGMENT_POLICY_TABLE = "SegPolicyGrid";
+export { SEGMENT_POLICY_HEADERS };
+export const SKU_POLICY_TABLE = "SegSkuPolicy";
+export const SKU_POLICY_HEADERS = [
+  "SKU",
+  "Segment",
+  "Segment source",
+  "Service level",
+  "Method",
+  "Demand mean",
+  "Demand sd",
+  "Lead time",
+  "Review period",
+  "Safety stock",
+  "Reorder point",
+  "Min",
+  "Max",
+  "Order quantity",
+  "Order quantity source",
+  "Model version",
+] as const;
+
+export const PARETO_CHART = "SegPareto";
+/** Leading SKUs plotted in the Pareto chart. */
+export const PARETO_MAX_POINTS = 500;
+
+/** Settings keys (workbook settings, via the gateway). */
+export const SETTINGS = {
+  workbookId: "seg.workbookId",
+  userName: "seg.userName",
+  mappings: "seg.mappings",
+  options: "seg.classifyOptions",
+  policyGrid: "seg.policyGrid",
+  policyOptions: "seg.policyOptions",
+  /** The segment policy grid exactly as the add-in last wrote it (to spot hand edits). */
+  policyWritten: "seg.policyWritten",
+  overrides: "seg.overrides",
+  lastRun: "seg.lastRun",
+} as const;
