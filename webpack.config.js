@@ -49,6 +49,14 @@ module.exports = async (env, options) => {
         patterns: [
           { from: "assets/*.png", to: "assets/[name][ext]" },
           {
+            // office.js served from our own origin (no CDN): the loader, the Excel host scripts it
+            // picks at run time, and its localised strings. Debug builds and telemetry are left out.
+            context: path.dirname(require.resolve("@microsoft/office-js/dist/office.js")),
+            from: "{office.js,o15apptofilemappingtable.js,excel-*.js,custom-functions-runtime.js,*/office_strings.js}",
+            to: "office-js/",
+            globOptions: { ignore: ["**/*.debug.js"] },
+          },
+          {
             // Exact path on purpose: a glob here makes webpack watch the repo root.
             from: "manifest.xml",
             to: "manifest.xml",
