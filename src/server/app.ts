@@ -69,6 +69,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }) as unknown as FastifyInstance;
 
   app.decorateRequest("identity", null);
+  // JSON only: without this, text/plain bodies would be parsed as strings and fail later as a 400.
+  app.removeContentTypeParser("text/plain");
   for (const s of sharedSchemas) app.addSchema(s);
 
   // Fail at start-up, not in production, when a route forgets to say who may call it.
