@@ -42,6 +42,9 @@ export type Busy = null | "reading" | "classifying" | "writing" | "overriding" |
 export interface SourceInfo {
   sheetName: string;
   address: string;
+  /** 0-based sheet row and column of the range's top-left cell. */
+  firstRow: number;
+  firstColumn: number;
   rows: number;
   columns: number;
 }
@@ -50,10 +53,14 @@ export interface PaneState {
   busy: Busy;
   /** Last failure, phrased as what to do about it. */
   error: string | null;
+  /** The form field the last error is about (e.g. "reason"), when it is about one. */
+  errorField: string | null;
   /** Last success message. */
   notice: string | null;
   source: SourceInfo | null;
   headers: string[];
+  /** The first rows of the source (up to 30), a few cells each, to pick the header row from. */
+  rowPreviews: string[];
   /** Header row detected automatically (null: none found, the user must pick). */
   detectedHeaderRow: number | null;
   mapping: ColumnMapping | null;
@@ -141,13 +148,15 @@ export class PaneSession {
     const s = deps.gateway.settings;
     const grid = s.get<SegmentPolicy[]>(SETTINGS.policyGrid) ?? defaultPolicyGrid();
     const options = { ...defaultClassifyOptions(), ...(s.get<ClassifyOptions>(SETTINGS.options) ?? {}) };
-    const policyOptions = { ...defaultPolicyOptions(), ...(s.get<PolicyOptions>(SETTINGS.policyOptions) ?? {}) };
+    const policyOptions = { ...defaultPolicyOptions(), ...(s.get<PolicyOptions>(SETTINGS.policyOptions) ?? {}), periodsPerYear: options.periodsPerYear };
     this.state = {
       busy: null,
       error: null,
+      errorField: null,
       notice: null,
       source: null,
       headers: [],
+      rowPreviews: [],
       detectedHeaderRow: null,
       mapping: null,
       mappingProblems: [],
@@ -192,11 +201,11 @@ export class PaneSession {
       this.set({ error: `Wait until the current step (${this.state.busy}) has finished.` });
       return undefined;
     }
-    this.set({ busy, error: null, notice: null });
+    this.set({ busy, error: null, errorField: null, notice: null });
     try {
       return await body();
     } catch (e) {
-      this.set({ error: message(e) });
+      this.set({ error: message(e), errorField: e instanceof ValidationError ? e.field : null });
       return undefined;
     } finally {
       this.set({ busy: null, progress: null });
@@ -209,7 +218,7 @@ export class PaneSession {
   }
 
   dismissMessages(): void {
-    this.set({ error: null, notice: null });
+    this.set({ error: null, errorField: null, notice: null });
   }
 
   // ---- Classify tab ---------------------------------------------------------------------------
@@ -223,9 +232,16 @@ export class PaneSession {
       this.run = null;
       const detected = detectHeaderRow(snap.values);
       this.applyHeaderRow(detected ?? 0, detected);
-      const source: SourceInfo = { sheetName: snap.sheetName, address: snap.address, rows: snap.values.length, columns: snap.values[0]?.length ?? 0 };
+      const source: SourceInfo = { sheetName: snap.sheetName, address: snap.address, firstRow: snap.firstRow, firstColumn: snap.firstColumn, rows: snap.values.length, columns: snap.values[0]?.length ?? 0 };
+      const rowPreviews = snap.values.slice(0, Math.min(30, snap.values.length - 1)).map((row) =>
+        row
+          .slice(0, 4)
+          .map((c) => (c === null || c === undefined ? "" : String(c)))
+          .join(" | "),
+      );
       this.set({
         source,
+        rowPreviews,
         preview: null,
         notice: detected === null ? `Read ${snap.address}. No header row was recognised: choose it below.` : `Read ${snap.address}; headers found in row ${snap.firstRow + detected + 1}.`,
       });
@@ -273,6 +289,8 @@ export class PaneSession {
   setOptions(patch: Partial<ClassifyOptions>): void {
     const options = { ...this.state.options, ...patch };
     this.set({ options, optionProblems: classifyOptionProblems(options), preview: null });
+    // one period length for both the value (history x cost) and the EOQ
+    if (patch.periodsPerYear !== undefined) this.setPolicyOptions({ periodsPerYear: patch.periodsPerYear });
   }
 
   /** Parses the rows, runs the engine (off the UI thread when a worker runner is given) and builds the preview. */

@@ -39,8 +39,16 @@ interface State {
   charts: Map<string, ParetoChartBlock & { sheetName: string }>;
 }
 
+/** Deep copy of plain data, Maps and arrays (structuredClone is missing from jest's jsdom). */
 function clone<T>(x: T): T {
-  return structuredClone(x);
+  if (Array.isArray(x)) return x.map(clone) as T;
+  if (x instanceof Map) return new Map([...x].map(([k, v]) => [k, clone(v)])) as T;
+  if (x && typeof x === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = clone(v);
+    return out as T;
+  }
+  return x;
 }
 
 export function abortError(): Error {
