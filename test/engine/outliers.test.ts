@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { hampel, hampelInto, hampelSettings } from "../../src/engine/outliers";
+
+const fixture = JSON.parse(readFileSync(path.join(__dirname, "../fixtures/classify_reference.json"), "utf8")) as {
+  hampel: { series: number[]; filtered: number[]; filteredK2T2: number[] }[];
+};
+
+describe("hampel", () => {
+  it("replaces a promotional spike in a steady series by the window median", () => {
+    const x = [40, 42, 38, 41, 240, 39, 40, 43, 41];
+    const { filtered, outlier } = hampel(x);
+    // window of period 5: 42 38 41 240 39 40 43 → median 41, MAD 2 → limit 3·1.4826·2 ≈ 8.9
+    expect(filtered[4]).toBe(41);
+    expect(Array.from(outlier)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0]);
+    expect(Array.from(filtered).filter((_, i) => i !== 4)).toEqual(x.filter((_, i) => i !== 4));
+  });
+
+  it("leaves intermittent demand alone: a window whose median is 0 flags nothing", () => {
+    const x = [0, 0, 5, 0, 0, 0, 9, 0, 0, 12, 0];
+    expect(Array.from(hampel(x).filtered)).toEqual(x);
+  });
+
+  it("flags any deviation in a perfectly flat stretch (MAD 0, median > 0), as the plain rule does", () => {
+    const x = [10, 10, 10, 10, 30, 10, 10, 10];
+    expect(Array.from(hampel(x).filtered)).toEqual([10, 10, 10, 10, 10, 10, 10, 10]);
+  });
+
+  it("uses windows cut short at the ends (period 1 sees periods 1..4)", () => {
+    // period 1's window is 100,10,11,12 → median 11.5, MAD median(88.5,1.5,.5,.5) = 1 → flagged.
+    expect(hampel([100, 10, 11, 12, 10, 11, 12]).filtered[0]).toBe(11.5);
+    expect(Array.from(hampel([7]).filtered)).toEqual([7]);
+    expect(Array.from(hampel([]).filtered)).toEqual([]);
+  });
+
+  it("filters a row inside a larger array and counts the replacements", () => {
+    const src = [1, 2, 3, 40, 42, 38, 41, 240, 39, 40, 9];
+    const dst = new Float64Array(7);
+    expect(hampelInto(src, 3, 7, dst, hampelSettings())).toBe(1);
+    // 240's window is cut at the row's end: 42 38 41 240 39 40 → median 40.5 (the 9 after the row is not read)
+    expect(Array.from(dst)).toEqual([40, 42, 38, 41, 40.5, 39, 40]);
+  });
+
+  it("validates its settings", () => {
+    expect(() => hampelSettings({ halfWidth: 0 })).toThrow(/halfWidth/);
+    expect(() => hampelSettings({ halfWidth: 2.5 })).toThrow(/halfWidth/);
+    expect(() => hampelSettings({ threshold: 0 })).toThrow(/threshold/);
+  });
+
+  it("matches the per-window numpy reference (test/fixtures/classify_reference.py)", () => {
+    let changed = 0;
+    // Medians of even windows may differ from numpy's (a+b)/2 in the last bit: compare to 1e-12.
+    const close = (got: Float64Array, want: number[]) => {
+      expect(got.length).toBe(want.length);
+      want.forEach((w, i) => expect(Math.abs(got[i] - w)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(w))));
+    };
+    for (const s of fixture.hampel) {
+      close(hampel(s.series).filtered, s.filtered);
+      close(hampel(s.series, { halfWidth: 2, threshold: 2 }).filtered, s.filteredK2T2);
+      if (s.filtered.some((v, i) => v !== s.series[i])) changed++;
+    }
+    expect(changed).toBeGreaterThan(10); // the fixture does contain outliers
+  });
+});
