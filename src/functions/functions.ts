@@ -6,6 +6,82 @@
  */
 
 // ---- classification functions (SEGMENT_ABC, XYZ_CV, DEMAND_PATTERN) ----
+// Conventions (see docs/functions-classify.md): one output row per input row, in input order; a bad
+// row gives #VALUE! naming the row, an undefined result #N/A with the reason.
+import { abcXyzCells, demandPatternCells, segmentAbcCells, xyzCvCells } from "./classify";
+
+/**
+ * ABC class per row by annual consumption value, largest first. cumShare includes the row; class = first cut-off with cumShare ≤ cut-off (so 50,30,10,5,3,2 → A,A,B,B,C,C). Ties keep input order. Bad rows are left out of the total.
+ * @customfunction SEGMENT_ABC
+ * @param values One column of annual values, or two columns (quantity, unit cost) multiplied per row. Values ≥ 0; blank = 0.
+ * @param [cutoffs] Cumulative-share cut-offs, strictly increasing in (0, 1], as a range or {0.8,0.95}. Default {0.8,0.95}.
+ * @param [labels] One label per class (one more than the cut-offs). Default A, B, C, …
+ * @returns {any[][]} One class label per input row.
+ */
+export function classifySegmentAbc(values: unknown[][], cutoffs?: unknown[][], labels?: unknown[][]): unknown[][] {
+  return segmentAbcCells(values, cutoffs, labels);
+}
+
+/**
+ * Coefficient of variation (sd / mean) of each row's demand history, zero periods included, and its XYZ class: CV ≤ x_max → X, ≤ y_max → Y, else Z. All-zero history: CV #N/A, class "N" (no demand).
+ * @customfunction XYZ_CV
+ * @param history Demand history: one row per SKU, one column per period. Values ≥ 0; blank = 0.
+ * @param [x_max] Largest CV of class X (inclusive). Default 0.5.
+ * @param [y_max] Largest CV of class Y (inclusive), greater than x_max. Default 1.0.
+ * @param [output] "cv" (default), "class", or "both" (two columns: CV, class).
+ * @param [sd_type] "population" (default, divide by n) or "sample" (divide by n − 1).
+ * @param [exclude_outliers] TRUE replaces Hampel outliers (beyond 3 scaled MADs of a 7-period window median) by that median before the CV. Default FALSE.
+ * @returns {any[][]} CV and/or class per history row.
+ */
+export function classifyXyzCv(
+  history: unknown[][],
+  x_max?: unknown[][],
+  y_max?: unknown[][],
+  output?: unknown[][],
+  sd_type?: unknown[][],
+  exclude_outliers?: unknown[][],
+): unknown[][] {
+  return xyzCvCells(history, x_max, y_max, output, sd_type, exclude_outliers);
+}
+
+/**
+ * Syntetos–Boylan demand pattern per row: ADI = periods / periods with demand; CV² of the non-zero demands (population sd). ADI ≥ 1.32 → intermittent side, CV² ≥ 0.49 → erratic side: smooth, erratic, intermittent, lumpy; "no demand" if all zero.
+ * @customfunction DEMAND_PATTERN
+ * @param history Demand history: one row per SKU, one column per period. Values ≥ 0; blank = 0.
+ * @param [adi_cutoff] ADI cut-off (inclusive on the intermittent side). Default 1.32.
+ * @param [cv2_cutoff] CV² cut-off (inclusive on the erratic side). Default 0.49.
+ * @param [output] "class" (default) or "all" (three columns: pattern, ADI, CV²).
+ * @returns {any[][]} Pattern (and ADI, CV²) per history row.
+ */
+export function classifyDemandPattern(history: unknown[][], adi_cutoff?: unknown[][], cv2_cutoff?: unknown[][], output?: unknown[][]): unknown[][] {
+  return demandPatternCells(history, adi_cutoff, cv2_cutoff, output);
+}
+
+/**
+ * ABC-XYZ segment per row ("AX" … "CZ"; "AN"/"BN"/"CN" for no demand): SEGMENT_ABC of the values followed by the XYZ class of the history, with the same conventions.
+ * @customfunction ABC_XYZ
+ * @param values One column of annual values, or two columns (quantity, unit cost).
+ * @param history Demand history with one row per value row, one column per period.
+ * @param [cutoffs] ABC cumulative-share cut-offs. Default {0.8,0.95}.
+ * @param [labels] ABC labels, one more than the cut-offs. Default A, B, C.
+ * @param [x_max] Largest CV of class X. Default 0.5.
+ * @param [y_max] Largest CV of class Y. Default 1.0.
+ * @param [sd_type] "population" (default) or "sample".
+ * @param [exclude_outliers] TRUE applies the Hampel outlier filter before the CV. Default FALSE.
+ * @returns {any[][]} One segment label per input row.
+ */
+export function classifyAbcXyz(
+  values: unknown[][],
+  history: unknown[][],
+  cutoffs?: unknown[][],
+  labels?: unknown[][],
+  x_max?: unknown[][],
+  y_max?: unknown[][],
+  sd_type?: unknown[][],
+  exclude_outliers?: unknown[][],
+): unknown[][] {
+  return abcXyzCells(values, history, cutoffs, labels, x_max, y_max, sd_type, exclude_outliers);
+}
 
 // ---- end classification functions ----
 
