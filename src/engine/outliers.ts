@@ -64,18 +64,26 @@ export function hampelInto(
   const k = settings.halfWidth;
   const limitFactor = settings.threshold * MAD_SCALE;
   const w = work;
+  const full = 2 * k + 1;
+  const c = Math.ceil(k / 2);
   let size = 0;
   // Initial window of period 0: periods 0..k-1 (period k enters at the top of the loop).
   for (let j = 0; j < k && j < length; j++) size = insertSorted(w, size, src[offset + j]);
   let replaced = 0;
   for (let i = 0; i < length; i++) {
-    if (i - k - 1 >= 0) size = removeSorted(w, size, src[offset + i - k - 1]);
-    if (i + k < length) size = insertSorted(w, size, src[offset + i + k]);
+    const leaving = i - k - 1 >= 0;
+    const entering = i + k < length;
+    if (leaving && entering) replaceSorted(w, size, src[offset + i - k - 1], src[offset + i + k]);
+    else if (leaving) size = removeSorted(w, size, src[offset + i - k - 1]);
+    else if (entering) size = insertSorted(w, size, src[offset + i + k]);
     const half = size >> 1;
     const med = size % 2 === 1 ? w[half] : w[half - 1] + (w[half] - w[half - 1]) / 2;
     const x = src[offset + i];
     const dev = Math.abs(x - med);
-    if (med > 0 && dev > 0) {
+    // Cheap lower bound first: in a full window (2k+1 values) at least ceil(k/2) of the k smallest
+    // non-zero-index deviations come from one side, so MAD >= min(m - w[k-c], w[k+c] - m) with
+    // c = ceil(k/2). A point within limitFactor times that bound cannot be an outlier.
+    if (med > 0 && dev > 0 && !(size === full && dev <= limitFactor * Math.min(med - w[k - c], w[k + c] - med))) {
       // The deviations below the centre grow leftwards, those above grow rightwards: merge them
       // smallest first and keep the ((size-1)>>1)-th and (size>>1)-th.
       let l = half - 1;
@@ -111,6 +119,24 @@ function insertSorted(w: Float64Array, size: number, x: number): number {
   }
   w[p + 1] = x;
   return size + 1;
+}
+
+/** Swaps one value of the sorted window for another, keeping it sorted (one scan, short shifts). */
+function replaceSorted(w: Float64Array, size: number, out: number, inc: number): void {
+  let p = 0;
+  while (w[p] !== out) p++;
+  if (inc > out) {
+    while (p + 1 < size && w[p + 1] < inc) {
+      w[p] = w[p + 1];
+      p++;
+    }
+  } else {
+    while (p > 0 && w[p - 1] > inc) {
+      w[p] = w[p - 1];
+      p--;
+    }
+  }
+  w[p] = inc;
 }
 
 function removeSorted(w: Float64Array, size: number, x: number): number {
