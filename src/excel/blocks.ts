@@ -56,7 +56,10 @@ export function nextWriteSync(from: number, rowBytes: readonly number[], columns
   let blockStart = from;
   while (i < total) {
     const b = rowBytes[i];
-    if (b > limits.budgetBytes) throw new RangeError(`row ${i + 1} alone needs ${b} bytes, more than the ${limits.budgetBytes}-byte request budget`);
+    if (b > limits.budgetBytes) {
+      if (i > from) break; // it starts the next sync, and fails there
+      throw new RangeError(`row ${i + 1} alone needs ${b} bytes, more than the ${limits.budgetBytes}-byte request budget`);
+    }
     if (bytes + b > limits.budgetBytes || cells + columns > limits.maxCellsPerRead) break;
     bytes += b;
     cells += columns;

@@ -17,6 +17,10 @@ export interface Rect {
 
 /** Cells in the first (sample) sync of a read. */
 export const SAMPLE_CELLS = 20_000;
+/** What a cell is assumed to cost before the sample is seen (sizes the sample under small budgets). */
+const SAMPLE_BYTES_PER_CELL = 100;
+/** Rows not read yet may be wider than those read so far. */
+const ROW_HEADROOM = 1.2;
 
 export function intersectRects(a: Rect, b: Rect): Rect | null {
   const row = Math.max(a.row, b.row);
@@ -58,16 +62,30 @@ interface SyncContext {
   sync(): Promise<unknown>;
 }
 
-/** Reads `rect` of `sheet` in blocks; returns the values row by row. */
+/**
+ * Reads `rect` of `sheet` in blocks; returns the values row by row.
+ * Row-size estimate: 1.2 x the larger of the mean row seen so far and the mean row of the last
+ * sync. A sync's size is the sum of many rows, so the mean (not the widest row, often the header)
+ * is what matters; the recent mean follows data that gets wider further down, and a sync that is
+ * still too large is retried with fewer rows.
+ */
 export async function readRect(context: SyncContext, meter: IoMeter, sheet: Excel.Worksheet, rect: Rect, limits: ChunkLimits): Promise<unknown[][]> {
   const { rowCount, columnCount } = rect;
   const out: unknown[][] = new Array(rowCount);
   if (rowCount === 0 || columnCount === 0) return [];
   let done = 0;
-  let bytesPerRow = 0; // 0 = not known yet: the next sync is the sample
-  let sampleRows = Math.max(1, Math.min(rowCount, Math.floor(SAMPLE_CELLS / columnCount), limits.maxBlockRows));
+  let seenRows = 0;
+  let seenBytes = 0;
+  let recentMean = 0;
+  let minimumPerRow = 0; // raised after a "payload too large" answer
+  let sampleRows = Math.max(
+    1,
+    Math.min(rowCount, Math.floor(SAMPLE_CELLS / columnCount), Math.floor(limits.budgetBytes / (columnCount * SAMPLE_BYTES_PER_CELL)), limits.maxBlockRows),
+  );
   while (done < rowCount) {
-    const blocks = bytesPerRow === 0 ? [{ start: done, rows: Math.min(sampleRows, rowCount - done) }] : nextReadSync(done, rowCount, columnCount, bytesPerRow, limits);
+    const perRow = Math.ceil(Math.max(seenRows ? seenBytes / seenRows : 0, recentMean) * ROW_HEADROOM);
+    const blocks =
+      seenRows === 0 ? [{ start: done, rows: Math.min(sampleRows, rowCount - done) }] : nextReadSync(done, rowCount, columnCount, Math.max(perRow, minimumPerRow), limits);
     const ranges = blocks.map((b) => {
       const range = sheet.getRangeByIndexes(rect.row + b.start, rect.column, b.rows, columnCount);
       range.load("values");
@@ -79,12 +97,13 @@ export async function readRect(context: SyncContext, meter: IoMeter, sheet: Exce
       const rows = blocks.reduce((n, b) => n + b.rows, 0);
       if (!isPayloadTooLarge(e) || rows === 1) throw e;
       // The estimate was too low: ask for half as many rows next time.
-      if (bytesPerRow === 0) sampleRows = Math.max(1, Math.floor(sampleRows / 2));
-      else bytesPerRow = Math.max(bytesPerRow * 2, Math.ceil(limits.budgetBytes / Math.max(1, Math.floor(rows / 2))));
+      if (seenRows === 0) sampleRows = Math.max(1, Math.floor(sampleRows / 2));
+      else minimumPerRow = Math.ceil(limits.budgetBytes / Math.max(1, Math.floor(rows / 2)));
       continue;
     }
     let syncBytes = 2;
     let cells = 0;
+    let syncRows = 0;
     blocks.forEach((b, k) => {
       const values = ranges[k].values as unknown;
       if (!Array.isArray(values) || values.length !== b.rows || !Array.isArray(values[0]) || values[0].length !== columnCount) {
@@ -92,14 +111,16 @@ export async function readRect(context: SyncContext, meter: IoMeter, sheet: Exce
       }
       for (let i = 0; i < b.rows; i++) {
         const row = values[i] as unknown[];
-        const rowBytes = utf8Length(JSON.stringify(row)) + 1;
-        if (rowBytes > bytesPerRow) bytesPerRow = rowBytes;
-        syncBytes += rowBytes;
+        syncBytes += utf8Length(JSON.stringify(row)) + 1;
         out[b.start + i] = row;
       }
       cells += b.rows * columnCount;
+      syncRows += b.rows;
       done = Math.max(done, b.start + b.rows);
     });
+    seenRows += syncRows;
+    seenBytes += syncBytes;
+    recentMean = syncBytes / syncRows;
     meter.noteResponse(syncBytes, cells);
   }
   return out;

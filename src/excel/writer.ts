@@ -434,9 +434,19 @@ function prepareTable(block: TableBlock, plan: number, sheetName: string, tempNa
     return (v: CellValue) => (typeof v === "string" ? "@" : other);
   });
   // Each formatted cell adds ["fmt"], to the request.
-  const formatBytes = formatOf.map((f) => (f ? Math.max(utf8Length(JSON.stringify(f(""))), utf8Length(JSON.stringify(f(0)))) + 3 : 0));
-  const extra = formatBytes.reduce((a, b) => a + b, 0);
-  if (extra > 0) for (let i = 0; i < rows; i++) rowBytes[i] += extra;
+  const formatted = formatOf.map((f, c) => [f, c] as const).filter((x): x is readonly [(v: CellValue) => string, number] => x[0] !== null);
+  if (formatted.length > 0) {
+    const sizeOf = new Map<string, number>();
+    for (let i = 0; i < rows; i++) {
+      const row = block.rows[i];
+      for (const [f, c] of formatted) {
+        const fmt = f(row[c]);
+        let size = sizeOf.get(fmt);
+        if (size === undefined) sizeOf.set(fmt, (size = utf8Length(JSON.stringify(fmt)) + 3));
+        rowBytes[i] += size;
+      }
+    }
+  }
   const headerBytes = utf8Length(JSON.stringify([headers])) + utf8Length(JSON.stringify([headers.map(() => "@")]));
   return { block, plan, row: anchor.row, column: anchor.column, columns, rows, rowBytes, headerBytes, formatOf, tempName };
 }
