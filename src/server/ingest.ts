@@ -4,6 +4,7 @@
  * backend's per-workbook transaction, against the stored head and the entries already known.
  */
 import { GENESIS_HASH, verifyChain, type AuditEntry } from "../engine/audit";
+import { hashAuditEntrySync } from "./hash";
 import type { AppendOutcome } from "./storage/types";
 
 export type BatchCheck =
@@ -27,7 +28,7 @@ export async function checkBatch(workbookId: string, entries: readonly AuditEntr
       };
     }
   }
-  const check = await verifyChain(entries, entries[0].prevHash);
+  const check = await verifyChain(entries, entries[0].prevHash, hashAuditEntrySync);
   if (!check.ok) return { ok: false, status: 409, index: check.index, entryId: check.entryId, reason: check.reason };
   return { ok: true };
 }

@@ -32,6 +32,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (!["create", "list", "revoke"].includes(command)) throw new UsageError(`unknown command "${command}"`);
   const { values } = parseArgs({
     args: rest,
     options: { role: { type: "string" }, name: { type: "string" }, id: { type: "string" } },

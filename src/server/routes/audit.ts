@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { GENESIS_HASH, verifyChain, type AuditAction, type AuditEntry } from "../../engine/audit";
 import type { RouteContext } from "../app";
+import { hashAuditEntrySync } from "../hash";
 import { checkBatch } from "../ingest";
 import { HttpProblem } from "../problem";
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, routeSchemas } from "../schemas";
@@ -133,7 +134,7 @@ export async function verifyStoredChain(storage: Storage, head: WorkbookHead): P
         };
       }
     }
-    const check = await verifyChain(page, prev);
+    const check = await verifyChain(page, prev, hashAuditEntrySync);
     if (!check.ok) {
       const index = count + check.index;
       return { ok: false, count: index, index, seq: index + 1, entryId: check.entryId, reason: check.reason };

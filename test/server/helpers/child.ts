@@ -6,7 +6,7 @@ const REPO = path.resolve(__dirname, "../../..");
 
 export interface ServerProcess {
   child: ChildProcess;
-  /** e.g. http://127.0.0.1:41234 */
+  /** e.g. http://127.0.0.1:41234 (https when SEG_HTTP is not 1) */
   base: string;
   /** The line main.ts printed when it started listening. */
   banner: string;
@@ -14,7 +14,7 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts main.ts with plain http on 127.0.0.1 and a free port; resolves once it listens. */
+/** Starts main.ts (plain http unless env says otherwise) on 127.0.0.1 and a free port; resolves once it listens. */
 export function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, SEG_HTTP: "1", SEG_API_PORT: "0", SEG_API_HOST: "127.0.0.1", ...env };
   if (!("DATABASE_URL" in env)) delete childEnv.DATABASE_URL;
@@ -35,7 +35,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 30_0
       reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
     const onData = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1.*$/m.exec(out);
+      const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)\/api\/v1.*$/m.exec(out);
       if (!m) return;
       clearTimeout(timer);
       child.stdout!.off("data", onData);

@@ -1,0 +1,54 @@
+/* Environment settings: defaults, and errors that name the variable. */
+import { loadConfig } from "../../src/server/config";
+
+describe("loadConfig", () => {
+  test("defaults: https on localhost:3001, SQLite in ./data, the add-in origin, 5 MiB, rate limit on", () => {
+    expect(loadConfig({})).toEqual({
+      port: 3001,
+      host: "localhost",
+      http: false,
+      dataDir: "data",
+      databaseUrl: undefined,
+      corsOrigins: ["https://localhost:3000"],
+      bodyLimit: 5 * 1024 * 1024,
+      rateLimit: { max: 1200, timeWindow: 60000 },
+      logLevel: "warn",
+    });
+  });
+
+  test("reads every variable", () => {
+    const c = loadConfig({
+      SEG_API_PORT: "0",
+      SEG_API_HOST: "127.0.0.1",
+      SEG_HTTP: "1",
+      SEG_DATA_DIR: "/tmp/x",
+      DATABASE_URL: "postgres://u@h/db",
+      SEG_CORS_ORIGINS: "https://a.example, https://b.example:8443",
+      SEG_BODY_LIMIT: "2048",
+      SEG_RATE_LIMIT_MAX: "0",
+      SEG_LOG_LEVEL: "info",
+    });
+    expect(c).toMatchObject({
+      port: 0,
+      host: "127.0.0.1",
+      http: true,
+      dataDir: "/tmp/x",
+      databaseUrl: "postgres://u@h/db",
+      corsOrigins: ["https://a.example", "https://b.example:8443"],
+      bodyLimit: 2048,
+      rateLimit: false,
+      logLevel: "info",
+    });
+  });
+
+  test.each([
+    [{ SEG_API_PORT: "70000" }, /SEG_API_PORT/],
+    [{ SEG_API_PORT: "abc" }, /SEG_API_PORT/],
+    [{ SEG_BODY_LIMIT: "-1" }, /SEG_BODY_LIMIT/],
+    [{ SEG_RATE_LIMIT_MAX: "1.5" }, /SEG_RATE_LIMIT_MAX/],
+    [{ SEG_CORS_ORIGINS: "*" }, /SEG_CORS_ORIGINS/],
+    [{ SEG_CORS_ORIGINS: "https://a.example/path" }, /SEG_CORS_ORIGINS/],
+  ])("refuses %p", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
