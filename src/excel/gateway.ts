@@ -27,7 +27,8 @@ export interface ExcelGatewayOptions {
 export interface ExcelGateway extends WorkbookGateway {
   /** Figures of the most recent operation (null before the first). */
   readonly lastReport: IoReport | null;
-  audit: WorkbookGateway["audit"] & { readAll(): Promise<AuditSheetRow[]> };
+  /** readAll also tells each row's sheet row (entry i is on row i + 2). */
+  audit: Omit<WorkbookGateway["audit"], "readAll"> & { readAll(): Promise<AuditSheetRow[]> };
 }
 
 export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: SettingsStore = createSettingsStore(), options: ExcelGatewayOptions = {}): ExcelGateway {

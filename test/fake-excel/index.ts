@@ -329,7 +329,9 @@ export class FakeExcel {
   }
 
   /** Excel.run: run(batch) or run(options, batch). Pending operations are synced when the batch ends. */
-  async run<T>(a: Batch<T> | unknown, b?: Batch<T>): Promise<T> {
+  run<T>(batch: Batch<T>): Promise<T>;
+  run<T>(options: unknown, batch: Batch<T>): Promise<T>;
+  async run<T>(a: unknown, b?: Batch<T>): Promise<T> {
     const batch = (typeof a === "function" ? a : b) as Batch<T>;
     if (typeof batch !== "function") throw new TypeError("Excel.run needs a batch function");
     const ctx = new FakeRequestContext(this.engine);
