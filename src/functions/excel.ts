@@ -34,11 +34,11 @@ export function asVector(arg: unknown, name: string): unknown[] {
  * Columns of different lengths (other than 1) are an ArgumentError naming the argument.
  */
 export function broadcastRows(args: Record<string, unknown>): { rows: number; column: (name: string) => (i: number) => unknown } {
-  const vectors: Record<string, unknown[]> = {};
+  const vectors: Record<string, { length: number; get: (i: number) => unknown }> = {};
   let rows = 1;
   let longest = "";
   for (const [name, value] of Object.entries(args)) {
-    const v = isOmitted(value) ? [null] : asVector(value, name);
+    const v = isOmitted(value) ? { length: 1, get: () => null } : vectorAccess(value, name);
     vectors[name] = v;
     if (v.length > 1) {
       if (rows > 1 && v.length !== rows) {
@@ -52,9 +52,37 @@ export function broadcastRows(args: Record<string, unknown>): { rows: number; co
     rows,
     column: (name) => {
       const v = vectors[name];
-      return v.length === 1 ? () => v[0] : (i) => v[i];
+      if (v.length === 1) {
+        const only = v.get(0);
+        return () => only;
+      }
+      return v.get;
     },
   };
+}
+
+/**
+ * True for the usual way Excel hands a one-column range of two or more cells: [[a], [b], ...].
+ * Such an argument can be read in place as arg[i][0] (asVector would give the same values).
+ */
+export function isExcelColumn(arg: unknown): arg is unknown[][] {
+  if (!Array.isArray(arg) || arg.length < 2) return false;
+  for (let i = 0; i < arg.length; i++) {
+    const row: unknown = arg[i];
+    if (!Array.isArray(row) || row.length !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * asVector's reading of an argument, without copying the usual Excel column: big ranges are read
+ * in place (copying 100,000-row columns cost more than the formulas). Any other shape goes through
+ * asVector itself, so the rules and messages are the same.
+ */
+function vectorAccess(arg: unknown, name: string): { length: number; get: (i: number) => unknown } {
+  if (isExcelColumn(arg)) return { length: arg.length, get: (i) => arg[i][0] };
+  const v = asVector(arg, name);
+  return { length: v.length, get: (i) => v[i] };
 }
 
 export function toExcelError(e: CellError): CustomFunctions.Error {
