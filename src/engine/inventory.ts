@@ -80,7 +80,10 @@ function checkProtection(p: ProtectionInput): CellError | null {
 }
 
 function sigmaOf(d: number, sd: number, L: number, sdL: number, R: number): number {
-  // sqrt((L + R) sd^2 + d^2 sdL^2), as a hypot so that the squares cannot overflow on their own
+  // sqrt((L + R) sd^2 + d^2 sdL^2); outside the safe range of the squares, as a hypot so that
+  // they cannot overflow or underflow on their own
+  const v = (L + R) * sd * sd + d * d * sdL * sdL;
+  if (v > 1e-290 && v < 1e290) return Math.sqrt(v);
   return Math.hypot(Math.sqrt(L + R) * sd, d * sdL);
 }
 
@@ -95,8 +98,7 @@ function tooLarge(what: string): CellError {
  * with L the lead time, R the review period (0 for continuous review), d and sd_d the per-period
  * demand mean and sd, sd_L the lead-time sd. The interval is L + R periods of independent demand,
  * of which only L is random: the review period is a fixed calendar interval, so the lead-time
- * variance term uses sd_L alone (convention of Silver, Pyke & Thomas 2017, sec. 6.10 / eq. for
- * sigma_{R+L} with random lead time; Chopra & Meindl ch. 12).
+ * variance term uses sd_L alone (Silver, Pyke & Thomas 2017, ch. 6; Chopra & Meindl ch. 12).
  */
 export function demandSdOverProtection(p: ProtectionInput): number | CellError {
   const bad = checkProtection(p);
@@ -124,7 +126,7 @@ export interface FillRateKInput {
 /**
  * Safety factor for a fill-rate target: the k with G(k) = Q (1 - beta) / sigma, G the standard
  * normal loss function (expected shortage per cycle sigma*G(k) equals (1 - beta) of the Q units
- * demanded per cycle; Silver, Pyke & Thomas 2017, sec. 6.7.5, the usual approximation that ignores
+ * demanded per cycle; Silver, Pyke & Thomas 2017, ch. 6, the usual approximation that ignores
  * the second loss term). k may be negative. sigma = 0 has no finite k: "na" error.
  */
 export function fillRateK(p: FillRateKInput): number | CellError {
@@ -175,36 +177,118 @@ export interface SafetyStockResult {
  * Not floored at 0.
  */
 export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError {
-  const method = p.method ?? "csl";
-  if (method !== "csl" && method !== "fill") return cellError(`method must be "csl" or "fill", got ${describe(method)}`);
-  const bad = fraction("serviceLevel", p.serviceLevel) ?? checkProtection(p);
-  if (bad) return bad;
-  const R = p.reviewPeriod ?? 0;
-  const sigma = sigmaOf(p.demandMean, p.demandSd, p.leadTime, p.leadTimeSd ?? 0, R);
+  const out: SafetyStockResult = { k: 0, sigma: 0, safetyStock: 0 };
+  const bad = computeSafetyStock(
+    p.serviceLevel,
+    p.method ?? "csl",
+    p.demandMean,
+    p.demandSd,
+    p.leadTime,
+    p.leadTimeSd ?? 0,
+    p.reviewPeriod ?? 0,
+    p.orderQty ?? undefined,
+    out,
+  );
+  return bad ?? out;
+}
+
+const scratch: SafetyStockResult = { k: 0, sigma: 0, safetyStock: 0 };
+
+/**
+ * safetyStock for batch paths (the custom function): positional arguments, only the safety stock
+ * back, no allocation per row. Same rules and messages as safetyStock.
+ */
+export function safetyStockUnits(
+  serviceLevel: number,
+  method: SafetyStockMethod,
+  demandMean: number,
+  demandSd: number,
+  leadTime: number,
+  leadTimeSd: number,
+  reviewPeriod: number,
+  orderQty: number | undefined,
+): number | CellError {
+  return computeSafetyStock(serviceLevel, method, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod, orderQty, scratch) ?? scratch.safetyStock;
+}
+
+// Service levels usually repeat down a column (one per segment): remember the last z.
+let lastLevel = Number.NaN;
+let lastZ = Number.NaN;
+
+/** The shared body: fills `out` and returns null, or returns the first problem found. */
+function computeSafetyStock(
+  serviceLevel: number,
+  method: SafetyStockMethod,
+  d: number,
+  sd: number,
+  L: number,
+  sdL: number,
+  R: number,
+  orderQty: number | undefined,
+  out: SafetyStockResult,
+): CellError | null {
+  // One combined test for the common all-valid row; the named checks only run when it fails.
+  const valid =
+    (method === "csl" || method === "fill") &&
+    serviceLevel > 0 &&
+    serviceLevel < 1 &&
+    d >= 0 &&
+    d < Infinity &&
+    sd >= 0 &&
+    sd < Infinity &&
+    L >= 0 &&
+    L < Infinity &&
+    sdL >= 0 &&
+    sdL < Infinity &&
+    R >= 0 &&
+    R < Infinity;
+  if (!valid) {
+    if (method !== "csl" && method !== "fill") return cellError(`method must be "csl" or "fill", got ${describe(method)}`);
+    const bad =
+      fraction("serviceLevel", serviceLevel) ??
+      checkProtection({ demandMean: d, demandSd: sd, leadTime: L, leadTimeSd: sdL, reviewPeriod: R });
+    if (bad) return bad;
+  }
+  const sigma = sigmaOf(d, sd, L, sdL, R);
   if (!Number.isFinite(sigma)) return tooLarge("sigma");
+  let k: number;
+  let ss: number;
   if (method === "csl") {
-    const k = zFromServiceLevel(p.serviceLevel);
-    const ss = k * sigma;
-    return Number.isFinite(ss) ? { k, sigma, safetyStock: ss } : tooLarge("safetyStock");
-  }
-  let q: number;
-  if (p.orderQty !== undefined && p.orderQty !== null) {
-    const badQ = positive("orderQty", p.orderQty);
-    if (badQ) return badQ;
-    q = p.orderQty;
-  } else if (R > 0) {
-    q = p.demandMean * R;
-    if (!(q > 0)) return cellError("orderQty is missing and demandMean * reviewPeriod is 0: the fill rate is undefined without demand", "na");
+    if (serviceLevel !== lastLevel) {
+      lastZ = zFromServiceLevel(serviceLevel);
+      lastLevel = serviceLevel;
+    }
+    k = lastZ;
+    ss = k * sigma;
   } else {
-    return cellError('orderQty is required for method "fill" with continuous review (reviewPeriod 0)');
+    let q: number;
+    if (orderQty !== undefined) {
+      const badQ = positive("orderQty", orderQty);
+      if (badQ) return badQ;
+      q = orderQty;
+    } else if (R > 0) {
+      q = d * R;
+      if (!(q > 0)) return cellError("orderQty is missing and demandMean * reviewPeriod is 0: the fill rate is undefined without demand", "na");
+    } else {
+      return cellError('orderQty is required for method "fill" with continuous review (reviewPeriod 0)');
+    }
+    const shortage = q * (1 - serviceLevel); // allowed units short per cycle
+    const g = shortage / sigma;
+    if (!(g < Infinity)) {
+      out.k = Number.NEGATIVE_INFINITY;
+      out.sigma = sigma;
+      out.safetyStock = -shortage;
+      return null;
+    }
+    if (!(g > 0)) return cellError("orderQty * (1 - serviceLevel) is negligible next to sigma: the fill rate needs an unbounded safety stock", "na");
+    k = normalLossInverse(g);
+    ss = k * sigma;
   }
-  const shortage = q * (1 - p.serviceLevel); // allowed units short per cycle
-  const g = shortage / sigma;
-  if (!(g < Infinity)) return { k: Number.NEGATIVE_INFINITY, sigma, safetyStock: -shortage };
-  if (!(g > 0)) return cellError("orderQty * (1 - serviceLevel) is negligible next to sigma: the fill rate needs an unbounded safety stock", "na");
-  const k = normalLossInverse(g);
-  const ss = k * sigma;
-  return Number.isFinite(ss) ? { k, sigma, safetyStock: ss } : tooLarge("safetyStock");
+  if (!Number.isFinite(ss)) return tooLarge("safetyStock");
+  out.k = k;
+  out.sigma = sigma;
+  out.safetyStock = ss;
+  return null;
 }
 
 /** Batch form of safetyStock (one result per input, same order). */

@@ -10,9 +10,9 @@
  */
 import { CellError, cellError, isCellError } from "../engine/errors";
 import { readNumber } from "../engine/cells";
-import { eoq, fillRateK, reorderPoint, safetyStock, SafetyStockMethod, zValue } from "../engine/inventory";
+import { eoq, fillRateK, reorderPoint, safetyStockUnits, SafetyStockMethod, zValue } from "../engine/inventory";
 import { normalLoss } from "../engine/stats";
-import { broadcastRows, ExcelMatrix, guard, toExcelError } from "./excel";
+import { broadcastRows, ExcelMatrix, guard, isExcelColumn, toExcelError } from "./excel";
 
 /** Engine field names as the user sees them in the formula builder. */
 const ARGUMENT_NAMES: Record<string, string> = {
@@ -61,17 +61,21 @@ function spillRows(
   names.forEach((n, j) => (args[n] = values[j]));
   Object.assign(args, other);
   const b = broadcastRows(args);
+  const rows = b.rows;
   const getters = names.map((n) => b.column(n));
+  // Full-length Excel columns are read in place, without a call per cell: this is the hot path
+  // for 100,000-row ranges. Everything else goes through the broadcast getters.
+  const columns = values.map((v) => (isExcelColumn(v) && v.length === rows ? v : null));
   const otherGetters: Record<string, (i: number) => unknown> = {};
   for (const n of Object.keys(other)) otherGetters[n] = b.column(n);
-  const rows = b.rows;
   const out: ExcelMatrix = new Array(rows);
-  const x = new Array<number>(names.length);
+  const x = new Array<number>(names.length).fill(0);
   for (let i = 0; i < rows; i++) {
     let failed: CustomFunctions.Error | null = null;
     for (let j = 0; j < names.length; j++) {
-      const raw = getters[j](i);
-      if (typeof raw === "number" && Number.isFinite(raw)) {
+      const column = columns[j];
+      const raw = column !== null ? column[i][0] : getters[j](i);
+      if (typeof raw === "number" && raw - raw === 0) {
         x[j] = raw; // fast path: a finite number needs no further reading
         continue;
       }
@@ -121,18 +125,8 @@ export function safetyStockCells(
       (x, i, other) => {
         const m = readMethod(other.method(i));
         if (isCellError(m)) return m;
-        const r = safetyStock({
-          serviceLevel: x[0],
-          demandMean: x[1],
-          demandSd: x[2],
-          leadTime: x[3],
-          leadTimeSd: x[4],
-          reviewPeriod: x[5],
-          method: m,
-          // 0 or blank means "not given" (Excel desktop cannot tell a blank from 0).
-          orderQty: x[6] === 0 ? undefined : x[6],
-        });
-        return isCellError(r) ? r : r.safetyStock;
+        // order_qty 0 or blank means "not given" (Excel desktop cannot tell a blank from 0).
+        return safetyStockUnits(x[0], m, x[1], x[2], x[3], x[4], x[5], x[6] === 0 ? undefined : x[6]);
       },
       { method },
     ),
