@@ -30,7 +30,7 @@ module.exports = async (env, options) => {
         {
           test: /\.tsx?$/,
           exclude: /node_modules/,
-          use: { loader: "ts-loader", options: { transpileOnly: true } // npm test type-checks with tsc },
+          use: { loader: "ts-loader", options: { transpileOnly: true } }, // npm test type-checks with tsc
         },
       ],
     },
