@@ -66,23 +66,26 @@ export function classifyPattern(history: DemandHistory, options: PatternOptions 
   const noDemand = cellError(NO_DEMAND_MESSAGE, "na");
 
   for (let r = 0; r < rows; r++) {
-    const bad = history.readRow(r, x) ?? checkPeriods(x, p);
-    if (bad) {
-      issues.set(r, bad);
-      pattern[r] = -1;
-      adi[r] = cv2[r] = NaN;
-      continue;
-    }
+    const unreadable = history.readRow(r, x);
+    // One pass validates the row and gathers the count, sum and maximum of the non-zero periods.
+    let valid = unreadable === undefined;
     let k = 0;
     let sum = 0;
     let max = 0;
-    for (let j = 0; j < p; j++) {
-      const v = x[j];
-      if (v > 0) {
-        k++;
-        sum += v;
+    if (valid) {
+      for (let j = 0; j < p; j++) {
+        const v = x[j];
+        if (!(v >= 0 && v < Infinity)) valid = false;
+        if (v > 0) k++;
+        sum += v; // zeros add nothing: this is the sum of the non-zero sizes
         if (v > max) max = v;
       }
+    }
+    if (!valid) {
+      issues.set(r, unreadable ?? checkPeriods(x, p)!);
+      pattern[r] = -1;
+      adi[r] = cv2[r] = NaN;
+      continue;
     }
     if (k === 0) {
       issues.set(r, noDemand);

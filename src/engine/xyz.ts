@@ -142,21 +142,34 @@ export function demandCv(history: DemandHistory, options: CvOptions = {}): CvRes
   const tooShort = cellError("sample sd needs at least 2 periods", "na");
 
   for (let r = 0; r < rows; r++) {
-    const bad = history.readRow(r, raw) ?? checkPeriods(raw, p);
-    if (bad) {
-      issues.set(r, bad);
+    const unreadable = history.readRow(r, raw);
+    // Validation rides along with the first pass (sum and max); the filter needs it done first.
+    let sum = 0;
+    let max = 0;
+    let valid = unreadable === undefined;
+    if (valid && hampel) valid = checkPeriods(raw, p) === undefined;
+    if (valid && !hampel) {
+      for (let j = 0; j < p; j++) {
+        const v = raw[j];
+        if (!(v >= 0 && v < Infinity)) valid = false;
+        sum += v;
+        if (v > max) max = v;
+      }
+    }
+    if (!valid) {
+      issues.set(r, unreadable ?? checkPeriods(raw, p)!);
       mean[r] = sd[r] = cv[r] = NaN;
       continue;
     }
-    if (hampel) outliers[r] = hampelInto(raw, 0, p, filtered, hampel, work);
-    const x = filtered;
-    let sum = 0;
-    let max = 0;
-    for (let j = 0; j < p; j++) {
-      const v = x[j];
-      sum += v;
-      if (v > max) max = v;
+    if (hampel) {
+      outliers[r] = hampelInto(raw, 0, p, filtered, hampel, work);
+      for (let j = 0; j < p; j++) {
+        const v = filtered[j];
+        sum += v;
+        if (v > max) max = v;
+      }
     }
+    const x = filtered;
     if (max === 0) {
       mean[r] = 0;
       sd[r] = 0;
