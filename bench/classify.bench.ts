@@ -1,0 +1,163 @@
+/* Classification at sheet scale, engine and custom-function wrapper, with numpy beside them:
+   - SEGMENT_ABC on 1,048,576 rows (a full Excel column) given as [[v], [v], ...]; target < 250 ms
+     for the wrapper (read, validate, rank, classify, shape the spill);
+   - XYZ_CV on 100,000 SKUs x 104 weekly periods given as rows of cells; target < 300 ms;
+   - DEMAND_PATTERN on the same history (no target; figure for reference);
+   - XYZ_CV with exclude_outliers=TRUE (Hampel filter; no target).
+   Inputs are deterministic pseudo-random (LCG, fixed seed). Each figure is the median of RUNS timed
+   runs after 2 warm-ups, wall clock and CPU time (CPU counts every thread of the process, GC
+   helpers included; on a busy shared machine it is the fairer figure of the two).
+   numpy: the same data (written to a temporary binary file) goes to python3 + numpy doing the same
+   computation vectorised (stable argsort + cumsum + searchsorted; row mean/std; masked ADI/CV²),
+   timed in-process there; numpy's figures exclude any conversion from Excel-shaped input. */
+import "../test/helpers/customFunctionsShim"; // the CustomFunctions global exists only inside Excel
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { classifyAbc } from "../src/engine/abc";
+import { classifyPattern } from "../src/engine/pattern";
+import { classifyXyz, historyFromArray } from "../src/engine/xyz";
+import { demandPatternCells, segmentAbcCells, xyzCvCells } from "../src/functions/classify";
+
+const ABC_ROWS = 1_048_576;
+const SKUS = 100_000;
+const PERIODS = 104;
+const RUNS = Math.max(5, Math.min(21, Number(process.env.SEG_BENCH_RUNS ?? 7) || 7));
+
+let seed = 20261125;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const gaussian = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+
+// Annual values: log-normal spread over ~5 decades, in cents, with a block of exact ties.
+const abcValues = new Float64Array(ABC_ROWS);
+for (let i = 0; i < ABC_ROWS; i++) abcValues[i] = i % 50 === 0 ? 1000 : Math.round(Math.exp(6 + 2.2 * gaussian()) * 100) / 100;
+const abcColumn: number[][] = Array.from(abcValues, (v) => [v]);
+
+// Weekly demand: steady, seasonal, erratic, intermittent and dead SKUs, whole units.
+const history = new Float64Array(SKUS * PERIODS);
+for (let r = 0; r < SKUS; r++) {
+  const kind = r % 10;
+  const level = 5 + 200 * rand();
+  for (let j = 0; j < PERIODS; j++) {
+    let x: number;
+    if (kind < 4) x = level * (1 + 0.2 * gaussian());
+    else if (kind < 6) x = level * (1 + 0.5 * Math.sin((2 * Math.PI * j) / 52) + 0.15 * gaussian());
+    else if (kind < 8) x = level * Math.exp(gaussian());
+    else if (kind < 9) x = rand() < 0.2 ? level * rand() : 0;
+    else x = 0;
+    if (kind < 6 && rand() < 0.02) x *= 5; // occasional promotion
+    history[r * PERIODS + j] = Math.max(0, Math.round(x));
+  }
+}
+const historyCells: number[][] = Array.from({ length: SKUS }, (_, r) => Array.from(history.subarray(r * PERIODS, (r + 1) * PERIODS)));
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function time(fn: () => unknown, check: (r: unknown) => void): Promise<{ wall: number; cpu: number }> {
+  for (let i = 0; i < 2; i++) check(fn());
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 30)); // let background GC threads finish
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    check(r);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+function rowsOf(n: number) {
+  return (r: unknown) => {
+    if (!Array.isArray(r) || r.length !== n) throw new Error(`expected ${n} result rows`);
+  };
+}
+const lengthOf = (n: number, get: (r: never) => ArrayLike<unknown>) => (r: unknown) => {
+  if (get(r as never).length !== n) throw new Error(`expected ${n} results`);
+};
+
+function numpyFigures(): Record<string, number> | string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "seg-classify-bench-"));
+  try {
+    writeFileSync(path.join(dir, "abc.f64"), Buffer.from(abcValues.buffer));
+    writeFileSync(path.join(dir, "history.f64"), Buffer.from(history.buffer));
+    const script = String.raw`
+import json, sys, time
+import numpy as np
+d, skus, periods, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+v = np.fromfile(d + "/abc.f64", dtype=np.float64)
+h = np.fromfile(d + "/history.f64", dtype=np.float64).reshape(skus, periods)
+limits = np.array([0.8, 0.95]) * (1 + 1e-12)
+def abc():
+    order = np.argsort(-v, kind="stable")
+    cs = np.cumsum(v[order]) / v.sum()
+    cls = np.empty(len(v), dtype=np.int32)
+    cls[order] = np.searchsorted(limits, cs, side="left")
+    return cls
+def xyz():
+    m = h.mean(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv = h.std(axis=1) / m
+    return np.select([m == 0, cv <= 0.5, cv <= 1.0], [3, 0, 1], 2)
+def pattern():
+    nz = h > 0
+    k = nz.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        adi = periods / k
+        mean = h.sum(axis=1) / k
+        var = np.where(nz, (h - mean[:, None]) ** 2, 0.0).sum(axis=1) / k
+        cv2 = var / mean ** 2
+    return (adi >= 1.32) * 2 + (cv2 >= 0.49)
+out = {}
+for name, f in [("abc", abc), ("xyz", xyz), ("pattern", pattern)]:
+    f()
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter(); f(); ts.append((time.perf_counter() - t) * 1000)
+    out[name] = sorted(ts)[len(ts) // 2]
+print(json.dumps(out))
+`;
+    const r = spawnSync("python3", ["-c", script, dir, String(SKUS), String(PERIODS), String(RUNS)], { encoding: "utf8", timeout: 300_000 });
+    if (r.status !== 0) return `numpy comparison skipped: ${(r.stderr || r.error?.message || "python3 failed").trim().split("\n").pop()}`;
+    return JSON.parse(r.stdout) as Record<string, number>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  console.log(`classify bench: ${os.cpus().length} cores, node ${process.version}, median of ${RUNS} runs${gc ? "" : " (run with --expose-gc for steadier figures)"}`);
+  const rows: { what: string; wall: number; cpu: number; target?: number; numpy?: number }[] = [];
+  const np = numpyFigures();
+
+  const abcHistory = historyFromArray(history, SKUS, PERIODS);
+  rows.push({ what: `ABC engine, ${ABC_ROWS.toLocaleString("en-US")} values`, ...(await time(() => classifyAbc(abcValues), lengthOf(ABC_ROWS, (r: { abc: Int32Array }) => r.abc))), numpy: typeof np === "object" ? np.abc : undefined });
+  rows.push({ what: `SEGMENT_ABC wrapper, ${ABC_ROWS.toLocaleString("en-US")} rows`, ...(await time(() => segmentAbcCells(abcColumn, null, null), rowsOf(ABC_ROWS))), target: 250 });
+  rows.push({ what: `XYZ engine, ${SKUS.toLocaleString("en-US")} x ${PERIODS}`, ...(await time(() => classifyXyz(abcHistory), lengthOf(SKUS, (r: { xyz: Int8Array }) => r.xyz))), numpy: typeof np === "object" ? np.xyz : undefined });
+  rows.push({ what: `XYZ_CV wrapper, ${SKUS.toLocaleString("en-US")} x ${PERIODS}`, ...(await time(() => xyzCvCells(historyCells, null, null, null, null, null), rowsOf(SKUS))), target: 300 });
+  rows.push({ what: `XYZ_CV wrapper, exclude_outliers=TRUE`, ...(await time(() => xyzCvCells(historyCells, null, null, null, null, [[true]]), rowsOf(SKUS))) });
+  rows.push({ what: `pattern engine, ${SKUS.toLocaleString("en-US")} x ${PERIODS}`, ...(await time(() => classifyPattern(abcHistory), lengthOf(SKUS, (r: { pattern: Int8Array }) => r.pattern))), numpy: typeof np === "object" ? np.pattern : undefined });
+  rows.push({ what: `DEMAND_PATTERN wrapper, ${SKUS.toLocaleString("en-US")} x ${PERIODS}`, ...(await time(() => demandPatternCells(historyCells, null, null, null), rowsOf(SKUS))) });
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`${pad("", 44)}${pad("wall ms", 10)}${pad("cpu ms", 10)}${pad("target", 12)}numpy ms`);
+  for (const r of rows) {
+    const target = r.target === undefined ? "" : `< ${r.target} ${r.wall < r.target ? "ok" : "MISSED"}`;
+    console.log(`${pad(r.what, 44)}${pad(r.wall.toFixed(1), 10)}${pad(r.cpu.toFixed(1), 10)}${pad(target, 12)}${r.numpy === undefined ? "" : r.numpy.toFixed(1)}`);
+  }
+  if (typeof np === "string") console.log(np);
+  const load = os.loadavg()[0];
+  if (load > os.cpus().length) console.log(`note: load average ${load.toFixed(1)} on ${os.cpus().length} cores while measuring; wall times include waiting for a core`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
