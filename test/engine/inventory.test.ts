@@ -11,6 +11,7 @@ import {
   SafetyStockInput,
   safetyStockMany,
   SafetyStockResult,
+  safetyStockUnits,
   zValue,
 } from "../../src/engine/inventory";
 import { normalLoss } from "../../src/engine/stats";
@@ -167,6 +168,34 @@ describe("safetyStock", () => {
   it("fill with periodic review and no demand is #N/A-type (undefined), not a crash", () => {
     const e = err(safetyStock({ ...base, demandMean: 0, method: "fill", reviewPeriod: 1 }));
     expect(e.kind).toBe("na");
+  });
+
+  it("safetyStockUnits (the batch path) agrees with safetyStock row by row, service levels changing or repeating", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            serviceLevel: fc.constantFrom(0.9, 0.95, 0.95, 0.99, 1.2, 1e-20),
+            method: fc.constantFrom("csl" as const, "fill" as const),
+            demandMean: fc.double({ min: 0, max: 1e4, noNaN: true }),
+            demandSd: fc.double({ min: -1, max: 1e3, noNaN: true }),
+            leadTime: fc.double({ min: 0, max: 20, noNaN: true }),
+            leadTimeSd: fc.double({ min: 0, max: 3, noNaN: true }),
+            reviewPeriod: fc.constantFrom(0, 0, 1, 4),
+            orderQty: fc.option(fc.double({ min: 1, max: 1e4, noNaN: true }), { nil: undefined }),
+          }),
+          { maxLength: 30 },
+        ),
+        (rows) => {
+          for (const r of rows) {
+            const one = safetyStock(r);
+            const units = safetyStockUnits(r.serviceLevel, r.method, r.demandMean, r.demandSd, r.leadTime, r.leadTimeSd, r.reviewPeriod, r.orderQty);
+            if (isCellError(one)) expect(units).toEqual(one);
+            else expect(units).toBe(one.safetyStock);
+          }
+        },
+      ),
+    );
   });
 
   it("safetyStockMany keeps order and isolates bad rows", () => {
