@@ -19,6 +19,8 @@ import type { Identity, Role, Storage } from "./storage/types";
 export const API_PREFIX = "/api/v1";
 export const DEFAULT_CORS_ORIGINS = ["https://localhost:3000"];
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+/** Snapshots carry every SKU (100,000 items is about 20 MB of JSON), so their route has its own limit. */
+export const DEFAULT_SNAPSHOT_BODY_LIMIT = 64 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { max: 1200, timeWindow: 60_000 };
 
 export interface ServerOptions {
@@ -29,6 +31,8 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** Largest request body in bytes (413 above). Default 5 MiB. */
   bodyLimit?: number;
+  /** Largest snapshot publication in bytes. Default 64 MiB. */
+  snapshotBodyLimit?: number;
   /** Requests per token (or per IP without a token) per window; false turns limiting off. */
   rateLimit?: { max: number; timeWindow: number } | false;
   /** Fastify logger setting. Default off. */
@@ -52,12 +56,14 @@ declare module "fastify" {
 export interface RouteContext {
   storage: Storage;
   now: () => Date;
+  snapshotBodyLimit: number;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const storage = options.storage;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const ctx: RouteContext = { storage, now: options.now ?? (() => new Date()) };
+  const snapshotBodyLimit = options.snapshotBodyLimit ?? DEFAULT_SNAPSHOT_BODY_LIMIT;
+  const ctx: RouteContext = { storage, now: options.now ?? (() => new Date()), snapshotBodyLimit };
 
   const app = fastify({
     ...(options.https ? { https: options.https } : {}),
@@ -132,7 +138,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    const body = toProblem(err, req, bodyLimit);
+    const limit = req.routeOptions.bodyLimit ?? bodyLimit;
+    const body = toProblem(err, req, limit);
     if (body.status >= 500) req.log.error({ err }, "request failed");
     if (body.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="seg"');
     return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);

@@ -1,5 +1,5 @@
 /* Server settings from the environment, each checked with an error that names the variable. */
-import { DEFAULT_BODY_LIMIT, DEFAULT_CORS_ORIGINS, DEFAULT_RATE_LIMIT } from "./app";
+import { DEFAULT_BODY_LIMIT, DEFAULT_CORS_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_SNAPSHOT_BODY_LIMIT } from "./app";
 
 export interface ServerConfig {
   port: number;
@@ -10,6 +10,7 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   corsOrigins: string[];
   bodyLimit: number;
+  snapshotBodyLimit: number;
   rateLimit: { max: number; timeWindow: number } | false;
   logLevel: string;
 }
@@ -22,6 +23,7 @@ export const ENV_VARS = {
   DATABASE_URL: "PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite",
   SEG_CORS_ORIGINS: "comma-separated allowed origins (default https://localhost:3000)",
   SEG_BODY_LIMIT: "largest request body in bytes (default 5242880)",
+  SEG_SNAPSHOT_BODY_LIMIT: "largest snapshot publication in bytes (default 67108864)",
   SEG_RATE_LIMIT_MAX: "requests per token per window (default 1200; 0 = no limit)",
   SEG_RATE_LIMIT_WINDOW_MS: "rate-limit window in ms (default 60000)",
   SEG_LOG_LEVEL: "fastify log level (default warn)",
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     corsOrigins: origins.length > 0 ? origins : DEFAULT_CORS_ORIGINS,
     bodyLimit: int(env, "SEG_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024),
+    snapshotBodyLimit: int(env, "SEG_SNAPSHOT_BODY_LIMIT", DEFAULT_SNAPSHOT_BODY_LIMIT, 1024, 1024 * 1024 * 1024),
     rateLimit: max === 0 ? false : { max, timeWindow: int(env, "SEG_RATE_LIMIT_WINDOW_MS", DEFAULT_RATE_LIMIT.timeWindow, 1, 86_400_000) },
     logLevel: env.SEG_LOG_LEVEL?.trim() || "warn",
   };

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     https,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
+    snapshotBodyLimit: config.snapshotBodyLimit,
     rateLimit: config.rateLimit,
     logger: { level: config.logLevel },
   });

@@ -11,6 +11,7 @@ describe("loadConfig", () => {
       databaseUrl: undefined,
       corsOrigins: ["https://localhost:3000"],
       bodyLimit: 5 * 1024 * 1024,
+      snapshotBodyLimit: 64 * 1024 * 1024,
       rateLimit: { max: 1200, timeWindow: 60000 },
       logLevel: "warn",
     });
@@ -25,6 +26,7 @@ describe("loadConfig", () => {
       DATABASE_URL: "postgres://u@h/db",
       SEG_CORS_ORIGINS: "https://a.example, https://b.example:8443",
       SEG_BODY_LIMIT: "2048",
+      SEG_SNAPSHOT_BODY_LIMIT: "4096",
       SEG_RATE_LIMIT_MAX: "0",
       SEG_LOG_LEVEL: "info",
     });
@@ -36,6 +38,7 @@ describe("loadConfig", () => {
       databaseUrl: "postgres://u@h/db",
       corsOrigins: ["https://a.example", "https://b.example:8443"],
       bodyLimit: 2048,
+      snapshotBodyLimit: 4096,
       rateLimit: false,
       logLevel: "info",
     });

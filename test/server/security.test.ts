@@ -19,7 +19,7 @@ const TEXT_FIELDS = ["user", "sku", "field", "oldValue", "newValue", "reason", "
 describeBackends("security", (backend) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(backend, { bodyLimit: 64 * 1024 });
+    h = await startHarness(backend, { bodyLimit: 64 * 1024, snapshotBodyLimit: 256 * 1024 });
   });
   afterAll(async () => h?.close());
 
@@ -90,6 +90,20 @@ describeBackends("security", (backend) => {
     expect(await stored(wb)).toEqual(nothing);
     // Without a token the answer is 401 before the body is even read.
     expect((await h.call("POST", auditUrl(wb), null, { entries })).status).toBe(401);
+  });
+
+  test("snapshots have their own, larger limit", async () => {
+    const wb = randomUUID();
+    const items = (n: number) => Array.from({ length: n }, (_, i) => ({ sku: `SKU-${i}`, segment: "AX", value: i, cumShare: i / n }));
+    const mid = { modelVersion: "m1", parameters: {}, items: items(1500) };
+    const size = JSON.stringify(mid).length;
+    expect(size).toBeGreaterThan(64 * 1024);
+    expect(size).toBeLessThan(256 * 1024);
+    expect((await h.call("POST", `/api/v1/workbooks/${wb}/snapshots`, h.tokens.planner, mid)).status).toBe(201);
+    const big = await h.call("POST", `/api/v1/workbooks/${wb}/snapshots`, h.tokens.planner, { ...mid, modelVersion: "m2", items: items(6000) });
+    expect(big.status).toBe(413);
+    expect(big.body.detail).toContain(String(256 * 1024));
+    expect(await stored(wb)).toEqual({ entries: 0, workbooks: 1, snapshots: 1 });
   });
 
   test("malformed JSON, an empty body and a non-JSON content type are refused with problems", async () => {

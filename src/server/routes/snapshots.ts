@@ -29,7 +29,7 @@ export function snapshotRoutes(api: FastifyInstance, ctx: RouteContext): void {
 
   api.post<{ Params: { workbookId: string }; Body: SnapshotInput }>(
     "/workbooks/:workbookId/snapshots",
-    { schema: routeSchemas.publishSnapshot, config: { access: ["planner"] } },
+    { schema: routeSchemas.publishSnapshot, config: { access: ["planner"] }, bodyLimit: ctx.snapshotBodyLimit },
     async (req, reply) => {
       const { workbookId } = req.params;
       const input = req.body;
