@@ -16,4 +16,5 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };
