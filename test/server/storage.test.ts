@@ -53,12 +53,12 @@ describeBackends("storage", (backend) => {
       await b.close();
     }
   });
+});
 
-  test("the location never shows the password", () => {
-    const s = new PostgresStorage({ connectionString: "postgres://u:secret@db.example:5433/seg" });
-    expect(s.location).toBe("postgres://u@db.example:5433/seg");
-    void s.close();
-  });
+test("a PostgreSQL location never shows the password", async () => {
+  const s = new PostgresStorage({ connectionString: "postgres://u:secret@db.example:5433/seg" });
+  expect(s.location).toBe("postgres://u@db.example:5433/seg");
+  await s.close();
 });
 
 test("/ready answers 503 when the database does not", async () => {
