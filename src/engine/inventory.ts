@@ -31,7 +31,8 @@ export const SAFETY_STOCK_METHODS: readonly SafetyStockMethod[] = ["csl", "fill"
 // ---- validation helpers (each returns null when the value is acceptable) ------------------------
 
 function describe(x: unknown): string {
-  return typeof x === "number" ? String(x) : x === undefined ? "nothing" : JSON.stringify(x) ?? String(x);
+  if (x === undefined) return "nothing";
+  return typeof x === "string" ? JSON.stringify(x) : String(x);
 }
 
 function nonNegative(field: string, x: number): CellError | null {
@@ -230,6 +231,12 @@ function computeSafetyStock(
   // One combined test for the common all-valid row; the named checks only run when it fails.
   const valid =
     (method === "csl" || method === "fill") &&
+    typeof serviceLevel === "number" &&
+    typeof d === "number" &&
+    typeof sd === "number" &&
+    typeof L === "number" &&
+    typeof sdL === "number" &&
+    typeof R === "number" &&
     serviceLevel > 0 &&
     serviceLevel < 1 &&
     d >= 0 &&

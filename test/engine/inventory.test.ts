@@ -165,6 +165,12 @@ describe("safetyStock", () => {
     expect(e.message.startsWith(field)).toBe(true);
   });
 
+  it("describes any odd value in its message without throwing", () => {
+    expect(err(safetyStock({ ...base, method: 10n as never })).message).toBe('method must be "csl" or "fill", got 10');
+    expect(err(safetyStock({ ...base, serviceLevel: "0.9" as never })).message).toMatch(/got "0.9"$/);
+    expect(err(safetyStock({ ...base, demandSd: undefined as never })).message).toBe("demandSd must be a number >= 0, got nothing");
+  });
+
   it("fill with periodic review and no demand is #N/A-type (undefined), not a crash", () => {
     const e = err(safetyStock({ ...base, demandMean: 0, method: "fill", reviewPeriod: 1 }));
     expect(e.kind).toBe("na");
