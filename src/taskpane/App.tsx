@@ -45,7 +45,7 @@ function Messages() {
   const [state, session] = usePane();
   if (!state.error && !state.notice) return null;
   return (
-    <MessageBar intent={state.error ? "error" : "success"} role={state.error ? "alert" : "status"}>
+    <MessageBar layout="multiline" intent={state.error ? "error" : "success"} role={state.error ? "alert" : "status"}>
       <MessageBarBody>{state.error ?? state.notice}</MessageBarBody>
       <MessageBarActions>
         <Button size="small" onClick={() => session.dismissMessages()} aria-label="Dismiss message">

@@ -82,7 +82,7 @@ export function AuditTab() {
         </Button>
       </div>
       {v && (
-        <MessageBar intent={v.ok ? "success" : "error"} role={v.ok ? "status" : "alert"}>
+        <MessageBar layout="multiline" intent={v.ok ? "success" : "error"} role={v.ok ? "status" : "alert"}>
           <MessageBarBody>
             <MessageBarTitle>{v.ok ? "Intact" : "Broken"}</MessageBarTitle>
             {v.message}
@@ -98,27 +98,27 @@ export function AuditTab() {
         <Table size="small" aria-label="Audit entries">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>Time (UTC)</TableHeaderCell>
-              <TableHeaderCell>User</TableHeaderCell>
-              <TableHeaderCell>Action</TableHeaderCell>
-              <TableHeaderCell>SKU</TableHeaderCell>
-              <TableHeaderCell>Change</TableHeaderCell>
-              <TableHeaderCell>Reason</TableHeaderCell>
-              <TableHeaderCell>Model version</TableHeaderCell>
-              <TableHeaderCell>Sync</TableHeaderCell>
+              <TableHeaderCell>When, who</TableHeaderCell>
+              <TableHeaderCell>Event</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
             {rows.slice(0, MAX_SHOWN).map((r) => (
               <TableRow key={r.entryId}>
-                <TableCell>{r.timestamp.replace("T", " ").slice(0, 19)}</TableCell>
-                <TableCell>{r.user}</TableCell>
-                <TableCell>{r.action}</TableCell>
-                <TableCell>{r.sku}</TableCell>
-                <TableCell>{r.action === "classify-run" ? "new run" : `${r.field}: ${r.oldValue} → ${r.newValue}`}</TableCell>
-                <TableCell>{r.reason}</TableCell>
-                <TableCell>{r.modelVersion}</TableCell>
-                <TableCell>{r.syncState}</TableCell>
+                <TableCell className={styles.cellTop}>
+                  <div>{r.timestamp.replace("T", " ").slice(0, 19)} UTC</div>
+                  <div>{r.user}</div>
+                  <div className={styles.muted}>{r.syncState}</div>
+                </TableCell>
+                <TableCell className={styles.cellTop}>
+                  <div>
+                    <b>{r.action}</b>
+                    {r.sku ? ` ${r.sku}` : ""}
+                  </div>
+                  <div>{r.action === "classify-run" ? r.reason : `${r.field}: ${r.oldValue} → ${r.newValue}`}</div>
+                  {r.action !== "classify-run" && r.reason && <div>Reason: {r.reason}</div>}
+                  <div className={styles.muted}>Model version {r.modelVersion || "–"}</div>
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

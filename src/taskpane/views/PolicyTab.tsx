@@ -35,7 +35,8 @@ export function PolicyTab() {
                   <TableCell>{p.segment}</TableCell>
                   <TableCell>
                     <NumberField
-                      className={styles.small}
+                      className={styles.gridInput}
+                      hideLabel
                       label={`${p.segment} service level (%)`}
                       percent
                       value={p.serviceLevel}
@@ -44,8 +45,8 @@ export function PolicyTab() {
                     />
                   </TableCell>
                   <TableCell>
-                    <Field label={`${p.segment} method`}>
-                      <Select value={p.method} onChange={(_, d) => session.setGridCell(p.segment, "method", d.value as SafetyStockMethod)}>
+                    <Field>
+                      <Select aria-label={`${p.segment} method`} value={p.method} onChange={(_, d) => session.setGridCell(p.segment, "method", d.value as SafetyStockMethod)}>
                         <option value="csl">CSL</option>
                         <option value="fill">Fill</option>
                       </Select>
@@ -53,7 +54,8 @@ export function PolicyTab() {
                   </TableCell>
                   <TableCell>
                     <NumberField
-                      className={styles.small}
+                      className={styles.gridInput}
+                      hideLabel
                       label={`${p.segment} review period`}
                       value={p.reviewPeriod}
                       problem={problemFor(p, "review period")}
@@ -62,7 +64,8 @@ export function PolicyTab() {
                   </TableCell>
                   <TableCell>
                     <NumberField
-                      className={styles.small}
+                      className={styles.gridInput}
+                      hideLabel
                       label={`${p.segment} fill rate target (%)`}
                       percent
                       value={p.fillRateTarget}
@@ -72,7 +75,8 @@ export function PolicyTab() {
                   </TableCell>
                   <TableCell>
                     <NumberField
-                      className={styles.small}
+                      className={styles.gridInput}
+                      hideLabel
                       label={`${p.segment} turns target`}
                       value={p.turnsTarget}
                       problem={problemFor(p, "turns target")}

@@ -7,9 +7,11 @@ export const useCommonStyles = makeStyles({
   row: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS, alignItems: "end" },
   grid2: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(150px, 1fr))", columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
   small: { width: "110px" },
+  gridInput: { width: "72px", minWidth: "64px" },
   tableWrap: { overflowX: "auto", maxWidth: "100%" },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   muted: { color: tokens.colorNeutralForeground3 },
+  cellTop: { verticalAlign: "top", paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS, overflowWrap: "anywhere" },
 });
 
 export interface NumberFieldProps {
@@ -27,6 +29,8 @@ export interface NumberFieldProps {
   disabled?: boolean;
   /** Show and edit as a percentage (0.95 shows as 95). */
   percent?: boolean;
+  /** Keep the label for screen readers only (e.g. inside a table whose header says it). */
+  hideLabel?: boolean;
 }
 
 function fmt(v: number, percent?: boolean): string {
@@ -36,7 +40,7 @@ function fmt(v: number, percent?: boolean): string {
 
 /** A labelled number input that keeps what the user types until it reads as a number. */
 export function NumberField(props: NumberFieldProps) {
-  const { label, value, onValue, hint, problem, step, min, max, className, disabled, percent } = props;
+  const { label, value, onValue, hint, problem, step, min, max, className, disabled, percent, hideLabel } = props;
   const [text, setText] = useState(fmt(value, percent));
   const [bad, setBad] = useState(false);
   useEffect(() => {
@@ -46,10 +50,11 @@ export function NumberField(props: NumberFieldProps) {
   }, [value]);
   const message = bad ? `Type a number${percent ? " (a percentage, e.g. 95)" : ""}.` : problem;
   return (
-    <Field label={label} hint={hint} validationState={message ? "error" : "none"} validationMessage={message} className={className}>
+    <Field label={hideLabel ? undefined : label} hint={hint} validationState={message ? "error" : "none"} validationMessage={message} className={className}>
       <Input
         type="number"
         inputMode="decimal"
+        aria-label={hideLabel ? label : undefined}
         value={text}
         step={step}
         min={min}

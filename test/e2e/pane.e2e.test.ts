@@ -1,0 +1,223 @@
+/**
+ * End to end in a real browser: Debian chromium (playwright-core) loads the production build
+ * (dist/taskpane.html, served over plain http), with the fake Excel host (test/fake-excel) injected
+ * before the page scripts run and seeded with a data sheet. Through the UI only: select a range,
+ * map a column, classify, write, override two SKUs, check the Segments, Policy and SEG_Audit
+ * sheets in the fake, tamper with an audit row and see "verify integrity" name it.
+ * `npm test` builds dist first; run alone: `npm run build && npx jest test/e2e`.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import { BAD_ROWS, EXPECTED_SEGMENTS, GOOD_ROWS, HEADERS } from "../app/sampleData";
+import { serveDirectory, type StaticServer } from "./staticServer";
+
+const ROOT = path.resolve(__dirname, "../..");
+const DIST = path.join(ROOT, "dist");
+const OUT = path.join(ROOT, "test-output");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+jest.setTimeout(180_000);
+
+// The value column gets a header the mapping does not recognise, so the test has to map it.
+const SEED_HEADERS = HEADERS.map((h) => (h === "Annual value" ? "Amount" : h));
+const SEED = [SEED_HEADERS, ...GOOD_ROWS, ...BAD_ROWS];
+
+interface TableInfo {
+  name: string;
+  sheetName: string;
+  headers: string[];
+  rows: unknown[][];
+}
+
+let server: StaticServer;
+let browser: Browser;
+let fakeBundle: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
+  mkdirSync(OUT, { recursive: true });
+  server = await serveDirectory(DIST);
+  fakeBundle = await buildFakeExcelBundle();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPane(colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; external: string[]; errors: string[]; workers: number[] }> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 420, height: 900 } });
+  const page = await context.newPage();
+  const external: string[] = [];
+  const errors: string[] = [];
+  const workers: number[] = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith(server.url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) external.push(r.url());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("worker", () => workers.push(1));
+  const seed = `
+    (function () {
+      var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data"] });
+      fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(SEED)});
+      fake.workbook.select("Data!A1");
+      fake.install(window);
+      window.__fake = fake;
+    })();`;
+  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
+  await page.goto(`${server.url}/taskpane.html`);
+  await page.getByRole("tab", { name: "Classify" }).waitFor();
+  return { page, external, errors, workers };
+}
+
+const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
+
+function byHeader(t: TableInfo): Record<string, unknown>[] {
+  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
+}
+
+test("select, map, classify, write, override two SKUs, audit and verify in the built pane", async () => {
+  const { page, external, errors, workers } = await openPane();
+  const t0 = Date.now();
+
+  // keyboard: Tab from the top reaches the first action
+  let reached = false;
+  for (let i = 0; i < 8 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = (await page.evaluate(() => document.activeElement?.textContent)) === "Read selection";
+  }
+  expect(reached).toBe(true);
+
+  // 1. select the SKU table in the workbook and read it
+  await page.evaluate(() => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select("Data!A1:J14"));
+  await page.getByRole("button", { name: "Read selection" }).click();
+  await page.getByText("Data!A1:J14: 14 rows × 10 columns.").waitFor();
+
+  // 2. map the value column by hand (its header "Amount" is not recognised; without it the value
+  //    would be history x unit cost)
+  const valueSelect = page.getByLabel("Annual value");
+  await expect(valueSelect.evaluate((e) => (e as HTMLSelectElement).selectedOptions[0].textContent)).resolves.toBe("(not mapped)");
+  await valueSelect.selectOption({ label: "C: Amount" });
+  await expect(page.getByLabel("SKU id").evaluate((e) => (e as HTMLSelectElement).selectedOptions[0].textContent)).resolves.toBe("A: SKU");
+  await expect(page.getByRole("alert", { name: "Mapping problems" }).count()).resolves.toBe(0);
+
+  // 3. classify (in the Web Worker) and check the preview
+  await page.getByRole("button", { name: "Classify" }).click();
+  const preview = page.getByRole("table", { name: /SKUs and value share by ABC×XYZ/ });
+  await preview.waitFor();
+  await expect(preview.getByRole("row", { name: /^AX/ }).innerText()).resolves.toMatch(/AX\s+1\s+50\.0%/);
+  await page.getByText('Data!C13: text "n/a" is not a number').waitFor();
+  expect(workers.length).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(OUT, "pane-e2e-classify.png"), fullPage: true });
+
+  // 4. write
+  await page.getByRole("tab", { name: "Write" }).click();
+  await page.getByRole("button", { name: "Write sheets" }).click();
+  const figures = page.getByRole("table", { name: "Last write figures" });
+  await figures.waitFor();
+  const modelVersion = (await figures.getByRole("row", { name: /Model version/ }).innerText()).split(/\s+/).pop()!;
+  expect(modelVersion).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+  await page.screenshot({ path: path.join(OUT, "pane-e2e-write.png"), fullPage: true });
+
+  const segments = (await table(page, "SegSegments"))!;
+  expect(segments.sheetName).toBe("Segments");
+  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Override", "Override reason", "Model version"]);
+  const seg = byHeader(segments);
+  expect(Object.fromEntries(seg.map((r) => [r.SKU, r.Segment]))).toEqual(EXPECTED_SEGMENTS);
+  expect(seg.every((r) => r["Model version"] === modelVersion)).toBe(true);
+  const grid = byHeader((await table(page, "SegPolicyGrid"))!);
+  expect(grid.map((r) => [r.Segment, r["Service level"], r.Method])).toEqual([
+    ["AX", 0.98, "csl"],
+    ["AY", 0.97, "csl"],
+    ["AZ", 0.95, "fill"],
+    ["BX", 0.96, "csl"],
+    ["BY", 0.95, "csl"],
+    ["BZ", 0.92, "fill"],
+    ["CX", 0.93, "csl"],
+    ["CY", 0.9, "csl"],
+    ["CZ", 0.85, "fill"],
+  ]);
+  const skuPolicy = (await table(page, "SegSkuPolicy"))!;
+  expect(skuPolicy.sheetName).toBe("Policy");
+  const s01 = byHeader(skuPolicy).find((r) => r.SKU === "S01")!;
+  expect([s01.Segment, s01["Safety stock"], s01["Reorder point"]]).toEqual(["AX", 0, 20]);
+  const charts = await page.evaluate(() => (window as unknown as { __fake: { workbook: { charts(s: string): { name: string }[] } } }).__fake.workbook.charts("Segments"));
+  expect(charts.length).toBe(1);
+
+  await page.getByRole("tab", { name: "Policy" }).click();
+  await page.getByLabel("AX service level (%)").waitFor();
+  await page.screenshot({ path: path.join(OUT, "pane-e2e-policy.png"), fullPage: true });
+
+  // 5. override two SKUs selected on the Segments sheet (S03 and S04 are rows 4 and 5)
+  await page.evaluate(() => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select("Segments!A4:K5"));
+  await page.getByRole("tab", { name: "Overrides" }).click();
+  await page.getByRole("button", { name: "Read selected rows" }).click();
+  const selected = page.getByRole("table", { name: "Selected SKUs" });
+  await selected.waitFor();
+  await expect(selected.getByRole("row").count()).resolves.toBe(3);
+  await page.getByLabel("New segment").selectOption("AX");
+  await page.getByRole("button", { name: "Set override" }).click();
+  await page.getByText(/Type a reason for the override/).first().waitFor();
+  await page.getByRole("textbox", { name: /Reason/ }).fill("Critical spares for line 4");
+  await page.getByRole("button", { name: "Set override" }).click();
+  await page.getByText("Override to AX set for S03, S04.").waitFor();
+  await page.screenshot({ path: path.join(OUT, "pane-e2e-overrides.png"), fullPage: true });
+
+  const after = byHeader((await table(page, "SegSegments"))!);
+  expect(after.filter((r) => r.Override === "AX").map((r) => [r.SKU, r.Segment, r["Override reason"]])).toEqual([
+    ["S03", "BX", "Critical spares for line 4"],
+    ["S04", "BZ", "Critical spares for line 4"],
+  ]);
+  const pol = byHeader((await table(page, "SegSkuPolicy"))!).filter((r) => r.SKU === "S03" || r.SKU === "S04");
+  expect(pol.map((r) => [r.SKU, r.Segment, r["Segment source"], r["Service level"]])).toEqual([
+    ["S03", "AX", "override", 0.98],
+    ["S04", "AX", "override", 0.98],
+  ]);
+
+  // 6. the audit sheet: very hidden, one row per event, chained
+  const audit = await page.evaluate(() => {
+    const wb = (window as unknown as { __fake: { workbook: { sheets(): { name: string; visibility: string }[]; sheet(n: string): { values(): unknown[][] } } } }).__fake.workbook;
+    return { sheets: wb.sheets(), values: wb.sheet("SEG_Audit").values() };
+  });
+  expect(audit.sheets.find((s) => s.name === "SEG_Audit")?.visibility).toBe("VeryHidden");
+  const [head, ...entries] = audit.values as string[][];
+  expect(head.slice(0, 5)).toEqual(["entryId", "timestamp", "user", "workbookId", "action"]);
+  const col = (name: string) => head.indexOf(name);
+  expect(entries.map((e) => [e[col("action")], e[col("sku")], e[col("action")] === "classify-run" ? JSON.parse(e[col("newValue")]).skus : e[col("newValue")], e[col("syncState")]])).toEqual([
+    ["classify-run", "", 10, "pending"],
+    ["override-set", "S03", "AX", "pending"],
+    ["override-set", "S04", "AX", "pending"],
+  ]);
+  expect(entries[1][col("prevHash")]).toBe(entries[0][col("entryHash")]);
+  expect(entries[0][col("modelVersion")]).toBe(modelVersion);
+
+  // 7. the Audit tab lists it newest first and verifies it, then catches a tampered row
+  await page.getByRole("tab", { name: "Audit" }).click();
+  const list = page.getByRole("table", { name: "Audit entries" });
+  await expect(list.getByRole("row").nth(1).innerText()).resolves.toContain("S04");
+  await page.getByRole("button", { name: "Verify integrity" }).click();
+  await page.getByText("All 3 audit entries are intact.").waitFor();
+  const reasonCell = `${String.fromCharCode(65 + col("reason"))}3`;
+  await page.evaluate((addr) => (window as unknown as { __fake: { tamper(s: string, a: string, v: string): void } }).__fake.tamper("SEG_Audit", addr, "Cheaper to stock"), reasonCell);
+  await page.getByRole("button", { name: "Verify integrity" }).click();
+  await page.getByText(/SEG_Audit row 3 \(entry [0-9a-f-]{36}\): content does not match its hash/).waitFor();
+
+  await page.screenshot({ path: path.join(OUT, "pane-e2e.png"), fullPage: true });
+  console.log(`e2e flow in the browser: ${Date.now() - t0} ms`);
+
+  expect(errors).toEqual([]);
+  expect(external).toEqual([]);
+  await page.context().close();
+});
+
+test("follows a dark system theme outside Office", async () => {
+  const { page } = await openPane("dark");
+  await expect(page.locator(".fui-FluentProvider").first().getAttribute("data-theme")).resolves.toBe("dark");
+  await page.screenshot({ path: path.join(OUT, "pane-e2e-dark.png") });
+  await page.context().close();
+});
