@@ -22,6 +22,9 @@ const NOT_SYNCED = "Error, context.sync() was not called";
 
 type Grid = unknown[][];
 
+/** The OfficeMockObject methods its README documents (its .d.ts marks them private). */
+type MockNode = Record<string, unknown> & { addMock(name: string): void; setValue(name: string, value: unknown): void };
+
 interface BlockLog {
   sheet: string;
   args: [number, number, number, number];
@@ -40,10 +43,10 @@ function sheetData(name: string, grid: Grid, log: BlockLog[]) {
       return (this as unknown as { used: unknown }).used;
     },
     getRangeByIndexes: function (r: number, c: number, h: number, w: number) {
-      const self = this as unknown as OfficeMockObject & Record<string, unknown>;
+      const self = this as unknown as MockNode;
       const key = `block${n++}`;
       self.addMock(key);
-      const m = self[key] as OfficeMockObject & Record<string, unknown>;
+      const m = self[key] as MockNode;
       m.setValue(
         "values",
         Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, k) => grid[r + i]?.[c + k] ?? "")),
