@@ -1,0 +1,267 @@
+/**
+ * Typed HTTP client for the backend API (/api/v1): fetch with the bearer token, a time limit per
+ * request (AbortController), and every failure turned into an ApiError whose message names the
+ * cause and the fix. No retries here: the sync and publish services decide that (src/client/retry.ts).
+ */
+import { ApiError, httpErrorMessage, networkErrorMessage, timeoutMessage } from "./errors";
+import {
+  API_PATH,
+  type AppendResult,
+  type AuditEntry,
+  type AuditPage,
+  type Me,
+  type Problem,
+  type PublishResult,
+  type SnapshotInput,
+  type SnapshotMeta,
+  type SnapshotPage,
+  type VerifyResult,
+  type WorkbookHead,
+} from "./types";
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ClientTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface ApiClientOptions {
+  /** Server URL as typed in Settings, e.g. https://localhost:3001 (a trailing /api/v1 is accepted). */
+  baseUrl: string;
+  token: string;
+  /** Time limit per request, ms (default 30 s). */
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  timers?: ClientTimers;
+  /** Clock for Retry-After dates. */
+  now?: () => number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Characters the server accepts in a bearer token (src/server/auth.ts bearerToken). */
+const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/**
+ * The server's base URL from what the user typed: scheme, host, port and an optional path prefix,
+ * without a trailing slash or /api/v1. Throws an ApiError ("config") saying what is wrong.
+ */
+export function normalizeServerUrl(input: string): string {
+  const text = input.trim();
+  if (!text) throw configError("Type the server URL, e.g. https://localhost:3001.");
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw configError(`"${text}" is not a URL: type it with its scheme, e.g. https://localhost:3001.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw configError(`The server URL must start with https:// (or http:// outside Excel), not ${url.protocol}//.`);
+  }
+  if (url.username || url.password) throw configError("Leave user name and password out of the server URL: the token is the credential.");
+  if (url.search || url.hash) throw configError("The server URL takes no query (?…) or fragment (#…).");
+  let path = url.pathname.replace(/\/+$/, "");
+  if (path.endsWith(API_PATH)) path = path.slice(0, -API_PATH.length);
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+/** Throws a "config" ApiError when the token cannot be a server token. Returns it trimmed. */
+export function checkToken(token: string): string {
+  const t = token.trim();
+  if (!t) throw configError("Paste the token (a planner token, created with: npm run token -- create --role planner --name <your name>).");
+  if (!TOKEN_PATTERN.test(t)) throw configError("The token has characters a token never has (spaces, quotes or line breaks?): copy it again.");
+  return t;
+}
+
+function configError(message: string): ApiError {
+  return new ApiError({ kind: "config", message });
+}
+
+/** Retry-After as ms from now: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (value === null) return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - nowMs) : null;
+}
+
+function isProblem(x: unknown): x is Problem {
+  const p = x as Problem;
+  return !!p && typeof p === "object" && typeof p.status === "number" && typeof p.detail === "string" && typeof p.title === "string";
+}
+
+interface CallOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Send the bearer token (every /api route but the public ones). */
+  auth?: boolean;
+  timeoutMs?: number;
+}
+
+export class SegApiClient {
+  readonly baseUrl: string;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  private readonly fetchFn: FetchLike;
+  private readonly timers: ClientTimers;
+  private readonly now: () => number;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = normalizeServerUrl(options.baseUrl);
+    this.token = checkToken(options.token);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const f = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+    if (!f) throw configError("This browser offers no fetch: the pane cannot talk to the server.");
+    this.fetchFn = f;
+    this.timers = options.timers ?? {
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+    };
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  /** Who the token belongs to (any role). The "Test connection" button. */
+  me(signal?: AbortSignal): Promise<Me> {
+    return this.call<Me>("GET", `${API_PATH}/me`, { signal }).then((r) => {
+      if (typeof r.body?.name !== "string" || typeof r.body?.role !== "string") throw this.badShape("GET", `${API_PATH}/me`, r.status);
+      return r.body;
+    });
+  }
+
+  /** Liveness, without a token. */
+  async health(signal?: AbortSignal): Promise<{ status: string }> {
+    return (await this.call<{ status: string }>("GET", "/health", { signal, auth: false })).body;
+  }
+
+  /** Appends one contiguous run of the workbook's chain, in chain order (at most MAX_AUDIT_BATCH). */
+  async appendAudit(workbookId: string, entries: readonly AuditEntry[], signal?: AbortSignal): Promise<AppendResult> {
+    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/audit`;
+    const r = await this.call<Omit<AppendResult, "status">>("POST", path, { body: { entries }, signal });
+    const b = r.body;
+    if (!b || !Array.isArray(b.stored) || !Array.isArray(b.alreadyStored)) throw this.badShape("POST", path, r.status);
+    return { status: r.status, stored: b.stored, alreadyStored: b.alreadyStored, entryCount: b.entryCount, lastHash: b.lastHash };
+  }
+
+  /** The server's head for the workbook, or null when it holds nothing for it. */
+  async getWorkbook(workbookId: string, signal?: AbortSignal): Promise<WorkbookHead | null> {
+    try {
+      return (await this.call<WorkbookHead>("GET", `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}`, { signal })).body;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404 && e.problem) return null;
+      throw e;
+    }
+  }
+
+  /** A page of the stored trail (chain order). */
+  async listAudit(workbookId: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<AuditPage> {
+    const qs = new URLSearchParams(query).toString();
+    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/audit${qs ? `?${qs}` : ""}`;
+    return (await this.call<AuditPage>("GET", path, { signal })).body;
+  }
+
+  /** Server-side chain check (controller or admin token). */
+  async verifyAudit(workbookId: string, signal?: AbortSignal): Promise<VerifyResult> {
+    return (await this.call<VerifyResult>("GET", `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/audit/verify`, { signal })).body;
+  }
+
+  async publishSnapshot(workbookId: string, input: SnapshotInput, signal?: AbortSignal): Promise<PublishResult> {
+    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/snapshots`;
+    const r = await this.call<Omit<PublishResult, "status">>("POST", path, { body: input, signal });
+    if (!r.body || typeof r.body.created !== "boolean" || !r.body.snapshot) throw this.badShape("POST", path, r.status);
+    return { status: r.status, created: r.body.created, snapshot: r.body.snapshot };
+  }
+
+  async listSnapshots(workbookId: string, signal?: AbortSignal): Promise<SnapshotMeta[]> {
+    return (await this.call<{ snapshots: SnapshotMeta[] }>("GET", `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/snapshots`, { signal })).body.snapshots;
+  }
+
+  /** A snapshot ("latest" or a model version) with one page of its items. */
+  async getSnapshot(workbookId: string, modelVersion: string, query: { offset?: number; limit?: number; sku?: string } = {}, signal?: AbortSignal): Promise<SnapshotPage> {
+    const q = new URLSearchParams();
+    if (query.offset !== undefined) q.set("offset", String(query.offset));
+    if (query.limit !== undefined) q.set("limit", String(query.limit));
+    if (query.sku !== undefined) q.set("sku", query.sku);
+    const qs = q.toString();
+    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/snapshots/${encodeURIComponent(modelVersion)}${qs ? `?${qs}` : ""}`;
+    return (await this.call<SnapshotPage>("GET", path, { signal })).body;
+  }
+
+  private badShape(method: string, path: string, status: number): ApiError {
+    return new ApiError({
+      kind: "bad-response",
+      status,
+      message: `${this.baseUrl} answered ${method} ${path} (${status}) with something the segmentation server does not send: check the server URL in Settings.`,
+    });
+  }
+
+  private async call<T>(method: "GET" | "POST" | "DELETE", path: string, opts: CallOptions = {}): Promise<{ status: number; body: T }> {
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const outer = opts.signal;
+    if (outer?.aborted) throw new ApiError({ kind: "aborted", message: "The request was cancelled." });
+    const ctrl = new AbortController();
+    let timedOut = false;
+    const timer = this.timers.setTimeout(() => {
+      timedOut = true;
+      ctrl.abort();
+    }, timeoutMs);
+    const onAbort = () => ctrl.abort();
+    outer?.addEventListener("abort", onAbort, { once: true });
+    const headers: Record<string, string> = { accept: "application/json, application/problem+json" };
+    if (opts.auth !== false) headers.authorization = `Bearer ${this.token}`;
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    const failure = (cause: unknown): ApiError => {
+      if (timedOut) return new ApiError({ kind: "timeout", message: timeoutMessage(this.baseUrl, timeoutMs), cause });
+      if (outer?.aborted) return new ApiError({ kind: "aborted", message: "The request was cancelled.", cause });
+      return new ApiError({ kind: "network", message: networkErrorMessage(this.baseUrl, cause), cause });
+    };
+    try {
+      let res: Response;
+      let text: string;
+      try {
+        res = await this.fetchFn(this.baseUrl + path, {
+          method,
+          headers,
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          signal: ctrl.signal,
+        });
+        text = await res.text();
+      } catch (e) {
+        throw failure(e);
+      }
+      let parsed: unknown = undefined;
+      const type = res.headers.get("content-type") ?? "";
+      if (/json/i.test(type) && text) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+      }
+      if (res.ok) {
+        if (parsed === undefined) {
+          throw new ApiError({
+            kind: "bad-response",
+            status: res.status,
+            message: `${this.baseUrl} answered ${method} ${path} (${res.status}) without JSON: this does not look like the segmentation server; check the server URL in Settings.`,
+          });
+        }
+        return { status: res.status, body: parsed as T };
+      }
+      const problem = isProblem(parsed) ? parsed : null;
+      const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), this.now());
+      const pathOnly = path.split("?")[0];
+      throw new ApiError({
+        kind: "http",
+        status: res.status,
+        problem,
+        retryAfterMs,
+        message: httpErrorMessage(this.baseUrl, method, pathOnly, res.status, problem, problem ? "" : text),
+      });
+    } finally {
+      this.timers.clearTimeout(timer);
+      outer?.removeEventListener("abort", onAbort);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/* The pane's client for the backend API. */
+export * from "./api";
+export * from "./errors";
+export * from "./retry";
+export * from "./types";
