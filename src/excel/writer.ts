@@ -88,7 +88,7 @@ export interface WriteRules {
 export async function writeSheets(host: ExcelHost, plans: SheetPlan[], options: WriteOptions, limits: ChunkLimits, rules: WriteRules, meter: IoMeter): Promise<IoReport> {
   const { signal, onProgress } = options;
   const token = randomToken();
-  const prepared = prepare(plans, token, rules);
+  const prepared = prepare(plans, token, rules, limits);
   const flat = prepared.flatMap((p) => p.tables);
   const totalRows = flat.reduce((n, t) => n + t.rows, 0);
   const progress = (phase: string, done: number) => onProgress?.({ phase, done, total: totalRows } satisfies Progress);
@@ -335,7 +335,7 @@ function addChart(staging: Excel.Worksheet[], c: PreparedChart): void {
 // Validation and preparation (no Excel involved): everything wrong with the plans is reported
 // before the first request.
 
-function prepare(plans: SheetPlan[], token: string, rules: WriteRules): PreparedPlan[] {
+function prepare(plans: SheetPlan[], token: string, rules: WriteRules, limits: ChunkLimits): PreparedPlan[] {
   const sheetNames = new Set<string>();
   const tableNames = new Map<string, PreparedTable>();
   const reserved = new Set(rules.reservedSheetNames.map((n) => n.toLowerCase()));
@@ -351,6 +351,10 @@ function prepare(plans: SheetPlan[], token: string, rules: WriteRules): Prepared
     for (const block of plan.blocks) {
       if (block.kind !== "table") continue;
       const T = prepareTable(block, p, plan.sheetName, `SEG_STAGE_${token}_${tableNames.size + 1}`);
+      const huge = T.rowBytes.findIndex((b) => b > limits.budgetBytes);
+      if (huge >= 0) {
+        throw new Error(`Sheet "${plan.sheetName}", table "${block.tableName}": row ${huge + 1} alone is ${T.rowBytes[huge]} bytes, more than one request to Excel may carry (${limits.budgetBytes}).`);
+      }
       const tk = block.tableName.toLowerCase();
       if (tableNames.has(tk)) throw new Error(`Table "${block.tableName}" appears twice in one write.`);
       tableNames.set(tk, T);

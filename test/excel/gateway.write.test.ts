@@ -202,6 +202,14 @@ describe("writeSheets", () => {
     expect(fake.stats.syncs).toBe(0);
   });
 
+  it("names a row too large for any request", async () => {
+    const { fake, gateway } = setup({}, { limits: { budgetBytes: 2_000 } });
+    const p = plans(3);
+    (p[0].blocks[0] as TableBlock).rows[1][9] = "x".repeat(3_000);
+    await expect(gateway.writeSheets(p)).rejects.toThrow(/^Sheet "Segments", table "Segments": row 2 alone is \d+ bytes, more than one request to Excel may carry \(2000\)\.$/);
+    expect(fake.stats.syncs).toBe(0);
+  });
+
   it("writes an empty table as a header row (Excel keeps one blank data row)", async () => {
     const { fake, gateway } = setup();
     await gateway.writeSheets([{ sheetName: "Empty", blocks: [{ kind: "table", tableName: "Nothing", anchor: "B2", headers: ["SKU", "Qty"], rows: [] }] }]);

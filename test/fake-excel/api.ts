@@ -723,25 +723,24 @@ export class FakeRange extends ClientObject<RangeTarget> {
     return name === "formulas" || name === "text" || name === "valueTypes";
   }
   protected _scalars(): Record<string, (t: RangeTarget) => unknown> {
-    const T = (t: RangeTarget) => t;
     return {
-      address: (t) => rectAddress(T(t).rect, T(t).sheet.name),
-      addressLocal: (t) => rectAddress(T(t).rect, T(t).sheet.name),
-      rowIndex: (t) => T(t).rect.r,
-      columnIndex: (t) => T(t).rect.c,
-      rowCount: (t) => T(t).rect.rows,
-      columnCount: (t) => T(t).rect.cols,
-      cellCount: (t) => T(t).rect.rows * T(t).rect.cols,
-      isEntireColumn: (t) => T(t).rect.r === 0 && T(t).rect.rows === SHEET_ROWS,
-      isEntireRow: (t) => T(t).rect.c === 0 && T(t).rect.cols === SHEET_COLUMNS,
-      values: (t) => (this._cellsCap(T(t)), grid(T(t), (r, c) => T(t).sheet.get(r, c))),
-      numberFormat: (t) => (this._cellsCap(T(t)), grid(T(t), (r, c) => T(t).sheet.format(r, c))),
-      formulas: (t) => (this._cellsCap(T(t)), grid(T(t), (r, c) => T(t).sheet.formulas.get(`${r},${c}`) ?? T(t).sheet.get(r, c))),
-      text: (t) => (this._cellsCap(T(t)), grid(T(t), (r, c) => String(T(t).sheet.get(r, c)))),
+      address: (t) => rectAddress(t.rect, t.sheet.name),
+      addressLocal: (t) => rectAddress(t.rect, t.sheet.name),
+      rowIndex: (t) => t.rect.r,
+      columnIndex: (t) => t.rect.c,
+      rowCount: (t) => t.rect.rows,
+      columnCount: (t) => t.rect.cols,
+      cellCount: (t) => t.rect.rows * t.rect.cols,
+      isEntireColumn: (t) => t.rect.r === 0 && t.rect.rows === SHEET_ROWS,
+      isEntireRow: (t) => t.rect.c === 0 && t.rect.cols === SHEET_COLUMNS,
+      values: (t) => (this._cellsCap(t), grid(t, (r, c) => t.sheet.get(r, c))),
+      numberFormat: (t) => (this._cellsCap(t), grid(t, (r, c) => t.sheet.format(r, c))),
+      formulas: (t) => (this._cellsCap(t), grid(t, (r, c) => t.sheet.formulas.get(`${r},${c}`) ?? t.sheet.get(r, c))),
+      text: (t) => (this._cellsCap(t), grid(t, (r, c) => String(t.sheet.get(r, c)))),
       valueTypes: (t) =>
-        (this._cellsCap(T(t)),
-        grid(T(t), (r, c) => {
-          const v = T(t).sheet.get(r, c);
+        (this._cellsCap(t),
+        grid(t, (r, c) => {
+          const v = t.sheet.get(r, c);
           return v === "" ? "Empty" : typeof v === "number" ? "Double" : typeof v === "boolean" ? "Boolean" : String(v).startsWith("#") ? "Error" : "String";
         })),
     };
