@@ -135,6 +135,8 @@ export class PaneSession {
   private listeners = new Set<() => void>();
   private snapshot: RangeSnapshot | null = null;
   private run: RunInput | null = null;
+  /** The run whose rows are on the sheets now (the last successful write in this session). */
+  private writtenRun: RunInput | null = null;
   private abort: AbortController | null = null;
 
   constructor(deps: PaneDeps) {
@@ -390,6 +392,7 @@ export class PaneSession {
         signal: this.abort.signal,
         onProgress: (progress) => this.set({ progress }),
       });
+      this.writtenRun = run;
       const kept = outcome.keptEdits.length ? ` Kept ${outcome.keptEdits.length} hand edit(s) from the Policy sheet.` : "";
       this.set({
         lastWrite: outcome,
@@ -448,7 +451,7 @@ export class PaneSession {
    * memory (same model version); otherwise the next Write brings it up to date.
    */
   private async followOverrides(changed: { sku: string; segment: string | null }[]): Promise<void> {
-    const run = this.run;
+    const run = this.writtenRun;
     const written = this.state.lastWrite;
     if (!run || !written) return;
     const index = new Map<string, number>();
