@@ -157,27 +157,32 @@ export function classifyAbc(values: ArrayLike<number>, options: AbcOptions = {})
   const labels = validateAbcLabels(options.labels, cutoffs.length + 1);
   const n = values.length;
   const issues = new Map<number, CellError>();
-  const abc = new Int32Array(n).fill(-1);
-  const share = new Float64Array(n).fill(NaN);
-  const cumShare = new Float64Array(n).fill(NaN);
+  // Every accepted row is written below; rejected rows get their -1 / NaN as they are found.
+  const abc = new Int32Array(n);
+  const share = new Float64Array(n);
+  const cumShare = new Float64Array(n);
   const rank = new Int32Array(n);
 
   // Every row takes part in the sort (the index is the row); a rejected row gets the lowest key
   // and sorts after every accepted row, so the first m positions of the order are the accepted rows.
   const marked = options.issues !== undefined && options.issues.size > 0 ? options.issues : undefined;
   const work = scratch(33 * n);
-  const keys = new Float64Array(work, 0, n);
+  // The sort reads the values' bit patterns; a Float64Array is read in place, anything else copied.
+  const direct = values instanceof Float64Array;
+  const keys = direct ? values : new Float64Array(work, 0, n);
   const accepted = new Uint8Array(work, 32 * n, n);
   let max = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v >= 0 && v < Infinity && (marked === undefined || !marked.has(i))) {
-      keys[i] = v + 0; // -0 becomes +0
+      if (!direct) keys[i] = v;
       accepted[i] = 1;
       if (v > max) max = v;
     } else {
-      keys[i] = 0;
       accepted[i] = 0;
+      abc[i] = -1;
+      share[i] = NaN;
+      cumShare[i] = NaN;
       issues.set(i, marked?.get(i) ?? checkValue(v, "value") ?? cellError(`value ${v} is not a number`));
     }
   }
@@ -199,7 +204,12 @@ export function classifyAbc(values: ArrayLike<number>, options: AbcOptions = {})
 
   if (!(scaledTotal > 0)) {
     const e = cellError("total value is 0: value shares are undefined", "na");
-    for (let k = 0; k < m; k++) issues.set(order[k], e);
+    for (let k = 0; k < m; k++) {
+      const row = order[k];
+      issues.set(row, e);
+      abc[row] = -1;
+      share[row] = cumShare[row] = NaN;
+    }
     return { labels, cutoffs, abc, share, cumShare, rank, order: new Int32Array(0), total, issues };
   }
 
@@ -245,7 +255,7 @@ function descendingOrder(
   m: number,
   work: ArrayBuffer,
 ): { order: Int32Array; sorted: Float64Array } {
-  const n = values.length;
+  const n = accepted.length;
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
   const FLAG = 0x80000000;
   // Scratch layout after the 8n bytes of values: six arrays of 4n bytes.
@@ -255,7 +265,8 @@ function descendingOrder(
   // Histograms of the four bytes of the high word, from one read of the input.
   const counts = new Uint32Array(4 * 256);
   for (let i = 0; i < n; i++) {
-    const h = (words[2 * i + HI] | (accepted[i] === 1 ? FLAG : 0)) >>> 0;
+    // Accepted: the high word with the sign bit (set only by -0) replaced by the flag. Rejected: 0.
+    const h = accepted[i] === 1 ? ((words[2 * i + HI] & 0x7fffffff) | FLAG) >>> 0 : 0;
     hi[i] = h;
     lo[i] = words[2 * i + LO];
     counts[h & 0xff]++;
@@ -324,7 +335,7 @@ function descendingOrder(
     }
     a = b;
   }
-  // The sorted values overwrite the input keys, which are no longer read.
+  // The sorted values go to the front of the scratch (a copy of the input there is no longer read).
   const sorted = new Float64Array(work, 0, m);
   const sw = new Uint32Array(work, 0, 2 * m);
   for (let k = 0; k < m; k++) {
