@@ -88,6 +88,16 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
     };
   }
 
+  /** Excel refuses getSelectedRange for several areas or a selected chart or shape: say what to do. */
+  function explainSelection<T>(work: Promise<T>): Promise<T> {
+    return work.catch((e: unknown) => {
+      if ((e as { code?: string } | null)?.code === "InvalidSelection") {
+        throw new Error("Select one block of cells (not several areas, a chart or a shape), then try again.");
+      }
+      throw e;
+    });
+  }
+
   /** Excel keeps one empty data row in a table that has no data; report it as no rows. */
   function dropPlaceholder(rows: unknown[][]): unknown[][] {
     return rows.length === 1 && rows[0].every((v) => v === "" || v === null) ? [] : rows;
@@ -99,7 +109,7 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
     },
 
     readSelection() {
-      return inRun("readSelection", async (ctx, meter) => {
+      return explainSelection(inRun("readSelection", async (ctx, meter) => {
         const selection = ctx.workbook.getSelectedRange();
         selection.load("rowIndex,columnIndex,rowCount,columnCount");
         const sheet = selection.worksheet;
@@ -111,11 +121,11 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
         // Whole-column selections (A:DH) would read a million blank rows: keep to the used cells.
         const rect = used.isNullObject ? null : intersectRects(sel, rectOf(used, "used range"));
         return readArea(ctx, meter, sheet, loadedString(sheet.name, "worksheet name"), rect, sel);
-      });
+      }));
     },
 
     readCurrentRegion() {
-      return inRun("readCurrentRegion", async (ctx, meter) => {
+      return explainSelection(inRun("readCurrentRegion", async (ctx, meter) => {
         const selection = ctx.workbook.getSelectedRange();
         const region = selection.getSurroundingRegion();
         region.load("rowIndex,columnIndex,rowCount,columnCount");
@@ -124,7 +134,7 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
         await meter.sync(ctx);
         const rect = rectOf(region, "current region");
         return readArea(ctx, meter, sheet, loadedString(sheet.name, "worksheet name"), rect, rect);
-      });
+      }));
     },
 
     readTable(tableName: string) {
@@ -141,16 +151,29 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
         const t = await openTable(ctx, meter, tableName);
         if (!t) return null;
         const selection = ctx.workbook.getSelectedRanges();
-        selection.areas.load("items/rowIndex,items/columnIndex,items/rowCount,items/columnCount");
+        selection.load("areaCount");
         const selSheet = selection.worksheet;
         selSheet.load("name");
         await meter.sync(ctx);
         const result: TableData = { sheetName: t.sheetName, tableName: t.name, headers: t.headers, rows: [] };
         if (loadedString(selSheet.name, "selection worksheet name") !== t.sheetName) return result;
+        // Loading `areas` hangs Excel when the whole sheet is selected (OfficeDev/office-js#5758),
+        // so a single area is read through getSelectedRange.
+        let areas: Rect[];
+        if (selection.areaCount === 1) {
+          const one = ctx.workbook.getSelectedRange();
+          one.load("rowIndex,columnIndex,rowCount,columnCount");
+          await meter.sync(ctx);
+          areas = [rectOf(one, "selection")];
+        } else {
+          selection.areas.load("items/rowIndex,items/columnIndex,items/rowCount,items/columnCount");
+          await meter.sync(ctx);
+          areas = selection.areas.items.map((a) => rectOf(a, "selected area"));
+        }
         // Table rows (0-based within the body) touched by any selected area.
         const picked = new Set<number>();
-        for (const area of selection.areas.items) {
-          const hit = intersectRects(rectOf(area, "selected area"), t.body);
+        for (const area of areas) {
+          const hit = intersectRects(area, t.body);
           if (!hit) continue;
           for (let r = hit.row; r < hit.row + hit.rowCount; r++) picked.add(r - t.body.row);
         }

@@ -91,6 +91,15 @@ describe("readSelection", () => {
   });
 });
 
+describe("selection problems", () => {
+  it("asks for one block of cells when several areas are selected", async () => {
+    const { fake, gateway } = setup();
+    fake.workbook.select(["Data!A1:B2", "Data!D4"]);
+    await expect(gateway.readSelection()).rejects.toThrow("Select one block of cells (not several areas, a chart or a shape), then try again.");
+    await expect(gateway.readCurrentRegion()).rejects.toThrow(/Select one block of cells/);
+  });
+});
+
 describe("tables", () => {
   function withTable() {
     const s = setup();
@@ -138,6 +147,12 @@ describe("tables", () => {
       ["S3", "CZ", "AX"],
       ["S4", "AY", ""],
     ]);
+  });
+
+  it("reads every row when the whole sheet is selected, without loading its areas", async () => {
+    const { fake, gateway } = withTable();
+    fake.workbook.select("Data!A:XFD");
+    expect((await gateway.readSelectedTableRows("Segments"))!.rows).toHaveLength(4);
   });
 
   it("returns no rows when the selection is elsewhere", async () => {

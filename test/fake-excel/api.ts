@@ -1071,6 +1071,10 @@ export class FakeRangeAreas extends ClientObject<AreasTarget> {
 export class FakeRangeCollection extends Collection<AreasTarget, RangeTarget, FakeRange> {
   protected readonly _type = "RangeCollection";
   protected _list(t: AreasTarget) {
+    if (t.areas.some((a) => a.rows === SHEET_ROWS && a.cols === SHEET_COLUMNS)) {
+      // Excel hangs here (OfficeDev/office-js#5758); the fake fails instead of hanging.
+      fail("GeneralException", "Loading the areas of a whole-sheet selection hangs Excel.");
+    }
     return t.areas.map((rect) => ({ sheet: t.sheet, rect }));
   }
   protected _item(target: RangeTarget) {
