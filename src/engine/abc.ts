@@ -246,8 +246,9 @@ export function classifyAbc(values: ArrayLike<number>, options: AbcOptions = {})
  * run of equal high words is put in order of the low word (insertion sort for short runs, 8-bit
  * radix for long ones; runs of equal values are left alone). For real data the runs are short: the
  * high word holds the exponent and 20 mantissa bits. The low words travel with the rows so that
- * every pass reads memory in order. Measured on 2^20 rows it beats Float64Array.prototype.sort
- * (which in any case loses the row index) by ~2x.
+ * every pass reads memory in order. Measured on 2^20 rows (CPU time, 2-core target): ~5x faster
+ * than sorting an index array with a comparator, and a little faster than Float64Array.prototype.sort,
+ * which sorts the values alone and loses the row index.
  */
 function descendingOrder(
   values: Float64Array,
