@@ -14,7 +14,8 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
+  // Nested copies too (office-addin-mock loads strip-bom from under @microsoft/app-manifest).
+  transformIgnorePatterns: [`/node_modules/(?!(?:.*/node_modules/)?(${esmOnly})/)`],
   testTimeout: 30000,
   reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };
