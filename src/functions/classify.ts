@@ -41,20 +41,25 @@ export function readLabelList(arg: unknown, name: string): string[] | undefined 
   });
 }
 
-/** An optional single number; omitted gives the fallback. */
+/** Excel on the web passes an empty referenced cell as "" (desktop as 0, which cannot be told apart). */
+const isBlankCell = (v: unknown[]) => v.length === 1 && (v[0] === "" || v[0] === null || v[0] === undefined);
+
+/** An optional single number; omitted or a blank cell gives the fallback. */
 export function readOptionalNumber(arg: unknown, name: string, fallback: number): number {
   if (isOmitted(arg)) return fallback;
   const v = asVector(arg, name);
+  if (isBlankCell(v)) return fallback;
   if (v.length !== 1) throw new ArgumentError(name, `expected a single number, got ${v.length} cells`);
   const x = readNumber(v[0], "reject");
   if (isCellError(x)) throw new ArgumentError(name, x.message);
   return x;
 }
 
-/** An optional TRUE/FALSE (also 1/0 and the texts "true"/"false"); omitted gives the fallback. */
+/** An optional TRUE/FALSE (also 1/0 and the texts "true"/"false"); omitted or blank gives the fallback. */
 export function readOptionalBoolean(arg: unknown, name: string, fallback: boolean): boolean {
   if (isOmitted(arg)) return fallback;
   const v = asVector(arg, name);
+  if (isBlankCell(v)) return fallback;
   if (v.length === 1) {
     const c = v[0];
     if (typeof c === "boolean") return c;

@@ -132,6 +132,9 @@ describe("SEG.XYZ_CV", () => {
     expect(show(xyzCvCells(history, null, null, null, null, one("maybe")))[0][0]).toBe("#VALUE! exclude_outliers: must be TRUE or FALSE");
     expect(readOptionalBoolean(one("TRUE"), "b", false)).toBe(true);
     expect(readOptionalBoolean(one(0), "b", true)).toBe(false);
+    // an empty referenced cell arrives as "" on the web: it means "use the default"
+    expect(readOptionalBoolean(one(""), "b", true)).toBe(true);
+    expect(xyzCvCells([[1, 3]], one(""), one(""), one("class"), null, one(""))).toEqual([["X"]]);
   });
 });
 
