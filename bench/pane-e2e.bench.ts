@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { createInlineRunner } from "../src/app/engineRunner";
 import { PaneSession } from "../src/app/session";
-import { createExcelGateway, createSettingsStore } from "../src/excel";
+import { createExcelGateway, createSettingsStore, type ExcelHost } from "../src/excel";
 import { createFakeExcel } from "../test/fake-excel";
 
 const SKUS = Number(process.env.SEG_BENCH_SKUS ?? 100_000);
@@ -54,7 +54,7 @@ async function once(rows: (string | number)[][]): Promise<Figures> {
   const fake = createFakeExcel({ sheets: ["Data"] });
   fake.workbook.sheet("Data").setValues("A1", rows);
   fake.workbook.select(`Data!A1:${colName(rows[0].length - 1)}${rows.length}`);
-  const gateway = createExcelGateway(fake.host, createSettingsStore(fake.settings));
+  const gateway = createExcelGateway(fake.host as unknown as ExcelHost, createSettingsStore(fake.settings));
   const session = new PaneSession({ gateway, runner: createInlineRunner() });
   fake.resetStats();
 

@@ -5,15 +5,15 @@
  */
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { PaneSession } from "../../src/app/session";
-import { createExcelGateway, createSettingsStore } from "../../src/excel";
-import { createFakeExcel, type FakeExcel } from "../fake-excel";
+import { createExcelGateway, createSettingsStore, type ExcelHost } from "../../src/excel";
+import { createFakeExcel, type FakeExcel, type Scalar } from "../fake-excel";
 import { EXPECTED_SEGMENTS, sampleSheet } from "./sampleData";
 
 function setup(): { fake: FakeExcel; session: PaneSession } {
   const fake = createFakeExcel({ sheets: ["Data"] });
-  fake.workbook.sheet("Data").setValues("A1", sampleSheet());
+  fake.workbook.sheet("Data").setValues("A1", sampleSheet() as Scalar[][]); // no nulls in the sample
   fake.workbook.select("Data!C5");
-  const gateway = createExcelGateway(fake.host, createSettingsStore(fake.settings));
+  const gateway = createExcelGateway(fake.host as unknown as ExcelHost, createSettingsStore(fake.settings));
   return { fake, session: new PaneSession({ gateway, runner: createInlineRunner() }) };
 }
 
