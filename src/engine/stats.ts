@@ -118,27 +118,57 @@ export function normalLoss(k: number): number {
 }
 
 /**
- * ln G(k) and d ln G / dk = -(1 - Phi(k)) / G(k), without underflow for large k (used by the
- * inverse, which must work for g down to the smallest subnormal).
+ * The step of one Halley iteration for ln G(k) = target (k_next = k - step), computed without
+ * underflow for large k. With f = ln G(k) - target, s = (1 - Phi(k)) / G(k):
+ *   f' = -s,  f'' = phi(k) / G(k) - s^2  (<= 0: ln G is concave),
+ *   Halley: step = (f / f') / (1 - f f'' / (2 f'^2)); when that denominator is small (far from the
+ *   root on the right) the plain Newton step f / f' is used instead.
+ * One erfc (or none) per call.
  */
-function logLossAndSlope(k: number): { logG: number; slope: number } {
+function halleyStep(k: number, target: number): number {
+  let logG: number;
+  let s: number;
+  let phiOverG: number;
   if (k >= CF_FROM) {
     const t = millsTail(k);
-    // ln phi(k) + ln T - ln(k + T); and (1 - Phi)/G = R/(1 - kR) = 1/T.
-    return { logG: -0.5 * k * k - LN_SQRT_2PI + Math.log(t) - Math.log(k + t), slope: -1 / t };
+    // ln G = ln phi(k) + ln T - ln(k + T); (1 - Phi)/G = R/(1 - kR) = 1/T; phi/G = (k + T)/T.
+    logG = -0.5 * k * k - LN_SQRT_2PI + Math.log(t) - Math.log(k + t);
+    s = 1 / t;
+    phiOverG = (k + t) / t;
+  } else {
+    const phi = Math.exp(-0.5 * k * k) / SQRT_2PI;
+    let g: number;
+    let tail: number;
+    if (k >= 0) {
+      tail = normalUpperTail(k);
+      g = phi - k * tail;
+    } else if (k > -CF_FROM) {
+      const lower = normalUpperTail(-k); // Phi(k)
+      g = -k + phi + k * lower; // -k + G(-k)
+      tail = 1 - lower;
+    } else {
+      const t = millsTail(-k);
+      g = -k + (phi * t) / (-k + t); // -k + G(-k), G(-k) from the continued fraction
+      tail = 1 - phi / (-k + t); // 1 - Phi(k) = 1 - phi R(-k)
+    }
+    logG = Math.log(g);
+    s = tail / g;
+    phiOverG = phi / g;
   }
-  const g = normalLoss(k);
-  const tail = normalUpperTail(k);
-  return { logG: Math.log(g), slope: -tail / g };
+  const f = logG - target;
+  const newton = -f / s;
+  const denominator = 1 - (f * (phiOverG - s * s)) / (2 * s * s);
+  return denominator > 0.5 ? newton / denominator : newton;
 }
 
 /**
  * Inverse of the standard normal loss: the k with G(k) = g, for any g > 0 (k is negative when
  * g > G(0) = 0.3989..., and k -> -g as g grows). g <= 0 or NaN gives NaN; g = Infinity gives -Infinity.
  *
- * Newton's method on ln G(k) = ln g. ln G is concave and decreasing (G is log-concave as the
- * integral of the log-concave normal tail), so Newton converges monotonically once it is to the
- * right of the root. Starting points:
+ * Halley's method on ln G(k) = ln g (falling back to Newton far right of the root). ln G is concave
+ * and decreasing (G is log-concave as the integral of the log-concave normal tail), so Newton
+ * converges monotonically once it is to the right of the root, and Halley's correction only
+ * shortens the steps from the left. Starting points:
  * - g >= G(0): k0 = -g. G(-g) = g + G(g) >= g, so k0 is at or left of the root; the first step
  *   lands on the right and the rest descend.
  * - g <  G(0): k0 = sqrt(-2 ln(g sqrt(2 pi))), where phi(k0) = g; since G(k) < phi(k) for k > 0,
@@ -150,8 +180,7 @@ export function normalLossInverse(g: number): number {
   const target = Math.log(g);
   let k = g >= NORMAL_LOSS_AT_ZERO ? -g : Math.sqrt(-2 * (target + LN_SQRT_2PI));
   for (let i = 0; i < 60; i++) {
-    const { logG, slope } = logLossAndSlope(k);
-    const step = (logG - target) / slope;
+    const step = halleyStep(k, target);
     if (!Number.isFinite(step)) break;
     k -= step;
     if (Math.abs(step) <= 4e-16 * Math.max(1, Math.abs(k))) break;
