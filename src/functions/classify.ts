@@ -21,9 +21,19 @@ export function rowError(row: number, e: CellError): CustomFunctions.Error {
   return toExcelError(e.kind === "value" ? cellError(`row ${row + 1}: ${e.message}`, e.kind) : e);
 }
 
+/** Excel on the web passes an empty referenced cell as "" (desktop as 0, which cannot be told apart). */
+const isBlankCell = (v: unknown[]) => v.length === 1 && (v[0] === "" || v[0] === null || v[0] === undefined);
+/** Omitted, or a single blank cell: the option takes its default. */
+const useDefault = (arg: unknown) => isOmitted(arg) || (Array.isArray(arg) && arg.length === 1 && isBlankCell(asMatrix(arg)[0]));
+
+/** readChoice, with a blank cell also meaning the default. */
+function readOption<T extends string>(arg: unknown, name: string, choices: readonly T[], fallback: T): T {
+  return useDefault(arg) ? fallback : readChoice(arg, name, choices, fallback);
+}
+
 /** An optional list of numbers given as a row, a column or an array constant ({0.7,0.9}). */
 export function readNumberList(arg: unknown, name: string): number[] | undefined {
-  if (isOmitted(arg)) return undefined;
+  if (useDefault(arg)) return undefined;
   return asVector(arg, name).map((cell, i) => {
     const x = readNumber(cell, "reject");
     if (isCellError(x)) throw new ArgumentError(name, `item ${i + 1}: ${x.message}`);
@@ -33,7 +43,7 @@ export function readNumberList(arg: unknown, name: string): number[] | undefined
 
 /** An optional list of labels (text; numbers are taken as their text). */
 export function readLabelList(arg: unknown, name: string): string[] | undefined {
-  if (isOmitted(arg)) return undefined;
+  if (useDefault(arg)) return undefined;
   return asVector(arg, name).map((cell, i) => {
     if (typeof cell === "string" && cell.trim() !== "") return cell.trim();
     if (typeof cell === "number" && Number.isFinite(cell)) return String(cell);
@@ -41,8 +51,6 @@ export function readLabelList(arg: unknown, name: string): string[] | undefined 
   });
 }
 
-/** Excel on the web passes an empty referenced cell as "" (desktop as 0, which cannot be told apart). */
-const isBlankCell = (v: unknown[]) => v.length === 1 && (v[0] === "" || v[0] === null || v[0] === undefined);
 
 /** An optional single number; omitted or a blank cell gives the fallback. */
 export function readOptionalNumber(arg: unknown, name: string, fallback: number): number {
@@ -122,7 +130,7 @@ function readXyz(history: DemandHistory, xMax: unknown, yMax: unknown, sdType: u
   return classifyXyz(history, {
     xMax: readOptionalNumber(xMax, "x_max", 0.5),
     yMax: readOptionalNumber(yMax, "y_max", 1.0),
-    sdType: readChoice(sdType, "sd_type", SD_TYPES, "population"),
+    sdType: readOption(sdType, "sd_type", SD_TYPES, "population"),
     excludeOutliers: readOptionalBoolean(excludeOutliers, "exclude_outliers", false),
   });
 }
@@ -155,7 +163,7 @@ export const XYZ_OUTPUTS = ["cv", "class", "both"] as const;
 
 export function xyzCvCells(history: unknown, xMax: unknown, yMax: unknown, output: unknown, sdType: unknown, excludeOutliers: unknown): ExcelMatrix {
   return guard(() => {
-    const what = readChoice(output, "output", XYZ_OUTPUTS, "cv");
+    const what = readOption(output, "output", XYZ_OUTPUTS, "cv");
     const r = readXyz(readHistory(history), xMax, yMax, sdType, excludeOutliers);
     const out: ExcelMatrix = new Array(r.rows);
     for (let i = 0; i < r.rows; i++) {
@@ -174,7 +182,7 @@ export const PATTERN_OUTPUTS = ["class", "all"] as const;
 
 export function demandPatternCells(history: unknown, adiCutoff: unknown, cv2Cutoff: unknown, output: unknown): ExcelMatrix {
   return guard(() => {
-    const what = readChoice(output, "output", PATTERN_OUTPUTS, "class");
+    const what = readOption(output, "output", PATTERN_OUTPUTS, "class");
     const r = classifyPattern(readHistory(history), {
       adiCutoff: readOptionalNumber(adiCutoff, "adi_cutoff", 1.32),
       cv2Cutoff: readOptionalNumber(cv2Cutoff, "cv2_cutoff", 0.49),

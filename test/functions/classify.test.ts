@@ -134,7 +134,10 @@ describe("SEG.XYZ_CV", () => {
     expect(readOptionalBoolean(one(0), "b", true)).toBe(false);
     // an empty referenced cell arrives as "" on the web: it means "use the default"
     expect(readOptionalBoolean(one(""), "b", true)).toBe(true);
-    expect(xyzCvCells([[1, 3]], one(""), one(""), one("class"), null, one(""))).toEqual([["X"]]);
+    expect(xyzCvCells([[1, 3]], one(""), one(""), one("class"), one(""), one(""))).toEqual([["X"]]);
+    expect(xyzCvCells([[1, 3]], null, null, one(""), null, null)).toEqual([[0.5]]);
+    expect(segmentAbcCells(col(50, 30, 20), one(""), one(""))).toEqual(col("A", "A", "C"));
+    expect(demandPatternCells([[0, 5, 0, 6]], one(""), one(""), one(""))).toEqual([["intermittent"]]);
   });
 });
 
