@@ -15,6 +15,9 @@
  *   append, "Sync now" or a settings change tries again.
  * - A 409 about entry k of a batch first sends entries 0..k-1 (they are fine), then stops at k.
  * - A 413 halves the batch and tries again at once.
+ * - A 409 saying the first entry does not link to the server's trail, when that trail ends at an
+ *   earlier row of the sheet (the server lost its newest entries, e.g. restored from a backup):
+ *   the rows after that one are sent again, once per loop. Any other fork stops the loop.
  */
 import {
   ApiError,
@@ -260,9 +263,14 @@ export class SyncService implements AuditSync {
     let limit = this.batchSize;
     let reread = false;
     let sent = false;
+    /** Set when the server is behind the sheet's "synced" marks (restored from a backup): resend from here. */
+    let resendFrom: number | null = null;
+    let recovered = false;
     for (;;) {
       if (this.disposed) return "disposed";
-      const first = rows.findIndex(isPending);
+      const firstPending = rows.findIndex(isPending);
+      if (resendFrom !== null && (firstPending < 0 || resendFrom >= firstPending)) resendFrom = null;
+      const first: number = resendFrom ?? firstPending;
       if (first < 0) {
         // Everything read so far is confirmed; look once more for rows appended meanwhile.
         if (!reread && sent) {
@@ -318,6 +326,15 @@ export class SyncService implements AuditSync {
             limit = k; // the entries before the refused one are fine: send them on their own first
             continue;
           }
+          if (k === 0 && !recovered && problemKind(e.problem) === "broken-chain" && /does not link to/.test(e.problem?.detail ?? "")) {
+            recovered = true;
+            const from = await this.serverResumePoint(client, workbookId, rows, first);
+            if (this.disposed) return "disposed";
+            if (from !== null) {
+              resendFrom = from;
+              continue;
+            }
+          }
         }
         if (e instanceof ApiError && e.status === 413 && limit > 1) {
           limit = Math.max(1, Math.floor(batch.length / 2));
@@ -339,6 +356,7 @@ export class SyncService implements AuditSync {
         return this.fail(new Error(`The server has the entries, but marking them synced in ${AUDIT_SHEET} failed: ${(e as Error).message}`), rows, first);
       }
       for (const r of batch) r.syncState = "synced";
+      if (resendFrom !== null) resendFrom = first + batch.length;
       sent = true;
       limit = this.batchSize;
       const left = pending - ids.length;
@@ -352,6 +370,24 @@ export class SyncService implements AuditSync {
         confirmed: this.info.confirmed + ids.length,
       });
     }
+  }
+
+  /**
+   * After "does not link to the stored chain": when the server's trail ends at a row of the sheet
+   * before `first` (the server lost its latest entries, e.g. restored from a backup), the index to
+   * resend from; null when it ends elsewhere (a fork: a copied workbook, removed rows).
+   */
+  private async serverResumePoint(client: SegApiClient, workbookId: string, rows: readonly AuditRow[], first: number): Promise<number | null> {
+    let head;
+    try {
+      head = await client.getWorkbook(workbookId);
+    } catch {
+      return null;
+    }
+    const start = rows.findIndex((r) => r.workbookId === workbookId);
+    if (!head || head.entryCount === 0) return start >= 0 && start < first ? start : null;
+    const k = rows.findIndex((r) => r.workbookId === workbookId && r.entryHash === head.lastHash);
+    return k >= 0 && k + 1 < first ? k + 1 : null;
   }
 
   /** Records a failure: schedules a retry when one can help, else stops with the reason. */

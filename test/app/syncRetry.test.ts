@@ -55,10 +55,16 @@ function problem(status: number, kind: string, detail: string, ext: Record<strin
   return { type: `urn:seg:problem:${kind}`, title: kind, status, detail, ...ext };
 }
 
-/** A fetch that answers from a script; after the script, it confirms every entry it is sent. */
+/**
+ * A fetch that answers appends from a script, and after the script confirms every entry it is
+ * sent. A GET of the workbook head answers a trail that ends in an unknown hash (another chain).
+ */
 function scriptedFetch(script: Reply[]) {
   const calls: { entries: { entryId: string }[] }[] = [];
   const fn = (async (_url: string, init?: RequestInit) => {
+    if ((init?.method ?? "GET") === "GET") {
+      return json(200, { workbookId: WB, owner: "alice", createdAt: "", entryCount: 4, lastHash: "f".repeat(64), lastEntryId: "x", snapshotCount: 0, latestModelVersion: null });
+    }
     const body = JSON.parse(String(init?.body ?? "{}")) as { entries: { entryId: string }[] };
     calls.push(body);
     const next = script.shift();

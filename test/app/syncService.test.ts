@@ -3,6 +3,9 @@
  * with the in-memory gateway as the SEG_Audit sheet. Short backoff so that the fault cases finish
  * quickly; every case ends by reading the server's copy back and verifying its chain there.
  */
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { SegApiClient, type StoredAuditEntry } from "../../src/client";
 import type { SyncStatus } from "../../src/app/auditSync";
 import type { AuditRow } from "../../src/app/ports";
@@ -292,6 +295,64 @@ describe("faults on the way", () => {
     expect(waits[0]).toBeGreaterThanOrEqual(900);
     await waitFor(() => sync.status().kind === "synced", "sync after the rate-limit window", 10_000);
     await expectServerHoldsSheet(gw);
+  });
+});
+
+describe("the server's trail and the sheet disagree", () => {
+  const files = (dir: string) => readdirSync(dir).filter((f) => f.startsWith("seg.sqlite"));
+
+  test("the server restored from an older backup: the rows it lost are sent again from where its trail ends", async () => {
+    const gw = new MemoryGateway();
+    await appendPending(gw, WB, 30);
+    const sync = newSync(gw, await settingsFor(server.tokens.planner));
+    await sync.start();
+    // back up the server's data (stopped, so the file is complete)
+    await server.stop();
+    const backup = mkdtempSync(path.join(os.tmpdir(), "seg-backup-"));
+    for (const f of files(server.dir)) copyFileSync(path.join(server.dir, f), path.join(backup, f));
+    await server.restart();
+    await appendPending(gw, WB, 20);
+    await sync.syncNow();
+    expect(pendingIn(gw.auditRows)).toBe(0);
+    // the server is restored from that backup: it lost the last 20 entries the sheet calls synced
+    await server.stop();
+    for (const f of files(server.dir)) rmSync(path.join(server.dir, f));
+    for (const f of files(backup)) copyFileSync(path.join(backup, f), path.join(server.dir, f));
+    rmSync(backup, { recursive: true, force: true });
+    await server.restart();
+    expect((await serverTrail()).length).toBe(30);
+
+    await appendPending(gw, WB, 5);
+    const before = server.appends.length;
+    await sync.syncNow();
+    expect(sync.status()).toEqual({ kind: "synced" });
+    // the 5 new rows are refused (they do not link to entry #30), then rows 31..55 go again
+    expect(server.appends.slice(before).map((a) => [a.ids[0], a.ids.length, a.status])).toEqual([
+      [gw.auditRows[50].entryId, 5, 409],
+      [gw.auditRows[30].entryId, 25, 201],
+    ]);
+    await expectServerHoldsSheet(gw);
+  });
+
+  test("a copy of the workbook (Save As keeps its id) that appends its own rows: stops with a message, the shared part is confirmed", async () => {
+    const original = new MemoryGateway();
+    await appendPending(original, WB, 10);
+    const copy = new MemoryGateway();
+    copy.auditRows = structuredClone(original.auditRows.slice(0, 6));
+    await appendPending(copy, WB, 3);
+    await newSync(original, await settingsFor(server.tokens.planner)).start();
+    expect(pendingIn(original.auditRows)).toBe(0);
+
+    const sync = newSync(copy, await settingsFor(server.tokens.planner));
+    await sync.start();
+    const s = sync.status();
+    expect(s.kind).toBe("error");
+    expect(s.kind === "error" && s.message).toMatch(
+      new RegExp(`^SEG_Audit row 8 \\(entry ${copy.auditRows[6].entryId}\\): The server refused it: .*does not link to stored entry #10 .*or this workbook is a copy \\(Save As\\) of one that already syncs`),
+    );
+    expect(copy.auditRows.map((r) => r.syncState)).toEqual([...Array(6).fill("synced"), "pending", "pending", "pending"]);
+    expect(sync.detail().phase).toBe("stopped");
+    expect((await serverTrail()).map((e) => e.entryId)).toEqual(original.auditRows.map((r) => r.entryId));
   });
 });
 
