@@ -43,8 +43,8 @@ describe("the server killed with SIGKILL in the middle of a batch [sqlite, child
     const gw = new MemoryGateway();
     await appendPending(gw, WB, 5000);
 
-    // Kill the server while it works on the 3rd and the 8th batch: half the round trip of the
-    // batch before after the request left (reading, hashing or inserting the 500 entries).
+    // Kill the server while it works on the 3rd and the 8th batch: a quarter of the previous
+    // batch's round trip after the request left (reading, hashing or inserting the 500 entries).
     // Restart it 200 ms later on the same port.
     // Only requests sent while a server is up count (retries while it is down do not).
     const killAt = new Set([3, 8]);
@@ -63,7 +63,7 @@ describe("the server killed with SIGKILL in the middle of a batch [sqlite, child
           () => undefined,
         );
         if (killAt.has(n)) {
-          const wait = Math.max(5, Math.floor(lastRoundTrip / 2));
+          const wait = Math.max(5, Math.floor(lastRoundTrip / 4));
           const victim = server!;
           down = true;
           pending.then(
