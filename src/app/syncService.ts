@@ -13,7 +13,7 @@
  *   (src/client/retry.ts), Retry-After honoured. Other answers (401/403 token problems, 409 broken
  *   chain, 400 invalid entry) stop the loop with a message naming the row and the fix; the next
  *   append, "Sync now" or a settings change tries again.
- * - A 409 about entry k of a batch first sends entries 0..k-1 (they are fine), then stops at k.
+ * - A 409 or 400 about entry k of a batch first sends entries 0..k-1 (they are fine), then stops at k.
  * - A 413 halves the batch and tries again at once.
  * - A 409 saying the first entry does not link to the server's trail, when that trail ends at an
  *   earlier row of the sheet (the server lost its newest entries, e.g. restored from a backup):
@@ -320,7 +320,7 @@ export class SyncService implements AuditSync {
         confirmed = new Set([...res.stored, ...res.alreadyStored]);
       } catch (e) {
         if (this.disposed) return "disposed";
-        if (e instanceof ApiError && e.status === 409) {
+        if (e instanceof ApiError && (e.status === 409 || e.status === 400)) {
           const k = e.problem?.index;
           if (typeof k === "number" && k > 0 && k < entries.length && k < limit) {
             limit = k; // the entries before the refused one are fine: send them on their own first

@@ -44,7 +44,8 @@ class ManualTimers {
   }
 }
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | "network" | "hang";
+/** An HTTP answer, a failed connection, no answer at all, or "ok": confirm every entry. */
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | "network" | "hang" | "ok";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   const type = status >= 400 ? "application/problem+json" : "application/json";
@@ -74,7 +75,7 @@ function scriptedFetch(script: Reply[]) {
         init?.signal?.addEventListener("abort", () => reject(new DOMException("This operation was aborted", "AbortError")));
       });
     }
-    if (next) return json(next.status, next.body ?? {}, next.headers);
+    if (next && next !== "ok") return json(next.status, next.body ?? {}, next.headers);
     return json(201, { stored: body.entries.map((e) => e.entryId), alreadyStored: [], entryCount: 0, lastHash: "0".repeat(64) });
   }) as unknown as typeof fetch;
   return { fn, calls };
@@ -229,7 +230,7 @@ describe("what is retried", () => {
 
 describe("what stops the loop", () => {
   test.each([
-    [400, problem(400, "validation", "body.entries[3].timestamp must match pattern (entry x)", { index: 3 }), /^SEG_Audit row 5 \(entry [0-9a-f-]+\): The server rejected the request as invalid: body\.entries\[3\]\.timestamp/],
+    [400, problem(400, "validation", "body.entries[0].timestamp must match pattern (entry x)", { index: 0 }), /^SEG_Audit row 2 \(entry [0-9a-f-]+\): The server rejected the request as invalid: body\.entries\[0\]\.timestamp/],
     [401, problem(401, "unauthorized", "the bearer token is not recognised"), /does not accept the token: the bearer token is not recognised\. Paste a valid token in Settings/],
     [403, problem(403, "forbidden", 'workbook "w" belongs to another planner; nothing was stored'), /^The token may not do this: workbook "w" belongs to another planner; nothing was stored\./],
     [404, problem(404, "not-found", "no route POST /api/v1/workbooks/x/audit"), /^The server at https:\/\/seg\.example\.test:3001 has no POST \/api\/v1\/workbooks\/retry-test-workbook\/audit: check the server URL/],
@@ -245,6 +246,18 @@ describe("what stops the loop", () => {
     expect(sync.detail().phase).toBe("stopped");
     expect(calls).toHaveLength(1);
     expect(pendingIn(gw.auditRows)).toBe(10);
+  });
+
+  test("a 400 or 409 about entry k: entries 0..k-1 are sent on their own first, then the loop stops at k", async () => {
+    const bad = (i: number) => problem(400, "validation", `body.entries[${i}].entryId must match pattern`, { index: i, field: `body.entries[${i}].entryId` });
+    const { gw, sync, calls } = await setup([{ status: 400, body: bad(3) }, "ok", { status: 400, body: bad(0) }]);
+    await sync.start();
+    const ids = gw.auditRows.map((r) => r.entryId);
+    expect(calls.map((c) => c.entries.length)).toEqual([10, 3, 7]);
+    expect(calls[2].entries[0].entryId).toBe(ids[3]);
+    const s = sync.status();
+    expect(s.kind === "error" && s.message).toMatch(new RegExp(`^SEG_Audit row 5 \\(entry ${ids[3]}\\): The server rejected the request as invalid: body\\.entries\\[0\\]\\.entryId`));
+    expect(gw.auditRows.map((r) => r.syncState)).toEqual([...Array(3).fill("synced"), ...Array(7).fill("pending")]);
   });
 
   test("a 200 that is not the API (an HTML page at that URL) stops with a hint to check the URL", async () => {
