@@ -105,7 +105,7 @@ export function classifyPattern(history: DemandHistory, options: PatternOptions 
     for (let j = 0; j < p; j++) {
       const v = x[j];
       if (v > 0) {
-        const d = v / scale - m;
+        const d = (scale === 1 ? v : v / scale) - m;
         ss += d * d;
       }
     }

@@ -52,7 +52,8 @@ export function historyFromArray(data: ArrayLike<number>, rows: number, periods:
     periods,
     readRow(r, into) {
       const off = r * periods;
-      for (let j = 0; j < periods; j++) into[j] = data[off + j];
+      if (data instanceof Float64Array) into.set(data.subarray(off, off + periods));
+      else for (let j = 0; j < periods; j++) into[j] = data[off + j];
       return undefined;
     },
   };
@@ -188,9 +189,16 @@ export function demandCv(history: DemandHistory, options: CvOptions = {}): CvRes
     const scale = sum < Infinity && max <= 1e150 && max >= 1e-150 ? 1 : max;
     const m = scale === 1 ? sum / p : scaledSum(x, p, scale) / p;
     let ss = 0;
-    for (let j = 0; j < p; j++) {
-      const d = x[j] / scale - m;
-      ss += d * d;
+    if (scale === 1) {
+      for (let j = 0; j < p; j++) {
+        const d = x[j] - m;
+        ss += d * d;
+      }
+    } else {
+      for (let j = 0; j < p; j++) {
+        const d = x[j] / scale - m;
+        ss += d * d;
+      }
     }
     const s = Math.sqrt(ss / (p - ddof));
     mean[r] = m * scale;

@@ -21,6 +21,21 @@ export function rowError(row: number, e: CellError): CustomFunctions.Error {
   return toExcelError(e.kind === "value" ? cellError(`row ${row + 1}: ${e.message}`, e.kind) : e);
 }
 
+/**
+ * rowError for one spill. An "na" error carries no row number, and the engine shares one CellError
+ * between all rows it applies to (every no-demand row, say), so its Excel error is built once:
+ * constructing an Error captures a stack trace, and 10,000 of them cost more than the CVs.
+ */
+function rowErrors(): (row: number, e: CellError) => CustomFunctions.Error {
+  const shared = new Map<CellError, CustomFunctions.Error>();
+  return (row, e) => {
+    if (e.kind === "value") return rowError(row, e);
+    let x = shared.get(e);
+    if (x === undefined) shared.set(e, (x = toExcelError(e)));
+    return x;
+  };
+}
+
 /** Excel on the web passes an empty referenced cell as "" (desktop as 0, which cannot be told apart). */
 const isBlankCell = (v: unknown[]) => v.length === 1 && (v[0] === "" || v[0] === null || v[0] === undefined);
 /** Omitted, or a single blank cell: the option takes its default. */
@@ -151,9 +166,10 @@ export function segmentAbcCells(values: unknown, cutoffs: unknown, labels: unkno
     const n = r.abc.length;
     const out: ExcelMatrix = new Array(n);
     const rowOf = labelRows(r.labels);
+    const err = rowErrors();
     for (let i = 0; i < n; i++) {
       const k = r.abc[i];
-      out[i] = k >= 0 ? rowOf[k] : [rowError(i, r.issues.get(i)!)];
+      out[i] = k >= 0 ? rowOf[k] : [err(i, r.issues.get(i)!)];
     }
     return out;
   });
@@ -166,10 +182,12 @@ export function xyzCvCells(history: unknown, xMax: unknown, yMax: unknown, outpu
     const what = readOption(output, "output", XYZ_OUTPUTS, "cv");
     const r = readXyz(readHistory(history), xMax, yMax, sdType, excludeOutliers);
     const out: ExcelMatrix = new Array(r.rows);
+    const err = rowErrors();
+    const undefinedCv = cellError("CV undefined", "na");
     for (let i = 0; i < r.rows; i++) {
       const cv = r.cv[i];
       const issue = r.issues.get(i);
-      const cvCell: ExcelCell = issue !== undefined || !Number.isFinite(cv) ? rowError(i, issue ?? cellError("CV undefined", "na")) : cv;
+      const cvCell: ExcelCell = issue !== undefined || !Number.isFinite(cv) ? err(i, issue ?? undefinedCv) : cv;
       const k = r.xyz[i];
       const classCell: ExcelCell = k >= 0 ? XYZ_LABELS[k] : cvCell;
       out[i] = what === "cv" ? [cvCell] : what === "class" ? [classCell] : [cvCell, classCell];
@@ -189,16 +207,19 @@ export function demandPatternCells(history: unknown, adiCutoff: unknown, cv2Cuto
     });
     const rows = r.pattern.length;
     const out: ExcelMatrix = new Array(rows);
+    const toError = rowErrors();
+    const undefinedStat = cellError("ADI and CV² undefined", "na");
     for (let i = 0; i < rows; i++) {
       const k = r.pattern[i];
       const issue = r.issues.get(i);
-      const err = issue !== undefined ? rowError(i, issue) : undefined;
+      const err = issue !== undefined ? toError(i, issue) : undefined;
       const label: ExcelCell = k >= 0 ? PATTERN_LABELS[k] : err!;
       if (what === "class") out[i] = [label];
       else {
         const adi = r.adi[i];
         const cv2 = r.cv2[i];
-        out[i] = [label, Number.isFinite(adi) ? adi : (err ?? rowError(i, cellError("ADI undefined", "na"))), Number.isFinite(cv2) ? cv2 : (err ?? rowError(i, cellError("CV² undefined", "na")))];
+        const missing = () => err ?? toError(i, undefinedStat);
+        out[i] = [label, Number.isFinite(adi) ? adi : missing(), Number.isFinite(cv2) ? cv2 : missing()];
       }
     }
     return out;
@@ -225,9 +246,10 @@ export function abcXyzCells(
     const seg = combineSegments(abc, xyz);
     const out: ExcelMatrix = new Array(seg.segment.length);
     const rowOf = labelRows(seg.labels);
+    const err = rowErrors();
     for (let i = 0; i < seg.segment.length; i++) {
       const s = seg.segment[i];
-      out[i] = s >= 0 ? rowOf[s] : [rowError(i, seg.issues.get(i)!)];
+      out[i] = s >= 0 ? rowOf[s] : [err(i, seg.issues.get(i)!)];
     }
     return out;
   });
