@@ -41,6 +41,11 @@ export interface AbcOptions {
   labels?: readonly string[];
   /** Rows the caller already rejected (e.g. text in a cell), by 0-based row index. */
   issues?: ReadonlyMap<number, CellError>;
+  /**
+   * Only the classes are needed (the custom function): share, cumShare and rank come back empty
+   * (length 0), which spares three full-length arrays; order, total and issues are still given.
+   */
+  classesOnly?: boolean;
 }
 
 export interface AbcResult {
@@ -48,11 +53,11 @@ export interface AbcResult {
   cutoffs: readonly number[];
   /** Class index into labels per input row; -1 when the row has an issue. */
   abc: Int32Array;
-  /** value / total per row; NaN when the row has an issue. */
+  /** value / total per row; NaN when the row has an issue. Empty with classesOnly. */
   share: Float64Array;
-  /** Cumulative value share including the row; NaN when the row has an issue. */
+  /** Cumulative value share including the row; NaN when the row has an issue. Empty with classesOnly. */
   cumShare: Float64Array;
-  /** 1-based rank by value (1 = largest); 0 when the row has an issue. */
+  /** 1-based rank by value (1 = largest); 0 when the row has an issue. Empty with classesOnly. */
   rank: Int32Array;
   /** Accepted row indices in rank order (order[0] is the row ranked 1). */
   order: Int32Array;
@@ -158,10 +163,11 @@ export function classifyAbc(values: ArrayLike<number>, options: AbcOptions = {})
   const n = values.length;
   const issues = new Map<number, CellError>();
   // Every accepted row is written below; rejected rows get their -1 / NaN as they are found.
+  const detail = options.classesOnly !== true;
   const abc = new Int32Array(n);
-  const share = new Float64Array(n);
-  const cumShare = new Float64Array(n);
-  const rank = new Int32Array(n);
+  const share = new Float64Array(detail ? n : 0);
+  const cumShare = new Float64Array(detail ? n : 0);
+  const rank = new Int32Array(detail ? n : 0);
 
   // Every row takes part in the sort (the index is the row); a rejected row gets the lowest key
   // and sorts after every accepted row, so the first m positions of the order are the accepted rows.
@@ -181,8 +187,7 @@ export function classifyAbc(values: ArrayLike<number>, options: AbcOptions = {})
     } else {
       accepted[i] = 0;
       abc[i] = -1;
-      share[i] = NaN;
-      cumShare[i] = NaN;
+      if (detail) share[i] = cumShare[i] = NaN;
       issues.set(i, marked?.get(i) ?? checkValue(v, "value") ?? cellError(`value ${v} is not a number`));
     }
   }
@@ -208,7 +213,7 @@ export function classifyAbc(values: ArrayLike<number>, options: AbcOptions = {})
       const row = order[k];
       issues.set(row, e);
       abc[row] = -1;
-      share[row] = cumShare[row] = NaN;
+      if (detail) share[row] = cumShare[row] = NaN;
     }
     return { labels, cutoffs, abc, share, cumShare, rank, order: new Int32Array(0), total, issues };
   }
@@ -230,10 +235,12 @@ export function classifyAbc(values: ArrayLike<number>, options: AbcOptions = {})
     const cs = (s + c) / scaledTotal;
     while (j < last && !(cs <= limit)) limit = limits[++j];
     abc[row] = j;
-    cumShare[row] = cs;
-    rank[row] = k + 1;
+    if (detail) {
+      cumShare[row] = cs;
+      rank[row] = k + 1;
+    }
   }
-  for (let i = 0; i < n; i++) if (accepted[i] === 1) share[i] = ((values[i] + 0) * scale) / scaledTotal;
+  if (detail) for (let i = 0; i < n; i++) if (accepted[i] === 1) share[i] = ((values[i] + 0) * scale) / scaledTotal;
   return { labels, cutoffs, abc, share, cumShare, rank, order, total, issues };
 }
 

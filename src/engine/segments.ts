@@ -58,6 +58,7 @@ export interface SegmentSummary {
  * middle values.
  */
 export function summarizeSegments(seg: SegmentResult, abc: AbcResult, xyz: XyzResult): { segments: SegmentSummary[]; excludedRows: number } {
+  if (abc.share.length !== seg.segment.length) throw new Error("summarizeSegments needs the ABC shares: classify without classesOnly");
   const k = seg.labels.length;
   const count = new Int32Array(k);
   const share = new Float64Array(k);

@@ -138,7 +138,7 @@ function readAbc(values: unknown, cutoffs: unknown, labels: unknown): AbcResult 
   const c = readNumberList(cutoffs, "cutoffs");
   const l = readLabelList(labels, "labels");
   const { values: v, issues } = readValues(values);
-  return classifyAbc(v, { cutoffs: c, labels: l, issues });
+  return classifyAbc(v, { cutoffs: c, labels: l, issues, classesOnly: true });
 }
 
 function readXyz(history: DemandHistory, xMax: unknown, yMax: unknown, sdType: unknown, excludeOutliers: unknown): XyzResult {

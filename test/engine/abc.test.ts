@@ -97,6 +97,18 @@ describe("classifyAbc", () => {
     expect(Number.isFinite(r.share[0])).toBe(true);
   });
 
+  it("gives the same classes, order and total with classesOnly, without the per-row detail", () => {
+    const values = [5, NaN, 40, 5, 0, 12.5, 30, -1, 7.5];
+    const full = classifyAbc(values, { cutoffs: [0.5, 0.9] });
+    const lean = classifyAbc(values, { cutoffs: [0.5, 0.9], classesOnly: true });
+    expect(Array.from(lean.abc)).toEqual(Array.from(full.abc));
+    expect(Array.from(lean.order)).toEqual(Array.from(full.order));
+    expect(lean.total).toBe(full.total);
+    expect(lean.issues).toEqual(full.issues);
+    expect([lean.share.length, lean.cumShare.length, lean.rank.length]).toEqual([0, 0, 0]);
+    expect(Array.from(full.abc)).toEqual([2, -1, 0, 2, 2, 1, 1, -1, 1]);
+  });
+
   it("treats -0 as 0 and sorts it with the zeros", () => {
     const r = classifyAbc([-0, 5, 0], { cutoffs: [0.5], labels: ["A", "B"] });
     expect(Array.from(r.rank)).toEqual([2, 1, 3]);

@@ -51,6 +51,12 @@ describe("summarizeSegments", () => {
     expect(by.CN).toEqual({ segment: "CN", skuCount: 1, valueShare: 0.03, cvMin: null, cvMedian: null, cvMax: null });
   });
 
+  it("refuses an ABC result computed without shares", () => {
+    const abc = classifyAbc([3, 1], { classesOnly: true });
+    const xyz = classifyXyz(historyFromCells([[1, 2], [2, 2]]));
+    expect(() => summarizeSegments(combineSegments(abc, xyz), abc, xyz)).toThrow(/classesOnly/);
+  });
+
   it("takes the median of an even number of CVs as the mean of the middle two", () => {
     const abc = classifyAbc([1, 1, 1, 1], { cutoffs: [1], labels: ["A", "B"] });
     const xyz = classifyXyz(historyFromCells([[1, 3], [2, 2], [3, 5], [1, 1.5]]));
