@@ -66,7 +66,6 @@ export function readLabelList(arg: unknown, name: string): string[] | undefined 
   });
 }
 
-
 /** An optional single number; omitted or a blank cell gives the fallback. */
 export function readOptionalNumber(arg: unknown, name: string, fallback: number): number {
   if (isOmitted(arg)) return fallback;
