@@ -9,6 +9,7 @@ import {
   reorderPoint,
   safetyStock,
   SafetyStockInput,
+  safetyStockColumns,
   safetyStockMany,
   SafetyStockResult,
   safetyStockUnits,
@@ -202,6 +203,39 @@ describe("safetyStock", () => {
         },
       ),
     );
+  });
+
+  it("safetyStockColumns agrees with safetyStock; NaN order quantity means not given; errors by row", () => {
+    const rows = [
+      { ...base },
+      { ...base, serviceLevel: 0.99, method: "fill" as const, orderQty: 300 },
+      { ...base, demandSd: -1 },
+      { ...base, method: "fill" as const, reviewPeriod: 2 },
+      { ...base, method: "fill" as const },
+    ];
+    const col = (f: (r: SafetyStockInput) => number | undefined) => Float64Array.from(rows, (r) => f(r) ?? Number.NaN);
+    const { safetyStock: ss, errors } = safetyStockColumns({
+      rows: rows.length,
+      serviceLevel: col((r) => r.serviceLevel),
+      demandMean: col((r) => r.demandMean),
+      demandSd: col((r) => r.demandSd),
+      leadTime: col((r) => r.leadTime),
+      leadTimeSd: col((r) => r.leadTimeSd ?? 0),
+      reviewPeriod: col((r) => r.reviewPeriod ?? 0),
+      orderQty: col((r) => r.orderQty),
+      method: rows.map((r) => r.method ?? "csl"),
+    });
+    rows.forEach((r, i) => {
+      const one = safetyStock(r);
+      if (isCellError(one)) {
+        expect(ss[i]).toBeNaN();
+        expect(errors.get(i)).toEqual(one);
+      } else {
+        expect(ss[i]).toBe(one.safetyStock);
+        expect(errors.has(i)).toBe(false);
+      }
+    });
+    expect([...errors.keys()]).toEqual([2, 4]);
   });
 
   it("safetyStockMany keeps order and isolates bad rows", () => {

@@ -67,6 +67,16 @@ describe("SEG.SAFETY_STOCK", () => {
     expect(errorOf(out[4][0]).message).toBe('row 5: method must be "csl" or "fill", got "beta"');
   });
 
+  it("reuses its scratch columns safely: a longer call, a shorter one, then the first again", () => {
+    const long = () => safetyStockCells(col(0.9, 0.95, 0.99, 0.5, 0.8), col(10, 20, 30, 40, 50), one(5), one(4), null, null, null, null);
+    const first = long();
+    const short = safetyStockCells(col(0.95, 0.95), col(1, 2), col(3, 4), one(1), null, null, null, null);
+    expect(short[0][0]).toBeCloseTo(1.6448536269514722 * 3, 12);
+    expect(short[1][0]).toBeCloseTo(1.6448536269514722 * 4, 12);
+    expect(long()).toEqual(first);
+    expect(first[3][0]).toBe(0); // service level 0.5: z = 0
+  });
+
   it("fill without order_qty under continuous review names order_qty", () => {
     const out = safetyStockCells(one(0.95), one(100), one(20), one(4), null, null, one("fill"), null);
     expect(errorOf(out[0][0]).message).toMatch(/^order_qty is required/);
