@@ -193,25 +193,6 @@ export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError 
   return bad ?? out;
 }
 
-const scratch: SafetyStockResult = { k: 0, sigma: 0, safetyStock: 0 };
-
-/**
- * safetyStock for batch paths (the custom function): positional arguments, only the safety stock
- * back, no allocation per row. Same rules and messages as safetyStock.
- */
-export function safetyStockUnits(
-  serviceLevel: number,
-  method: SafetyStockMethod,
-  demandMean: number,
-  demandSd: number,
-  leadTime: number,
-  leadTimeSd: number,
-  reviewPeriod: number,
-  orderQty: number | undefined,
-): number | CellError {
-  return computeSafetyStock(serviceLevel, method, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod, orderQty, scratch) ?? scratch.safetyStock;
-}
-
 // Service levels usually repeat down a column (one per segment): remember the last z.
 let lastLevel = Number.NaN;
 let lastZ = Number.NaN;
