@@ -140,7 +140,7 @@ async function main() {
   const np = numpyFigures();
 
   const abcHistory = historyFromArray(history, SKUS, PERIODS);
-  rows.push({ what: `ABC engine, ${ABC_ROWS.toLocaleString("en-US")} values`, ...(await time(() => classifyAbc(abcValues), lengthOf(ABC_ROWS, (r: { abc: Int32Array }) => r.abc))), numpy: typeof np === "object" ? np.abc : undefined });
+  rows.push({ what: `ABC engine + shares/ranks, ${ABC_ROWS.toLocaleString("en-US")}`, ...(await time(() => classifyAbc(abcValues), lengthOf(ABC_ROWS, (r: { abc: Int32Array }) => r.abc))), numpy: typeof np === "object" ? np.abc : undefined });
   let abcColumn: number[][] | undefined = excelColumn();
   rows.push({ what: `SEGMENT_ABC wrapper, ${ABC_ROWS.toLocaleString("en-US")} rows`, ...(await time(() => segmentAbcCells(abcColumn, null, null), rowsOf(ABC_ROWS))), target: 250 });
   abcColumn = undefined;
