@@ -152,7 +152,7 @@ const ASSIGN_ORDER: MappingField[] = ["sku", "leadTimeSd", "leadTime", "unitCost
 /** Words that rule a header out for a field even when a synonym is inside it ("Sales qty" is no value). */
 const EXCLUDE: Partial<Record<MappingField, string[]>> = {
   value: ["qty", "quantity", "units", "volume", "cost", "price"],
-  quantity: ["value", "cost", "price", "spend", "revenue"],
+  quantity: ["value", "cost", "price", "spend", "revenue", "order", "lot", "batch", "pack", "multiple"],
   sku: ["name", "description"],
   leadTime: ["sd", "std", "dev", "sigma", "variab"],
 };

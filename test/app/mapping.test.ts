@@ -96,6 +96,16 @@ describe("proposeMapping", () => {
     expect(m.history).toEqual({ first: 3, last: 5 });
   });
 
+  it("reads 'Order quantity', 'Lot size' and 'Pack size' as the order quantity, not the annual quantity", () => {
+    for (const h of ["Order quantity", "Min order qty", "Lot size", "Pack size", "Order multiple"]) {
+      const headers = ["SKU", "Annual value", h, "W01", "W02", "W03"];
+      const m = proposeMapping(snap([headers, ["X", 100, 24, 1, 2, 3]]));
+      expect([h, m.columns.quantity, m.columns.orderQty]).toEqual([h, null, 2]);
+    }
+    const both = proposeMapping(snap([["SKU", "Quantity", "Order quantity", "Cost", "W01", "W02"], ["X", 500, 24, 2, 1, 2]]));
+    expect([both.columns.quantity, both.columns.orderQty]).toEqual([1, 2]);
+  });
+
   it("falls back to the longest run of numeric columns when headers are not period-like", () => {
     const headers = ["Part number", "Price", "alpha", "beta", "gamma", "delta", "Notes"];
     const m = proposeMapping(snap([headers, ["P1", 2, 1, 2, 3, 4, "x"], ["P2", 3, 0, 1, 0, 2, "y"]]));
