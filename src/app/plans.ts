@@ -2,7 +2,8 @@
  * What the Write step puts in the workbook, as SheetPlans (pure; the gateway does the I/O):
  * - Segments sheet: one Excel table, SKUs in rank order (largest value first), with the Pareto chart
  *   of its leading rows beside it.
- * - Policy sheet: the segment policy grid (A1) and the per-SKU policy table below it.
+ * - Policy sheet: the segment policy grid (A1), notes on how to read it beside the grid (H1), and
+ *   the per-SKU policy table below (A13).
  */
 import { isCellError } from "../engine/errors";
 import { policyGridRows, skuPolicy, type PolicyOptions, type SegmentPolicy } from "../engine/policy";
@@ -13,6 +14,9 @@ import type { CellValue, SheetPlan } from "./ports";
 import {
   PARETO_CHART,
   PARETO_MAX_POINTS,
+  POLICY_NOTES,
+  POLICY_NOTES_HEADERS,
+  POLICY_NOTES_TABLE,
   POLICY_SHEET,
   SEGMENT_POLICY_HEADERS,
   SEGMENT_POLICY_TABLE,
@@ -26,6 +30,8 @@ import {
 /** The segment policy table sits at A1; the per-SKU table starts two rows below its last row. */
 export const SEGMENT_POLICY_ANCHOR = "A1";
 export const SKU_POLICY_ANCHOR = "A13";
+/** The notes sit beside the grid (six columns, A:F), one empty column apart. */
+export const POLICY_NOTES_ANCHOR = "H1";
 export const SEGMENTS_ANCHOR = "A1";
 export const PARETO_ANCHOR = "M2";
 
@@ -184,6 +190,13 @@ export function policyPlan(grid: readonly SegmentPolicy[], skuRows: CellValue[][
         headers: [...SEGMENT_POLICY_HEADERS],
         rows: policyGridRows(grid),
         numberFormats: { "Service level": "0.0%", "Fill rate target": "0.0%" },
+      },
+      {
+        kind: "table",
+        tableName: POLICY_NOTES_TABLE,
+        anchor: POLICY_NOTES_ANCHOR,
+        headers: [...POLICY_NOTES_HEADERS],
+        rows: POLICY_NOTES.map((n) => [n]),
       },
       {
         kind: "table",

@@ -2,7 +2,7 @@ import { GENESIS_HASH, verifyChain } from "../../src/engine/audit";
 import { defaultPolicyGrid } from "../../src/engine/policy";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { PaneSession } from "../../src/app/session";
-import { POLICY_SHEET, SEGMENT_POLICY_TABLE, SEGMENTS_HEADERS, SEGMENTS_TABLE, SETTINGS, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../../src/app/sheets";
+import { POLICY_NOTES_TABLE, POLICY_SHEET, SEGMENT_POLICY_TABLE, SEGMENTS_HEADERS, SEGMENTS_TABLE, SETTINGS, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { EXPECTED_SEGMENTS, sampleSheet } from "./sampleData";
 
@@ -145,7 +145,7 @@ describe("write", () => {
     const second = session.getState().lastWrite!.modelVersion;
     expect(second).not.toBe(first);
     expect(tableRows(gw, SEGMENTS_TABLE)).toHaveLength(10);
-    expect([...gw.state.tables.keys()].sort()).toEqual([SEGMENT_POLICY_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE].sort());
+    expect([...gw.state.tables.keys()].sort()).toEqual([SEGMENT_POLICY_TABLE, POLICY_NOTES_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE].sort());
     expect(gw.auditRows.map((r) => r.action)).toEqual(["classify-run", "classify-run"]);
     expect(gw.auditRows[1].oldValue).toBe(first);
   });

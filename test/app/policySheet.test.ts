@@ -1,0 +1,70 @@
+/**
+ * The Policy sheet against SEG.SAFETY_STOCK: the function returns k·σ unfloored (negative for the
+ * fill-rate method with a large order quantity), the sheet floors it at 0 and says so, in a note
+ * beside the grid and in the row. Reference values: test/fixtures/gen_policy_floor.py (scipy).
+ */
+import { isExcelError } from "../helpers/customFunctionsShim";
+import { createInlineRunner } from "../../src/app/engineRunner";
+import { POLICY_NOTES_HEADERS, POLICY_NOTES_TABLE, POLICY_SHEET, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../../src/app/sheets";
+import { PaneSession } from "../../src/app/session";
+import { safetyStockCells } from "../../src/functions/policy";
+import { MemoryGateway } from "../helpers/memoryGateway";
+import reference from "../fixtures/policy_floor.json";
+import { sampleSheet } from "./sampleData";
+
+/** The sample sheet with an "Order quantity" column: S04 (BZ, fill rate) orders 2000 at a time. */
+function sheetWithLot() {
+  const [headers, ...rows] = sampleSheet();
+  return [[...headers, "Order quantity"], ...rows.map((r) => [...r, r[0] === reference.sku ? reference.orderQty : null])];
+}
+
+async function written() {
+  const gw = new MemoryGateway().addSheet("Data", sheetWithLot()).select("Data", "A1");
+  const session = new PaneSession({ gateway: gw, runner: createInlineRunner() });
+  await session.readSource("region");
+  expect(session.getState().mapping?.columns.orderQty).toBe(10);
+  await session.classify();
+  await session.write();
+  expect(session.getState().error).toBeNull();
+  return gw;
+}
+
+test("a negative fill-rate safety stock: SEG.SAFETY_STOCK gives it, the sheet shows MAX(0, it) and says so", async () => {
+  const gw = await written();
+  const t = gw.table(SKU_POLICY_TABLE)!;
+  expect(t.headers).toEqual([...SKU_POLICY_HEADERS]);
+  const row = Object.fromEntries(t.headers.map((h, i) => [h, t.rows.find((r) => r[0] === reference.sku)![i]]));
+  expect(row).toMatchObject({ Segment: "BZ", Method: "fill", "Service level": reference.fillRate, "Lead time": reference.leadTime, "Review period": reference.reviewPeriod, "Order quantity": reference.orderQty });
+  expect(row["Demand sd"]).toBeCloseTo(reference.demandSd, 12);
+
+  // what a planner gets from the function with the same inputs
+  const fn = safetyStockCells([[reference.fillRate]], [[reference.demandMean]], [[reference.demandSd]], [[reference.leadTime]], null, [[reference.reviewPeriod]], [["fill"]], [[reference.orderQty]]);
+  const unfloored = fn[0][0];
+  expect(isExcelError(unfloored)).toBe(false);
+  expect(unfloored as number).toBeCloseTo(reference.safetyStockUnfloored, 6);
+  expect(unfloored as number).toBeLessThan(0);
+
+  expect(row["Safety stock"]).toBe(Math.max(0, unfloored as number));
+  expect(row["Safety stock"]).toBe(reference.safetyStock);
+  expect(row["Reorder point"]).toBeCloseTo(reference.reorderPoint, 9);
+  expect(row.Max).toBeCloseTo(reference.max, 9);
+  expect(row.Min).toBeCloseTo(reference.min, 9);
+  expect(row["Order quantity source"]).toMatch(/^order multiple; fill-rate safety stock -160 floored at 0$/);
+});
+
+test("the Policy sheet carries a note that explains the floor and the units, beside the grid", async () => {
+  const gw = await written();
+  const notes = gw.table(POLICY_NOTES_TABLE)!;
+  expect(notes.sheetName).toBe(POLICY_SHEET);
+  expect([notes.anchorRow, notes.anchorCol]).toEqual([0, 7]); // H1, right of the six grid columns
+  expect(notes.headers).toEqual([...POLICY_NOTES_HEADERS]);
+  const text = notes.rows.map((r) => String(r[0]));
+  expect(text[0]).toMatch(/^Safety stock is k × σ as SEG\.SAFETY_STOCK computes it/);
+  expect(text[0]).toContain("MAX(0, SEG.SAFETY_STOCK(…)) matches this sheet");
+  expect(text[0]).toContain('"floored at 0" in Order quantity source');
+  // every column the notes name is a column of the per-SKU table (names of docs/architecture.md)
+  for (const h of ["Safety stock", "Reorder point", "Min", "Max", "Order quantity source", "Demand mean", "Demand sd", "Lead time", "Review period", "Order quantity"]) {
+    expect(SKU_POLICY_HEADERS).toContain(h);
+    expect(text.join(" ")).toContain(h);
+  }
+});
