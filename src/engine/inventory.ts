@@ -24,7 +24,7 @@
 import { CellError, cellError } from "./errors";
 import { normalLossInverse, zFromServiceLevel } from "./stats";
 
-/** Same concept and values as SafetyStockMethod in src/engine/policy.ts (segment policy grid). */
+/** How the safety factor k is found: from a cycle service level ("csl") or a fill rate ("fill"). */
 export type SafetyStockMethod = "csl" | "fill";
 export const SAFETY_STOCK_METHODS: readonly SafetyStockMethod[] = ["csl", "fill"];
 

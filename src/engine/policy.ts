@@ -27,9 +27,9 @@
  * Segments with XYZ class "N" (mean demand 0, CV undefined) have no row: no demand, no buffer.
  */
 import { ArgumentError, CellError, cellError, isCellError } from "./errors";
-import { inventoryPolicy, type OrderQtySource } from "./inventory";
+import { inventoryPolicy, type OrderQtySource, type SafetyStockMethod } from "./inventory";
 
-export type SafetyStockMethod = "csl" | "fill";
+export type { SafetyStockMethod };
 
 export const ABC_CLASSES = ["A", "B", "C"] as const;
 export const XYZ_CLASSES = ["X", "Y", "Z"] as const;
