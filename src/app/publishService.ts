@@ -26,7 +26,10 @@ import { effectiveSegments, skuPolicyRow } from "./plans";
 import type { CellValue } from "./ports";
 import { SKU_POLICY_HEADERS } from "./sheets";
 import type { SyncSettingsSource } from "./syncService";
-import type { RunInput, WriteOutcome } from "./writeService";
+import { describePublishStatus, type PublishStatus, type SnapshotPublisher, type WrittenRun } from "./publishing";
+import type { RunInput } from "./writeService";
+
+export { describePublishStatus, type PublishStatus, type WrittenRun };
 
 export interface SnapshotSource {
   modelVersion: string;
@@ -108,18 +111,9 @@ export function buildSnapshot(src: SnapshotSource): SnapshotInput {
   return { modelVersion, parameters: src.parameters, items };
 }
 
-/** What a Write hands over: the run, its outcome and the state around it. */
-export interface WrittenRun {
-  workbookId: string;
-  run: RunInput;
-  outcome: WriteOutcome;
-  overrides: OverrideMap;
-  policyOptions: PolicyOptions;
-}
-
 export function snapshotOfWrite(w: WrittenRun): SnapshotInput {
   return buildSnapshot({
-    modelVersion: w.outcome.modelVersion,
+    modelVersion: w.modelVersion ?? w.outcome.modelVersion,
     parameters: snapshotParameters(w.run, w.outcome.grid, w.policyOptions),
     parsed: w.run.parsed,
     result: w.run.result,
@@ -127,28 +121,6 @@ export function snapshotOfWrite(w: WrittenRun): SnapshotInput {
     grid: w.outcome.grid,
     policyOptions: w.policyOptions,
   });
-}
-
-export type PublishStatus =
-  | { kind: "idle" }
-  | { kind: "not-configured"; modelVersion: string }
-  | { kind: "publishing"; modelVersion: string; attempt: number }
-  | { kind: "published"; modelVersion: string; created: boolean; seq: number; items: number }
-  | { kind: "error"; modelVersion: string; message: string };
-
-export function describePublishStatus(s: PublishStatus): string {
-  switch (s.kind) {
-    case "idle":
-      return "Nothing published in this session";
-    case "not-configured":
-      return `Model version ${s.modelVersion} not published: no server configured (Settings)`;
-    case "publishing":
-      return `Publishing model version ${s.modelVersion}…${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}`;
-    case "published":
-      return `Published model version ${s.modelVersion} (${s.items} SKUs${s.created ? "" : ", already on the server"})`;
-    case "error":
-      return `Publishing ${s.modelVersion} failed: ${s.message}`;
-  }
 }
 
 export interface PublishServiceOptions {
@@ -164,7 +136,7 @@ export interface PublishServiceOptions {
   now?: () => number;
 }
 
-export class PublishService {
+export class PublishService implements SnapshotPublisher {
   private readonly opts: PublishServiceOptions;
   private readonly timers: ClientTimers;
   private current: PublishStatus = { kind: "idle" };
@@ -172,6 +144,8 @@ export class PublishService {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private abort = new AbortController();
+  /** A publishWrite that has not started yet (a newer call replaces its job). */
+  private waiting: { job: WrittenRun; result: Promise<PublishStatus> } | null = null;
 
   constructor(options: PublishServiceOptions) {
     this.opts = options;
@@ -196,22 +170,47 @@ export class PublishService {
     this.listeners.clear();
   }
 
-  /** Builds the snapshot of a Write and publishes it; never throws (the outcome is the returned status). */
+  /**
+   * Builds the snapshot of a Write and publishes it; never throws (the outcome is the returned
+   * status). Calls are served one after another. An override revision (`w.modelVersion` set)
+   * that arrives while an earlier revision of the same Write is still waiting its turn replaces
+   * it (both calls resolve with the newer one's outcome): a burst of overrides sends the newest
+   * state once, not every step. A Write's own snapshot is never skipped.
+   */
   publishWrite(w: WrittenRun): Promise<PublishStatus> {
+    const job: WrittenRun = { ...w, overrides: { ...w.overrides } };
+    const waiting = this.waiting;
+    if (waiting && job.modelVersion !== undefined && waiting.job.modelVersion !== undefined && waiting.job.outcome.modelVersion === job.outcome.modelVersion) {
+      waiting.job = job;
+      return waiting.result;
+    }
+    const slot: { job: WrittenRun; result: Promise<PublishStatus> } = { job, result: Promise.resolve(this.current) };
+    this.waiting = slot;
+    slot.result = this.enqueue(() => {
+      if (this.waiting === slot) this.waiting = null;
+      return this.publishBuilt(slot.job);
+    });
+    return slot.result;
+  }
+
+  private publishBuilt(w: WrittenRun): Promise<PublishStatus> {
+    const modelVersion = w.modelVersion ?? w.outcome.modelVersion;
     let input: SnapshotInput;
     try {
       input = snapshotOfWrite(w);
     } catch (e) {
-      const s: PublishStatus = { kind: "error", modelVersion: w.outcome.modelVersion, message: (e as Error).message };
-      this.set(s);
-      return Promise.resolve(s);
+      return Promise.resolve(this.set({ kind: "error", modelVersion, message: (e as Error).message }));
     }
-    return this.publish(w.workbookId, input);
+    return this.publishNow(w.workbookId, input);
   }
 
   /** Publishes one snapshot, retrying transient failures; calls are served one after another. */
   publish(workbookId: string, input: SnapshotInput): Promise<PublishStatus> {
-    const run = this.queue.then(() => this.publishNow(workbookId, input));
+    return this.enqueue(() => this.publishNow(workbookId, input));
+  }
+
+  private enqueue(body: () => Promise<PublishStatus>): Promise<PublishStatus> {
+    const run = this.queue.then(body);
     this.queue = run.catch(() => undefined);
     return run;
   }

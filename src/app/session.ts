@@ -34,6 +34,7 @@ import { effectiveSegments, skuPolicyRow } from "./plans";
 import type { PolicyEdit, PolicyResolution } from "./policyEdits";
 import type { AuditRow, Progress, RangeSnapshot, WorkbookGateway } from "./ports";
 import { buildPreview, type Preview } from "./preview";
+import { overrideVersion, type PublishStatus, type SnapshotPublisher } from "./publishing";
 import { SETTINGS, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "./sheets";
 import { isAbortError, WriteService, type LastRun, type RunInput, type WriteOutcome } from "./writeService";
 
@@ -85,12 +86,16 @@ export interface PaneState {
   verify: VerifyResult | null;
   userName: string;
   syncStatus: SyncStatus;
+  /** Snapshot publishing (null when the pane has no publisher, e.g. tests and the default). */
+  publishStatus: PublishStatus | null;
 }
 
 export interface PaneDeps {
   gateway: WorkbookGateway;
   runner: EngineRunner;
   auditSync?: AuditSync;
+  /** Publishes a snapshot after each Write and after overrides of the written run (no HTTP in here). */
+  publisher?: SnapshotPublisher;
   now?: () => Date;
   uuid?: () => string;
   identity?: () => string | undefined;
@@ -135,9 +140,18 @@ export class PaneSession {
   private listeners = new Set<() => void>();
   private snapshot: RangeSnapshot | null = null;
   private run: RunInput | null = null;
-  /** The run whose rows are on the sheets now (the last successful write in this session). */
-  private writtenRun: RunInput | null = null;
+  /**
+   * The run whose rows are on the sheets now (the last successful write in this session), with the
+   * policy options it was written with and the override changes made to it since (they number the
+   * derived snapshot versions `<modelVersion>+o<n>`).
+   */
+  private written: { run: RunInput; outcome: WriteOutcome; policyOptions: PolicyOptions; overrideRevision: number } | null = null;
   private abort: AbortController | null = null;
+  private readonly publisher: SnapshotPublisher | null;
+  /** The Audit list has been loaded (so it is worth re-reading when the sync marks rows). */
+  private auditListed = false;
+  /** A background re-read of the Audit list was wanted while another step was running. */
+  private auditReloadWanted = false;
 
   constructor(deps: PaneDeps) {
     this.gateway = deps.gateway;
@@ -147,6 +161,7 @@ export class PaneSession {
     this.overrides = new OverrideService(deps.gateway, this.audit, now);
     this.writer = new WriteService(deps.gateway, this.audit, now);
     this.sync = deps.auditSync ?? new NoopAuditSync();
+    this.publisher = deps.publisher ?? null;
     const s = deps.gateway.settings;
     const grid = s.get<SegmentPolicy[]>(SETTINGS.policyGrid) ?? defaultPolicyGrid();
     const options = { ...defaultClassifyOptions(), ...(s.get<ClassifyOptions>(SETTINGS.options) ?? {}) };
@@ -180,8 +195,20 @@ export class PaneSession {
       verify: null,
       userName: s.get<string>(SETTINGS.userName) ?? "",
       syncStatus: this.sync.status(),
+      publishStatus: this.publisher ? this.publisher.status() : null,
     };
-    this.sync.subscribe(() => this.set({ syncStatus: this.sync.status() }));
+    // The list's syncState column is read with the list: re-read it when the sync has marked rows
+    // (it turned "synced", or stopped on an error after sending some).
+    let lastKind = this.sync.status().kind;
+    this.sync.subscribe(() => {
+      const syncStatus = this.sync.status();
+      const turned = syncStatus.kind !== lastKind && (syncStatus.kind === "synced" || syncStatus.kind === "error");
+      lastKind = syncStatus.kind;
+      this.set({ syncStatus });
+      if (turned && this.auditListed) void this.reloadAuditQuietly();
+    });
+    const publisher = this.publisher;
+    publisher?.subscribe(() => this.set({ publishStatus: publisher.status() }));
   }
 
   // ---- store plumbing -------------------------------------------------------------------------
@@ -211,6 +238,10 @@ export class PaneSession {
       return undefined;
     } finally {
       this.set({ busy: null, progress: null });
+      if (this.auditReloadWanted) {
+        this.auditReloadWanted = false;
+        void this.reloadAuditQuietly();
+      }
     }
   }
 
@@ -382,17 +413,18 @@ export class PaneSession {
 
   private async doWrite(resolution: PolicyResolution): Promise<void> {
     const run = this.run!;
+    const policyOptions = this.state.policyOptions;
     this.abort = new AbortController();
     try {
       const outcome = await this.writer.write({
         run,
         grid: this.state.grid,
-        policyOptions: this.state.policyOptions,
+        policyOptions,
         resolution,
         signal: this.abort.signal,
         onProgress: (progress) => this.set({ progress }),
       });
-      this.writtenRun = run;
+      this.written = { run, outcome, policyOptions, overrideRevision: 0 };
       const kept = outcome.keptEdits.length ? ` Kept ${outcome.keptEdits.length} hand edit(s) from the Policy sheet.` : "";
       this.set({
         lastWrite: outcome,
@@ -402,6 +434,7 @@ export class PaneSession {
         notice: `Wrote ${outcome.rows} SKUs to the Segments and Policy sheets (model version ${outcome.modelVersion}).${kept}`,
       });
       await this.refreshAuditRows();
+      await this.publishWritten(false);
     } catch (e) {
       if (isAbortError(e) || this.abort.signal.aborted) {
         this.set({ notice: "Write cancelled: the workbook is as it was before." });
@@ -426,9 +459,10 @@ export class PaneSession {
     return this.task("overriding", async () => {
       const selection = this.state.selection ?? (await this.overrides.readSelection());
       const change = await this.overrides.set(selection, segment, reason, (c) => this.followOverrides(c));
-      this.set({ selection: null, notice: `Override to ${segment.toUpperCase()} set for ${change.skus.join(", ")}.` });
+      this.set({ selection: null, notice: `Override to ${segment.toUpperCase()} set for ${change.skus.join(", ")}.${this.laterNote()}` });
       await this.refreshAuditRows();
       this.refreshPreview();
+      await this.publishWritten(true);
     });
   }
 
@@ -436,9 +470,10 @@ export class PaneSession {
     return this.task("overriding", async () => {
       const selection = this.state.selection ?? (await this.overrides.readSelection());
       const change = await this.overrides.clear(selection, reason, (c) => this.followOverrides(c));
-      this.set({ selection: null, notice: `Override removed for ${change.skus.join(", ")}.` });
+      this.set({ selection: null, notice: `Override removed for ${change.skus.join(", ")}.${this.laterNote()}` });
       await this.refreshAuditRows();
       this.refreshPreview();
+      await this.publishWritten(true);
     });
   }
 
@@ -451,9 +486,8 @@ export class PaneSession {
    * memory (same model version); otherwise the next Write brings it up to date.
    */
   private async followOverrides(changed: { sku: string; segment: string | null }[]): Promise<void> {
-    const run = this.writtenRun;
-    const written = this.state.lastWrite;
-    if (!run || !written) return;
+    if (!this.written) return;
+    const { run, outcome: written, policyOptions } = this.written;
     const index = new Map<string, number>();
     run.parsed.sku.forEach((s, i) => index.set(s, i));
     const eff = effectiveSegments(run.parsed, run.result, this.overrides.all());
@@ -462,12 +496,44 @@ export class PaneSession {
     for (const c of changed) {
       const i = index.get(c.sku);
       if (i === undefined) continue;
-      const row = skuPolicyRow(i, run.parsed, run.result, eff.segment[i], eff.source[i], grid, this.state.policyOptions, written.modelVersion);
+      const row = skuPolicyRow(i, run.parsed, run.result, eff.segment[i], eff.source[i], grid, policyOptions, written.modelVersion);
       SKU_POLICY_HEADERS.forEach((h, k) => {
         if (h !== "SKU") updates.push({ key: c.sku, header: h, value: row[k] });
       });
     }
     if (updates.length) await this.gateway.updateTableCells(SKU_POLICY_TABLE, "SKU", updates);
+  }
+
+  /** Said after an override when the written run is no longer in the pane (it was reopened). */
+  private laterNote(): string {
+    if (this.written || !this.state.lastRun) return "";
+    return this.publisher
+      ? " The Policy sheet and the server's snapshot take it in at the next Write."
+      : " The Policy sheet takes it in at the next Write.";
+  }
+
+  /**
+   * Hands the written run to the publisher without waiting for it (its status shows on the Write
+   * tab): after the Write under its model version, after an override change under the derived
+   * version `<modelVersion>+o<n>` (see publishing.ts), since the server keeps one content per version.
+   */
+  private async publishWritten(afterOverride: boolean): Promise<void> {
+    const w = this.written;
+    const publisher = this.publisher;
+    if (!w || !publisher) return;
+    let modelVersion: string | undefined;
+    if (afterOverride) {
+      w.overrideRevision++;
+      modelVersion = overrideVersion(w.outcome.modelVersion, w.overrideRevision);
+    }
+    let workbookId: string;
+    try {
+      workbookId = await this.audit.workbookId();
+    } catch (e) {
+      this.set({ error: `The sheets are written, but the snapshot was not published: ${message(e)}` });
+      return;
+    }
+    void publisher.publishWrite({ workbookId, run: w.run, outcome: w.outcome, overrides: this.overrides.all(), policyOptions: w.policyOptions, modelVersion });
   }
 
   // ---- Audit tab ------------------------------------------------------------------------------
@@ -483,7 +549,21 @@ export class PaneSession {
     return this.task("audit", async () => {
       if (filter) this.set({ auditFilter: filter });
       await this.refreshAuditRows();
+      this.auditListed = true;
     });
+  }
+
+  /** Re-reads the Audit list outside any step (after the sync marked rows); waits for a running step. */
+  private async reloadAuditQuietly(): Promise<void> {
+    if (this.state.busy) {
+      this.auditReloadWanted = true;
+      return;
+    }
+    try {
+      await this.refreshAuditRows();
+    } catch {
+      // the list keeps what it showed; the next load of the Audit tab reads the sheet again
+    }
   }
 
   verifyAudit(): Promise<void | undefined> {
@@ -493,11 +573,19 @@ export class PaneSession {
     });
   }
 
-  syncNow(): Promise<void | undefined> {
-    return this.task("audit", async () => {
+  /**
+   * "Sync now". Not a pane step: a large backlog (or a server that is down, until the first
+   * failure) can take a while, and the pane stays usable meanwhile; SyncStatus shows the progress.
+   * Resolves when this sync loop has ended and the Audit list has been re-read.
+   */
+  async syncNow(): Promise<void> {
+    try {
       await this.sync.syncNow();
-      await this.refreshAuditRows();
-    });
+    } catch (e) {
+      this.set({ error: `Sync failed: ${message(e)}` });
+      return;
+    }
+    await this.reloadAuditQuietly();
   }
 
   // ---- Settings tab ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { SegApiClient } from "../../src/client";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import type { OverrideMap } from "../../src/app/overrides";
 import { buildSnapshot, PublishService, snapshotOfWrite, snapshotParameters, type PublishStatus, type WrittenRun } from "../../src/app/publishService";
+import { overrideVersion } from "../../src/app/publishing";
 import { MemoryKeyValueStorage, ServerSettingsStore } from "../../src/app/serverSettings";
 import { PaneSession } from "../../src/app/session";
 import { SKU_POLICY_TABLE } from "../../src/app/sheets";
@@ -192,5 +193,77 @@ describe("publishing to the real server", () => {
     const wrong = await service("seg_wrong");
     const s = await wrong.publishWrite(written);
     expect(s.kind === "error" && s.message).toMatch(/does not accept the token: the bearer token is not recognised/);
+  });
+});
+
+describe("override revisions", () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await server.cleanup();
+  });
+
+  const s03ToAx: OverrideMap = { S03: { sku: "S03", segment: "AX", reason: "strategic", computedAtSet: "BX", user: "A", timestamp: "2026-11-25T10:00:00.000Z" } };
+
+  async function diff(workbookId: string, to: string, from: string) {
+    const url = `${server.base}/api/v1/workbooks/${encodeURIComponent(workbookId)}/snapshots/${encodeURIComponent(to)}/diff?from=${encodeURIComponent(from)}`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${server.tokens.controller}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { segmentChanged: { sku: string; from: string; to: string }[]; added: unknown[]; removed: unknown[] };
+  }
+
+  test("published under <mv>+o1 beside the Write's snapshot (no conflict); the diff names the overridden SKU", async () => {
+    const { written } = await writtenRun();
+    const settings = new ServerSettingsStore(new MemoryKeyValueStorage());
+    await settings.save({ url: server.base, token: server.tokens.planner });
+    const pub = new PublishService({ settings, backoff: { baseMs: 5, maxMs: 20 } });
+    const mv = written.outcome.modelVersion;
+    expect((await pub.publishWrite(written)).kind).toBe("published");
+    const rev = await pub.publishWrite({ ...written, overrides: s03ToAx, modelVersion: overrideVersion(mv, 1) });
+    expect(rev).toEqual({ kind: "published", modelVersion: `${mv}+o1`, created: true, seq: 2, items: 10 });
+    const reader = new SegApiClient({ baseUrl: server.base, token: server.tokens.controller });
+    expect((await reader.listSnapshots(written.workbookId)).map((s) => s.modelVersion)).toEqual([mv, `${mv}+o1`]);
+    const d = await diff(written.workbookId, `${mv}+o1`, mv);
+    expect(d.segmentChanged).toEqual([{ sku: "S03", from: "BX", to: "AX" }]);
+    expect([d.added, d.removed]).toEqual([[], []]);
+    expect(() => overrideVersion(mv, 0)).toThrow(/whole number from 1/);
+  });
+
+  test("revisions waiting their turn: only the newest is sent; a Write's own snapshot is never skipped", async () => {
+    const { written } = await writtenRun();
+    const settings = new ServerSettingsStore(new MemoryKeyValueStorage());
+    await settings.save({ url: server.base, token: server.tokens.planner });
+    const sent: string[] = [];
+    let release!: () => void;
+    let hold: Promise<void> | null = new Promise<void>((r) => (release = r));
+    const gated = (async (input: string, init?: RequestInit) => {
+      if (init?.method === "POST") sent.push((JSON.parse(String(init.body)) as { modelVersion: string }).modelVersion);
+      if (hold) {
+        const h = hold;
+        hold = null;
+        await h; // the first request waits until the test has queued the others
+      }
+      return fetch(input, init);
+    }) as unknown as typeof fetch;
+    const pub = new PublishService({ settings, fetch: gated, backoff: { baseMs: 5, maxMs: 20 } });
+    const mv = written.outcome.modelVersion;
+    const other = { ...written.outcome, modelVersion: `${mv}-second` };
+    const first = pub.publishWrite(written);
+    await new Promise((r) => setTimeout(r, 20)); // the first is in flight, held
+    const o1 = pub.publishWrite({ ...written, overrides: s03ToAx, modelVersion: `${mv}+o1` });
+    const o2 = pub.publishWrite({ ...written, overrides: {}, modelVersion: `${mv}+o2` });
+    const o3 = pub.publishWrite({ ...written, overrides: s03ToAx, modelVersion: `${mv}+o3` });
+    const second = pub.publishWrite({ ...written, outcome: other }); // another Write: queued, not merged
+    const s1 = pub.publishWrite({ ...written, outcome: other, overrides: s03ToAx, modelVersion: `${mv}-second+o1` });
+    release();
+    const results = await Promise.all([first, o1, o2, o3, second, s1]);
+    expect(sent).toEqual([mv, `${mv}+o3`, `${mv}-second`, `${mv}-second+o1`]);
+    expect(results.map((r) => r.kind === "published" && r.modelVersion)).toEqual([mv, `${mv}+o3`, `${mv}+o3`, `${mv}+o3`, `${mv}-second`, `${mv}-second+o1`]);
+    // the merged call sent the newest overrides, not the first ones
+    const reader = new SegApiClient({ baseUrl: server.base, token: server.tokens.controller });
+    const page = await reader.getSnapshot(written.workbookId, `${mv}+o3`, { sku: "S03" });
+    expect(page.items[0]).toMatchObject({ sku: "S03", segment: "AX", overridden: true });
   });
 });

@@ -1,0 +1,257 @@
+/**
+ * How PaneSession drives the audit sync and the snapshot publisher, with fakes for both (the real
+ * ones against a real server are in session.backend.test.ts):
+ * - "Sync now" runs beside the pane's steps, not as one of them;
+ * - the Audit list is re-read when the sync turns "synced" (its syncState column), also when that
+ *   happens during another step;
+ * - a Write hands its run to the publisher without waiting for it; overrides of the written run
+ *   are published under `<modelVersion>+o<n>`, with the Policy sheet's values.
+ */
+import { createInlineRunner } from "../../src/app/engineRunner";
+import type { AuditSync, SyncStatus } from "../../src/app/auditSync";
+import type { AuditRow } from "../../src/app/ports";
+import { snapshotOfWrite } from "../../src/app/publishService";
+import type { PublishStatus, SnapshotPublisher, WrittenRun } from "../../src/app/publishing";
+import { PaneSession } from "../../src/app/session";
+import { SEGMENTS_TABLE, SKU_POLICY_TABLE } from "../../src/app/sheets";
+import { MemoryGateway } from "../helpers/memoryGateway";
+import { sampleSheet } from "./sampleData";
+
+/** An AuditSync the test drives: syncNow() waits until the test releases it. */
+class FakeSync implements AuditSync {
+  current: SyncStatus = { kind: "synced" };
+  listeners = new Set<() => void>();
+  observed: number[] = [];
+  private releases: (() => void)[] = [];
+  status() {
+    return this.current;
+  }
+  subscribe(l: () => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  observe(rows: readonly AuditRow[]) {
+    this.observed.push(rows.length);
+  }
+  syncNow() {
+    return new Promise<void>((r) => this.releases.push(r));
+  }
+  release() {
+    this.releases.splice(0).forEach((r) => r());
+  }
+  set(s: SyncStatus) {
+    this.current = s;
+    this.listeners.forEach((l) => l());
+  }
+}
+
+/** A publisher that records what it is given; its answers stay open until the test settles them. */
+class FakePublisher implements SnapshotPublisher {
+  calls: WrittenRun[] = [];
+  current: PublishStatus = { kind: "idle" };
+  listeners = new Set<() => void>();
+  publishWrite(w: WrittenRun): Promise<PublishStatus> {
+    this.calls.push(w);
+    this.set({ kind: "publishing", modelVersion: w.modelVersion ?? w.outcome.modelVersion, attempt: 1 });
+    return new Promise<PublishStatus>(() => undefined); // never settles: the session must not wait
+  }
+  status() {
+    return this.current;
+  }
+  subscribe(l: () => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  set(s: PublishStatus) {
+    this.current = s;
+    this.listeners.forEach((l) => l());
+  }
+}
+
+function setup(opts: { gw?: MemoryGateway; sync?: AuditSync; publisher?: SnapshotPublisher } = {}) {
+  const gw = opts.gw ?? new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "A1");
+  let t = Date.parse("2026-11-25T10:00:00.000Z");
+  let id = 0;
+  const session = new PaneSession({
+    gateway: gw,
+    runner: createInlineRunner(),
+    auditSync: opts.sync,
+    publisher: opts.publisher,
+    now: () => new Date((t += 1000)),
+    uuid: () => `00000000-0000-4000-8000-${String(++id).padStart(12, "0")}`,
+  });
+  return { gw, session };
+}
+
+async function classifyAndWrite(session: PaneSession) {
+  await session.readSource("region");
+  await session.classify();
+  await session.write();
+  expect(session.getState().error).toBeNull();
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await tick();
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function byHeader(gw: MemoryGateway, table: string): Map<string, Record<string, unknown>> {
+  const t = gw.table(table)!;
+  return new Map(t.rows.map((r) => [String(r[0]), Object.fromEntries(t.headers.map((h, i) => [h, r[i]]))]));
+}
+
+describe("Sync now", () => {
+  it("does not make the pane busy: other steps run while it is in progress", async () => {
+    const sync = new FakeSync();
+    const { session, gw } = setup({ sync });
+    await classifyAndWrite(session);
+    let done = false;
+    const p = session.syncNow().then(() => (done = true));
+    await tick();
+    expect(session.getState().busy).toBeNull();
+    // another step meanwhile: it runs instead of "wait until the current step has finished"
+    await session.verifyAudit();
+    expect(session.getState().error).toBeNull();
+    expect(session.getState().verify?.ok).toBe(true);
+    expect(done).toBe(false);
+    // the sync confirms the rows; when its loop ends the list is read again with the marks
+    await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
+    sync.release();
+    await p;
+    expect(session.getState().auditRows.map((r) => r.syncState)).toEqual(["synced"]);
+  });
+});
+
+describe("Audit list and the sync's marks", () => {
+  it("re-reads the list when the sync turns synced, and not on other changes", async () => {
+    const sync = new FakeSync();
+    const { session, gw } = setup({ sync });
+    await classifyAndWrite(session);
+    await session.loadAudit();
+    expect(session.getState().auditRows.map((r) => r.syncState)).toEqual(["pending"]);
+    const reads = sync.observed.length;
+    sync.set({ kind: "pending", pending: 1, configured: true });
+    await tick();
+    expect(sync.observed.length).toBe(reads); // no re-read for a pending count
+    await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
+    sync.set({ kind: "synced" });
+    await until(() => session.getState().auditRows[0]?.syncState === "synced", "the list to show synced");
+    expect(session.getState().syncStatus).toEqual({ kind: "synced" });
+  });
+
+  it("turning synced during another step re-reads the list when that step ends", async () => {
+    const sync = new FakeSync();
+    const { session, gw } = setup({ sync });
+    await classifyAndWrite(session);
+    await session.loadAudit();
+    sync.set({ kind: "pending", pending: 1, configured: true });
+    // an override step is running (its selection read is held) when the sync finishes
+    gw.selectTableRows(SEGMENTS_TABLE, 2);
+    let releaseRead!: () => void;
+    const held = new Promise<void>((r) => (releaseRead = r));
+    const readSelected = gw.readSelectedTableRows.bind(gw);
+    gw.readSelectedTableRows = async (name: string) => {
+      await held;
+      return readSelected(name);
+    };
+    const step = session.loadSelection();
+    await tick();
+    expect(session.getState().busy).toBe("overriding");
+    await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
+    sync.set({ kind: "synced" });
+    await tick();
+    expect(session.getState().auditRows[0].syncState).toBe("pending"); // not read during the step
+    releaseRead();
+    await step;
+    await until(() => session.getState().auditRows[0]?.syncState === "synced", "the list to show synced after the step");
+  });
+});
+
+describe("publishing", () => {
+  it("a Write hands its run to the publisher without waiting; the status follows the publisher", async () => {
+    const publisher = new FakePublisher();
+    const { session, gw } = setup({ publisher });
+    expect(session.getState().publishStatus).toEqual({ kind: "idle" });
+    await classifyAndWrite(session); // resolves although publishWrite never settles
+    expect(session.getState().busy).toBeNull();
+    const mv = session.getState().lastWrite!.modelVersion;
+    expect(publisher.calls).toHaveLength(1);
+    const call = publisher.calls[0];
+    expect(call.workbookId).toBe(gw.settings.get("seg.workbookId"));
+    expect(call.modelVersion).toBeUndefined();
+    expect(call.outcome.modelVersion).toBe(mv);
+    expect(call.run.parsed.n).toBe(10);
+    expect(call.overrides).toEqual({});
+    expect(session.getState().publishStatus).toEqual({ kind: "publishing", modelVersion: mv, attempt: 1 });
+    publisher.set({ kind: "published", modelVersion: mv, created: true, seq: 1, items: 10 });
+    expect(session.getState().publishStatus).toMatchObject({ kind: "published", modelVersion: mv });
+  });
+
+  it("no publisher: no publish status", () => {
+    const { session } = setup();
+    expect(session.getState().publishStatus).toBeNull();
+  });
+
+  it("an override of the written run is published as <mv>+o1, then +o2, with the Policy sheet's values", async () => {
+    const publisher = new FakePublisher();
+    const { session, gw } = setup({ publisher });
+    await classifyAndWrite(session);
+    const mv = session.getState().lastWrite!.modelVersion;
+    gw.selectTableRows(SEGMENTS_TABLE, 2); // S03, computed BX
+    await session.setOverride("AX", "Critical spares");
+    expect(session.getState().error).toBeNull();
+    expect(publisher.calls.map((c) => c.modelVersion)).toEqual([undefined, `${mv}+o1`]);
+    const snap = snapshotOfWrite(publisher.calls[1]);
+    expect(snap.modelVersion).toBe(`${mv}+o1`);
+    // the snapshot holds what the Policy sheet now shows for every SKU (the override row followed it)
+    const sheet = byHeader(gw, SKU_POLICY_TABLE);
+    expect(sheet.get("S03")).toMatchObject({ Segment: "AX", "Segment source": "override" });
+    for (const item of snap.items) {
+      const row = sheet.get(item.sku)!;
+      expect([item.segment ?? row.Segment, item.safetyStock, item.reorderPoint, item.orderQuantity]).toEqual([row.Segment, row["Safety stock"], row["Reorder point"], row["Order quantity"]]);
+    }
+    expect(snap.items.find((i) => i.sku === "S03")).toMatchObject({ segment: "AX", overridden: true });
+
+    gw.selectTableRows(SEGMENTS_TABLE, 2);
+    await session.clearOverride("back to computed");
+    expect(publisher.calls.map((c) => c.modelVersion)).toEqual([undefined, `${mv}+o1`, `${mv}+o2`]);
+    expect(snapshotOfWrite(publisher.calls[2]).items.find((i) => i.sku === "S03")).toMatchObject({ segment: "BX", overridden: false });
+
+    // a new Write starts again from its own model version
+    await session.write();
+    const mv2 = session.getState().lastWrite!.modelVersion;
+    expect(mv2).not.toBe(mv);
+    expect(publisher.calls.at(-1)!.modelVersion).toBeUndefined();
+    expect(publisher.calls.at(-1)!.outcome.modelVersion).toBe(mv2);
+  });
+
+  it("an override after the pane was reopened is not published; the notice says the next Write takes it in", async () => {
+    const { session: first, gw } = setup({ publisher: new FakePublisher() });
+    await classifyAndWrite(first);
+    const publisher = new FakePublisher();
+    const { session } = setup({ gw, publisher });
+    gw.selectTableRows(SEGMENTS_TABLE, 2);
+    await session.setOverride("AX", "Critical spares");
+    expect(session.getState().error).toBeNull();
+    expect(publisher.calls).toEqual([]);
+    expect(session.getState().notice).toBe("Override to AX set for S03. The Policy sheet and the server's snapshot take it in at the next Write.");
+  });
+
+  it("an override follows the policy options the run was written with, not ones changed since", async () => {
+    const publisher = new FakePublisher();
+    const { session, gw } = setup({ publisher });
+    await classifyAndWrite(session);
+    session.setPolicyOptions({ orderCost: 5000 }); // not written
+    gw.selectTableRows(SEGMENTS_TABLE, 2);
+    await session.setOverride("AX", "Critical spares");
+    // S03 as AX: continuous review, EOQ = sqrt(2 D S / (h c)) with D = 10 x 52, S = 50 (written), h = 0.25, c = 1
+    const eoq = Math.sqrt((2 * 520 * 50) / 0.25);
+    expect(byHeader(gw, SKU_POLICY_TABLE).get("S03")!["Order quantity"]).toBeCloseTo(eoq, 9);
+    expect(snapshotOfWrite(publisher.calls[1]).items.find((i) => i.sku === "S03")!.orderQuantity).toBeCloseTo(eoq, 9);
+  });
+});
