@@ -1,13 +1,19 @@
 /**
- * Pane entry (bundled with the custom functions into taskpane.html: one shared runtime).
- * Office.onReady, then render with the Office.js gateway. Outside Office (office.js reports host
- * null) the pane still renders: the gateway then talks to whatever `Excel` global exists, which is
- * how the browser end-to-end test injects its fake host; without one, actions say Excel is missing.
+ * Pane entry (bundled with the custom functions into taskpane.html: one shared runtime) and the
+ * composition root: Office.onReady, then the Office.js gateway, the backend settings (browser
+ * storage), exactly one audit sync and one snapshot publisher for the workbook, the session, and
+ * the React tree. Outside Office (office.js reports host null) the pane still renders: the gateway
+ * then talks to whatever `Excel` global exists, which is how the browser end-to-end test injects
+ * its fake host; without one, actions say Excel is missing.
  */
 import { createRoot } from "react-dom/client";
+import { PublishService } from "../app/publishService";
+import { ServerSettingsStore } from "../app/serverSettings";
 import { PaneSession } from "../app/session";
+import { SyncService } from "../app/syncService";
 import { createExcelGateway } from "../excel";
 import { App } from "./App";
+import { ServerSettings } from "./components/ServerSettings";
 import { createWorkerRunner } from "./workerRunner";
 
 /** Excel offers add-ins no user identity without SSO; Office.context.userProfile exists in Outlook only. */
@@ -26,8 +32,20 @@ function start(): void {
   started = true;
   const container = document.getElementById("root");
   if (!container) throw new Error("taskpane.html has no #root element");
-  const session = new PaneSession({ gateway: createExcelGateway(), runner: createWorkerRunner(), identity: officeIdentity });
-  createRoot(container).render(<App session={session} />);
+  const gateway = createExcelGateway();
+  const serverSettings = new ServerSettingsStore();
+  const sync = new SyncService({ gateway, settings: serverSettings });
+  const publisher = new PublishService({ settings: serverSettings });
+  const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher });
+  // sends whatever an earlier session left pending (the SEG_Audit sheet is the queue)
+  void sync.start();
+  // the pane is closing: stop timers and requests (unconfirmed rows stay pending for next time)
+  window.addEventListener("pagehide", (e) => {
+    if (e.persisted) return;
+    sync.dispose();
+    publisher.dispose();
+  });
+  createRoot(container).render(<App session={session} settingsExtra={<ServerSettings store={serverSettings} />} />);
 }
 
 const office = (globalThis as { Office?: { onReady?: (cb?: () => void) => Promise<unknown> } }).Office;

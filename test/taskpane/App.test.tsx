@@ -6,8 +6,11 @@ import { TextDecoder, TextEncoder } from "node:util";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { PaneSession } from "../../src/app/session";
 import { SEGMENT_POLICY_TABLE, SEGMENTS_TABLE } from "../../src/app/sheets";
+import { MemoryKeyValueStorage, ServerSettingsStore } from "../../src/app/serverSettings";
 import { App, type TabKey } from "../../src/taskpane/App";
+import { ServerSettings } from "../../src/taskpane/components/ServerSettings";
 import { MemoryGateway } from "../helpers/memoryGateway";
+import { FakePublisher, FakeSync } from "../app/paneFakes";
 import { sampleSheet } from "../app/sampleData";
 
 // jsdom lacks these browser APIs that Fluent touches
@@ -195,7 +198,7 @@ describe("Audit tab", () => {
     const rows = within(table).getAllByRole("row");
     expect(rows[1].textContent).toContain("override-set");
     expect(rows[2].textContent).toContain("classify-run");
-    expect(screen.getByText(/2 pending \(no server configured\)/)).toBeTruthy();
+    expect(screen.getByText("2 pending (no server configured: see Settings)")).toBeTruthy();
 
     await user.selectOptions(screen.getByLabelText("Action"), "classify-run");
     await user.click(screen.getByRole("button", { name: "Apply filters" }));
@@ -233,5 +236,99 @@ describe("Settings and Policy tabs", () => {
     await user.selectOptions(screen.getByLabelText("CZ method"), "csl");
     expect(session.getState().grid[8].method).toBe("csl");
     expectAllControlsLabelled(view.container);
+  });
+});
+
+describe("backend wiring", () => {
+  function wired(tab: TabKey) {
+    const gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "B3");
+    const sync = new FakeSync();
+    const publisher = new FakePublisher();
+    const store = new ServerSettingsStore(new MemoryKeyValueStorage());
+    const session = new PaneSession({ gateway: gw, runner: createInlineRunner(), auditSync: sync, publisher });
+    const user = userEvent.setup();
+    const view = render(<App session={session} theme="light" initialTab={tab} settingsExtra={<ServerSettings store={store} />} />);
+    return { gw, sync, publisher, store, session, user, view };
+  }
+
+  it("Settings tab: the backend server form sits under the name, every control labelled", async () => {
+    const { view, store, user } = wired("settings");
+    const section = screen.getByRole("region", { name: "Backend server" });
+    const url = within(section).getByRole("textbox", { name: /Server URL/ });
+    await waitFor(() => expect((url as HTMLInputElement).disabled).toBe(false));
+    expect(screen.getByRole("textbox", { name: /Your name/ })).toBeTruthy();
+    expectAllControlsLabelled(view.container);
+    await user.type(url, "http://127.0.0.1:3001");
+    await user.type(within(section).getByLabelText(/Token/), "seg_abcdefghijklmnop");
+    await user.click(within(section).getByRole("button", { name: "Save" }));
+    expect(await within(section).findByText("Saved. The audit trail syncs to http://127.0.0.1:3001.")).toBeTruthy();
+    expect(await store.load()).toEqual({ url: "http://127.0.0.1:3001", token: "seg_abcdefghijklmnop" });
+  });
+
+  it("Audit tab: SyncStatus shows the sync; Sync now leaves the pane usable and the list follows the marks", async () => {
+    const { gw, sync, session, user } = wired("audit");
+    await waitFor(() => expect(session.getState().busy).toBeNull());
+    await act(async () => {
+      await session.readSource("region");
+      await session.classify();
+      await session.write();
+    });
+    act(() => sync.set({ kind: "pending", pending: 1, configured: true }));
+    const status = screen.getByRole("region", { name: "Audit sync" });
+    expect(within(status).getByText("1 pending")).toBeTruthy();
+    const table = screen.getByRole("table", { name: "Audit entries" });
+    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(2));
+    expect(within(table).getAllByRole("row")[1].textContent).toContain("pending");
+
+    await user.click(within(status).getByRole("button", { name: "Sync now" }));
+    expect(within(status).getByRole("button", { name: "Syncing…" })).toBeTruthy();
+    // the pane is not busy: its own buttons stay enabled while the sync runs
+    expect((screen.getByRole("button", { name: "Verify integrity" }) as HTMLButtonElement).disabled).toBe(false);
+    expect(session.getState().busy).toBeNull();
+
+    await act(async () => {
+      await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
+      sync.set({ kind: "synced" });
+      sync.release();
+    });
+    expect(await within(status).findByText("Synced")).toBeTruthy();
+    await waitFor(() => expect(within(screen.getByRole("table", { name: "Audit entries" })).getAllByRole("row")[1].textContent).toContain("synced"));
+    await waitFor(() => expect(within(status).getByRole("button", { name: "Sync now" })).toBeTruthy());
+  });
+
+  it("Write tab: says what is published, and shows the publisher's state after a Write", async () => {
+    const { publisher, session, user } = wired("write");
+    await act(async () => {
+      await session.readSource("region");
+      await session.classify();
+    });
+    expect(screen.getByText(/each Write is published there as a snapshot under its model version/)).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Write sheets" }));
+    await screen.findByRole("table", { name: "Last write figures" });
+    const mv = session.getState().lastWrite!.modelVersion;
+    const line = screen.getByRole("region", { name: "Snapshot on the server" });
+    expect(line.textContent).toBe(`Publishing model version ${mv}…`);
+    act(() => publisher.set({ kind: "published", modelVersion: mv, created: true, seq: 1, items: 10 }));
+    expect(line.textContent).toBe(`Published model version ${mv} (10 SKUs)`);
+    act(() => publisher.set({ kind: "error", modelVersion: mv, message: "The server refused it." }));
+    expect(within(line).getByRole("alert").textContent).toBe(`Publishing ${mv} failed: The server refused it.`);
+  });
+
+  it("Overrides tab: an override of the written run shows its publication as <mv>+o1", async () => {
+    const { gw, session, user } = wired("overrides");
+    await act(async () => {
+      await session.readSource("region");
+      await session.classify();
+      await session.write();
+    });
+    const mv = session.getState().lastWrite!.modelVersion;
+    gw.selectTableRows(SEGMENTS_TABLE, 3);
+    await user.click(screen.getByRole("button", { name: "Read selected rows" }));
+    await screen.findByRole("table", { name: "Selected SKUs" });
+    await user.selectOptions(screen.getByLabelText(/New segment/), "AZ");
+    await user.type(screen.getByRole("textbox", { name: /Reason/ }), "Supplier on allocation");
+    await user.click(screen.getByRole("button", { name: "Set override" }));
+    await screen.findByText(/Override to AZ set for S04/);
+    expect(screen.getByRole("region", { name: "Snapshot on the server" }).textContent).toBe(`Publishing model version ${mv}+o1…`);
   });
 });

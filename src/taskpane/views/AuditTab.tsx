@@ -1,6 +1,8 @@
-/** Audit tab: the SEG_Audit entries (newest first, filtered) without unhiding the sheet, and integrity check. */
+/**
+ * Audit tab: the backend sync's status ("Sync now" runs beside the pane's steps, not as one), the
+ * SEG_Audit entries (newest first, filtered) without unhiding the sheet, and the integrity check.
+ */
 import {
-  Badge,
   Button,
   Field,
   Input,
@@ -18,8 +20,8 @@ import {
   Text,
 } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
-import { describeSyncStatus } from "../../app/auditSync";
 import { AUDIT_ACTIONS, type AuditAction } from "../../engine/audit";
+import { SyncStatus } from "../components/SyncStatus";
 import { usePane } from "../usePane";
 import { useCommonStyles } from "./common";
 
@@ -40,14 +42,7 @@ export function AuditTab() {
   return (
     <div className={styles.stack}>
       <Subtitle2 as="h2">Audit trail</Subtitle2>
-      <div className={styles.row}>
-        <Badge appearance="tint" color={state.syncStatus.kind === "error" ? "danger" : state.syncStatus.kind === "pending" ? "warning" : "success"}>
-          {describeSyncStatus(state.syncStatus)}
-        </Badge>
-        <Button size="small" onClick={() => session.syncNow()} disabled={busy}>
-          Sync now
-        </Button>
-      </div>
+      <SyncStatus sync={session.sync} onSyncNow={() => session.syncNow()} />
       <form
         className={styles.row}
         aria-label="Audit filters"

@@ -2,6 +2,7 @@
 import { Button, Field, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea } from "@fluentui/react-components";
 import { useState } from "react";
 import { SEGMENTS } from "../../engine/policy";
+import { PublishLine } from "../components/PublishLine";
 import { usePane } from "../usePane";
 import { useCommonStyles } from "./common";
 
@@ -90,6 +91,7 @@ export function OverridesTab() {
           Remove override
         </Button>
       </div>
+      {state.publishStatus && state.publishStatus.kind !== "idle" && <PublishLine status={state.publishStatus} />}
     </div>
   );
 }

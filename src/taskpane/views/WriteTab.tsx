@@ -1,4 +1,7 @@
-/** Write tab: write the Segments and Policy sheets with progress and Cancel; ask about hand edits. */
+/**
+ * Write tab: write the Segments and Policy sheets with progress and Cancel; ask about hand edits;
+ * the state of the snapshot published to the server after the Write.
+ */
 import {
   Button,
   Dialog,
@@ -17,6 +20,7 @@ import {
   Text,
 } from "@fluentui/react-components";
 import { describeConflict } from "../../app/policyEdits";
+import { PublishLine } from "../components/PublishLine";
 import { usePane } from "../usePane";
 import { bytes, useCommonStyles } from "./common";
 
@@ -33,6 +37,8 @@ export function WriteTab() {
       <Text>
         Creates or updates the <b>Segments</b> sheet (table and Pareto chart) and the <b>Policy</b> sheet (policy per segment and per SKU). Overrides are kept; hand edits on the Policy
         sheet are not overwritten without asking.
+        {state.publishStatus &&
+          " With a server set up in Settings, each Write is published there as a snapshot under its model version, and each override made afterwards while the pane stays open under <model version>+o1, +o2, …"}
       </Text>
       {run ? (
         <Text role="status">
@@ -103,6 +109,7 @@ export function WriteTab() {
           )}
         </section>
       )}
+      {state.publishStatus && <PublishLine status={state.publishStatus} />}
       <Dialog open={state.conflicts !== null} modalType="alert">
         <DialogSurface aria-describedby="seg-conflicts-text">
           <DialogBody>
