@@ -548,8 +548,9 @@ export class PaneSession {
   loadAudit(filter?: AuditFilter): Promise<void | undefined> {
     return this.task("audit", async () => {
       if (filter) this.set({ auditFilter: filter });
-      await this.refreshAuditRows();
+      // set before reading, so that the sync turning "synced" during this read re-reads after it
       this.auditListed = true;
+      await this.refreshAuditRows();
     });
   }
 

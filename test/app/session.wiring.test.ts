@@ -119,6 +119,26 @@ describe("Audit list and the sync's marks", () => {
     await step;
     await until(() => session.getState().auditRows[0]?.syncState === "synced", "the list to show synced after the step");
   });
+
+  it("turning synced while the Audit tab's first load is reading re-reads after that load", async () => {
+    const sync = new FakeSync();
+    const { session, gw } = setup({ sync });
+    await classifyAndWrite(session);
+    sync.set({ kind: "pending", pending: 1, configured: true });
+    const readAll = gw.audit.readAll.bind(gw.audit);
+    let reads = 0;
+    gw.audit.readAll = async () => {
+      const rows = (await readAll()).map((r) => ({ ...r })); // the rows as they are at this read
+      if (++reads === 2) {
+        // the load's list read has the rows still pending; the sync finishes right after it
+        await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
+        sync.set({ kind: "synced" });
+      }
+      return rows;
+    };
+    await session.loadAudit();
+    await until(() => session.getState().auditRows[0]?.syncState === "synced", "the list to show synced after the first load");
+  });
 });
 
 describe("publishing", () => {
