@@ -4,11 +4,17 @@
  * before the page scripts run and seeded with a data sheet. Through the UI only: select a range,
  * map a column, classify, write, override two SKUs, check the Segments, Policy and SEG_Audit
  * sheets in the fake, tamper with an audit row and see "verify integrity" name it.
+ * The pane is connected to the real backend (buildServer over SQLite in a temp directory, plain
+ * http on loopback, CORS allowing the page's origin) through its Settings tab: the audit rows sync
+ * to it and its /audit/verify says the chain is intact; the Write and the override are published
+ * as snapshots `<mv>` and `<mv>+o1`.
  * `npm test` builds dist first; run alone: `npm run build && npx jest test/e2e`.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { SegApiClient } from "../../src/client";
+import { startTestServer, type TestServer } from "../client/helpers/server";
 import { buildFakeExcelBundle } from "../fake-excel/bundle";
 import { BAD_ROWS, EXPECTED_SEGMENTS, GOOD_ROWS, HEADERS } from "../app/sampleData";
 import { serveDirectory, type StaticServer } from "./staticServer";
@@ -33,6 +39,7 @@ interface TableInfo {
 }
 
 let server: StaticServer;
+let backend: TestServer;
 let browser: Browser;
 let fakeBundle: string;
 
@@ -41,6 +48,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
   mkdirSync(OUT, { recursive: true });
   server = await serveDirectory(DIST);
+  backend = await startTestServer({ corsOrigins: [server.url] });
   fakeBundle = await buildFakeExcelBundle();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 });
@@ -48,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await backend?.cleanup();
 });
 
 async function openPane(colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; external: string[]; errors: string[]; workers: number[] }> {
@@ -57,7 +66,8 @@ async function openPane(colorScheme: "light" | "dark" = "light"): Promise<{ page
   const errors: string[] = [];
   const workers: number[] = [];
   page.on("request", (r) => {
-    if (!r.url().startsWith(server.url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) external.push(r.url());
+    const url = r.url();
+    if (!url.startsWith(server.url) && !url.startsWith(`${backend.base}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
   });
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("worker", () => workers.push(1));
@@ -93,6 +103,18 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   }
   expect(reached).toBe(true);
 
+  // 0. connect the pane to the backend (Settings tab: URL and a planner token, kept in browser storage)
+  await page.getByRole("tab", { name: "Settings" }).click();
+  const backendForm = page.getByRole("region", { name: "Backend server" });
+  await backendForm.getByLabel("Server URL").fill(backend.base);
+  await backendForm.getByLabel("Token").fill(backend.tokens.planner);
+  await backendForm.getByRole("button", { name: "Test connection" }).click();
+  await backendForm.getByText(`Connected to ${backend.base} as alice (planner).`).waitFor();
+  await backendForm.getByRole("button", { name: "Save" }).click();
+  await backendForm.getByText(`Saved. The audit trail syncs to ${backend.base}.`).waitFor();
+  await page.screenshot({ path: path.join(OUT, "pane-e2e-settings.png"), fullPage: true });
+  await page.getByRole("tab", { name: "Classify" }).click();
+
   // 1. select the SKU table in the workbook and read it
   await page.evaluate(() => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select("Data!A1:J14"));
   await page.getByRole("button", { name: "Read selection" }).click();
@@ -122,6 +144,7 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   await figures.waitFor();
   const modelVersion = (await figures.getByRole("row", { name: /Model version/ }).innerText()).split(/\s+/).pop()!;
   expect(modelVersion).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+  await page.getByRole("region", { name: "Snapshot on the server" }).getByText(`Published model version ${modelVersion} (10 SKUs)`).waitFor();
   await page.screenshot({ path: path.join(OUT, "pane-e2e-write.png"), fullPage: true });
 
   const segments = (await table(page, "SegSegments"))!;
@@ -166,6 +189,8 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   await page.getByRole("textbox", { name: /Reason/ }).fill("Critical spares for line 4");
   await page.getByRole("button", { name: "Set override" }).click();
   await page.getByText("Override to AX set for S03, S04.").waitFor();
+  // the override changed the planned segments of the written run: published under a derived version
+  await page.getByRole("region", { name: "Snapshot on the server" }).getByText(`Published model version ${modelVersion}+o1 (10 SKUs)`).waitFor();
   await page.screenshot({ path: path.join(OUT, "pane-e2e-overrides.png"), fullPage: true });
 
   const after = byHeader((await table(page, "SegSegments"))!);
@@ -179,7 +204,10 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
     ["S04", "AX", "override", 0.98],
   ]);
 
-  // 6. the audit sheet: very hidden, one row per event, chained
+  // 6. the audit sheet: very hidden, one row per event, chained, and synced to the backend
+  await page.getByRole("tab", { name: "Audit" }).click();
+  const syncStatus = page.getByRole("region", { name: "Audit sync" });
+  await syncStatus.getByText("Synced", { exact: true }).waitFor();
   const audit = await page.evaluate(() => {
     const wb = (window as unknown as { __fake: { workbook: { sheets(): { name: string; visibility: string }[]; sheet(n: string): { values(): unknown[][] } } } }).__fake.workbook;
     return { sheets: wb.sheets(), values: wb.sheet("SEG_Audit").values() };
@@ -189,23 +217,35 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   expect(head.slice(0, 5)).toEqual(["entryId", "timestamp", "user", "workbookId", "action"]);
   const col = (name: string) => head.indexOf(name);
   expect(entries.map((e) => [e[col("action")], e[col("sku")], e[col("action")] === "classify-run" ? JSON.parse(e[col("newValue")]).skus : e[col("newValue")], e[col("syncState")]])).toEqual([
-    ["classify-run", "", 10, "pending"],
-    ["override-set", "S03", "AX", "pending"],
-    ["override-set", "S04", "AX", "pending"],
+    ["classify-run", "", 10, "synced"],
+    ["override-set", "S03", "AX", "synced"],
+    ["override-set", "S04", "AX", "synced"],
   ]);
   expect(entries[1][col("prevHash")]).toBe(entries[0][col("entryHash")]);
   expect(entries[0][col("modelVersion")]).toBe(modelVersion);
 
-  // 7. the Audit tab lists it newest first and verifies it, then catches a tampered row
-  await page.getByRole("tab", { name: "Audit" }).click();
+  // the server's copy: the same three entries in order, and its own verification says intact
+  const workbookId = entries[0][col("workbookId")];
+  const controller = new SegApiClient({ baseUrl: backend.base, token: backend.tokens.controller });
+  const trail = await controller.listAudit(workbookId, {});
+  expect(trail.entries.map((e) => e.entryId)).toEqual(entries.map((e) => e[col("entryId")]));
+  expect(await controller.verifyAudit(workbookId)).toEqual({ ok: true, count: 3, lastHash: entries[2][col("entryHash")] });
+  expect((await controller.listSnapshots(workbookId)).map((x) => x.modelVersion)).toEqual([modelVersion, `${modelVersion}+o1`]);
+  const published = await controller.getSnapshot(workbookId, `${modelVersion}+o1`, { sku: "S03" });
+  expect(published.items[0]).toMatchObject({ sku: "S03", segment: "AX", overridden: true });
+
+  // 7. the Audit tab lists it newest first, with the sync's marks, and verifies it, then catches a tampered row
   const list = page.getByRole("table", { name: "Audit entries" });
   await expect(list.getByRole("row").nth(1).innerText()).resolves.toContain("S04");
+  await list.getByRole("row").nth(3).getByText("synced", { exact: true }).waitFor();
   await page.getByRole("button", { name: "Verify integrity" }).click();
   await page.getByText("All 3 audit entries are intact.").waitFor();
   const reasonCell = `${String.fromCharCode(65 + col("reason"))}3`;
   await page.evaluate((addr) => (window as unknown as { __fake: { tamper(s: string, a: string, v: string): void } }).__fake.tamper("SEG_Audit", addr, "Cheaper to stock"), reasonCell);
   await page.getByRole("button", { name: "Verify integrity" }).click();
   await page.getByText(/SEG_Audit row 3 \(entry [0-9a-f-]{36}\): content does not match its hash/).waitFor();
+  // the server kept what was synced before the tampering
+  expect((await controller.verifyAudit(workbookId)).ok).toBe(true);
 
   await page.screenshot({ path: path.join(OUT, "pane-e2e.png"), fullPage: true });
   console.log(`e2e flow in the browser: ${Date.now() - t0} ms`);
