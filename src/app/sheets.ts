@@ -50,7 +50,7 @@ export const SKU_POLICY_HEADERS = [
 export const POLICY_NOTES_TABLE = "SegPolicyNotes";
 export const POLICY_NOTES_HEADERS = ["Note"] as const;
 export const POLICY_NOTES: readonly string[] = [
-  "Safety stock is k × σ as SEG.SAFETY_STOCK computes it, with one difference: when the fill-rate method gives a negative safety stock (the order quantity alone already meets the fill rate), this sheet shows 0 and computes Reorder point, Min and Max from that 0. SEG.SAFETY_STOCK returns the negative value; MAX(0, SEG.SAFETY_STOCK(…)) matches this sheet. Such rows say \"floored at 0\" in Order quantity source.",
+  "Safety stock is k × σ as SEG.SAFETY_STOCK computes it, with one difference: where the formula gives a negative safety stock (the fill-rate method with an order quantity that alone meets the fill rate, or a cycle service level below 50 %), this sheet shows 0 and computes Reorder point, Min and Max from that 0. SEG.SAFETY_STOCK returns the negative value; MAX(0, SEG.SAFETY_STOCK(…)) matches this sheet. Such rows say \"floored at 0\" in Order quantity source.",
   "Demand mean, Demand sd, Lead time and Review period are per period of the demand history; Safety stock, Reorder point, Min, Max and Order quantity are in units.",
 ];
 

@@ -1,7 +1,8 @@
 /**
  * The Policy sheet against SEG.SAFETY_STOCK: the function returns k·σ unfloored (negative for the
- * fill-rate method with a large order quantity), the sheet floors it at 0 and says so, in a note
- * beside the grid and in the row. Reference values: test/fixtures/gen_policy_floor.py (scipy).
+ * fill-rate method with a large order quantity, or a cycle service level below 50 %), the sheet
+ * floors it at 0 and says so, in a note beside the grid and in the row. Reference values:
+ * test/fixtures/gen_policy_floor.py (scipy).
  */
 import { isExcelError } from "../helpers/customFunctionsShim";
 import { createInlineRunner } from "../../src/app/engineRunner";
@@ -9,8 +10,11 @@ import { POLICY_NOTES_HEADERS, POLICY_NOTES_TABLE, POLICY_SHEET, SKU_POLICY_HEAD
 import { PaneSession } from "../../src/app/session";
 import { safetyStockCells } from "../../src/functions/policy";
 import { MemoryGateway } from "../helpers/memoryGateway";
-import reference from "../fixtures/policy_floor.json";
+import floors from "../fixtures/policy_floor.json";
 import { sampleSheet } from "./sampleData";
+
+const reference = floors.fill;
+const csl = floors.csl;
 
 /** The sample sheet with an "Order quantity" column: S04 (BZ, fill rate) orders 2000 at a time. */
 function sheetWithLot() {
@@ -18,12 +22,13 @@ function sheetWithLot() {
   return [[...headers, "Order quantity"], ...rows.map((r) => [...r, r[0] === reference.sku ? reference.orderQty : null])];
 }
 
-async function written() {
+async function written(beforeWrite?: (session: PaneSession) => void) {
   const gw = new MemoryGateway().addSheet("Data", sheetWithLot()).select("Data", "A1");
   const session = new PaneSession({ gateway: gw, runner: createInlineRunner() });
   await session.readSource("region");
   expect(session.getState().mapping?.columns.orderQty).toBe(10);
   await session.classify();
+  beforeWrite?.(session);
   await session.write();
   expect(session.getState().error).toBeNull();
   return gw;
@@ -52,6 +57,18 @@ test("a negative fill-rate safety stock: SEG.SAFETY_STOCK gives it, the sheet sh
   expect(row["Order quantity source"]).toMatch(/^order multiple; fill-rate safety stock -160 floored at 0$/);
 });
 
+test("a cycle service level below 50 %: the same floor (SEG.SAFETY_STOCK with csl is negative)", async () => {
+  const gw = await written((session) => session.setGridCell(csl.segment, "serviceLevel", csl.serviceLevel));
+  const t = gw.table(SKU_POLICY_TABLE)!;
+  const row = Object.fromEntries(t.headers.map((h, i) => [h, t.rows.find((r) => r[0] === csl.sku)![i]]));
+  expect(row).toMatchObject({ Segment: csl.segment, Method: "csl", "Service level": csl.serviceLevel, "Lead time": csl.leadTime, "Review period": csl.reviewPeriod });
+  const fn = safetyStockCells([[csl.serviceLevel]], [[csl.demandMean]], [[csl.demandSd]], [[csl.leadTime]], null, [[csl.reviewPeriod]], [["csl"]], null);
+  expect(fn[0][0] as number).toBeCloseTo(csl.safetyStockUnfloored, 9);
+  expect(row["Safety stock"]).toBe(Math.max(0, fn[0][0] as number));
+  expect(row["Reorder point"]).toBeCloseTo(csl.reorderPoint, 9);
+  expect(row["Order quantity source"]).toMatch(/floored at 0/);
+});
+
 test("the Policy sheet carries a note that explains the floor and the units, beside the grid", async () => {
   const gw = await written();
   const notes = gw.table(POLICY_NOTES_TABLE)!;
@@ -62,6 +79,7 @@ test("the Policy sheet carries a note that explains the floor and the units, bes
   expect(text[0]).toMatch(/^Safety stock is k × σ as SEG\.SAFETY_STOCK computes it/);
   expect(text[0]).toContain("MAX(0, SEG.SAFETY_STOCK(…)) matches this sheet");
   expect(text[0]).toContain('"floored at 0" in Order quantity source');
+  expect(text[0]).toContain("a cycle service level below 50 %");
   // every column the notes name is a column of the per-SKU table (names of docs/architecture.md)
   for (const h of ["Safety stock", "Reorder point", "Min", "Max", "Order quantity source", "Demand mean", "Demand sd", "Lead time", "Review period", "Order quantity"]) {
     expect(SKU_POLICY_HEADERS).toContain(h);
