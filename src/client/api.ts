@@ -112,9 +112,10 @@ export class SegApiClient {
     this.baseUrl = normalizeServerUrl(options.baseUrl);
     this.token = checkToken(options.token);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const f = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
-    if (!f) throw configError("This browser offers no fetch: the pane cannot talk to the server.");
-    this.fetchFn = f;
+    if (!options.fetch && typeof globalThis.fetch !== "function") throw configError("This browser offers no fetch: the pane cannot talk to the server.");
+    // A browser's fetch must not be called as another object's method ("Illegal invocation"), so
+    // the default looks it up at call time and calls it as a plain function.
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.timers = options.timers ?? {
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
       clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -220,7 +221,8 @@ export class SegApiClient {
       let res: Response;
       let text: string;
       try {
-        res = await this.fetchFn(this.baseUrl + path, {
+        const fetchFn = this.fetchFn; // called unbound, for a given browser fetch as well
+        res = await fetchFn(this.baseUrl + path, {
           method,
           headers,
           body: opts.body === undefined ? undefined : JSON.stringify(opts.body),

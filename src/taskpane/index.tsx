@@ -13,7 +13,6 @@ import { PaneSession } from "../app/session";
 import { SyncService } from "../app/syncService";
 import { createExcelGateway } from "../excel";
 import { App } from "./App";
-import { browserFetch } from "./browserFetch";
 import { ServerSettings } from "./components/ServerSettings";
 import { createWorkerRunner } from "./workerRunner";
 
@@ -35,8 +34,8 @@ function start(): void {
   if (!container) throw new Error("taskpane.html has no #root element");
   const gateway = createExcelGateway();
   const serverSettings = new ServerSettingsStore();
-  const sync = new SyncService({ gateway, settings: serverSettings, fetch: browserFetch });
-  const publisher = new PublishService({ settings: serverSettings, fetch: browserFetch });
+  const sync = new SyncService({ gateway, settings: serverSettings });
+  const publisher = new PublishService({ settings: serverSettings });
   const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher });
   // sends whatever an earlier session left pending (the SEG_Audit sheet is the queue)
   void sync.start();

@@ -7,7 +7,6 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { SegApiClient, type Me } from "../../client";
-import { browserFetch } from "../browserFetch";
 import { validateServerSettings, type ServerSettings as Settings, type ServerSettingsStore } from "../../app/serverSettings";
 
 const useStyles = makeStyles({
@@ -23,7 +22,7 @@ export interface ServerSettingsProps {
 }
 
 function defaultTestConnection(settings: Settings): Promise<Me> {
-  return new SegApiClient({ baseUrl: settings.url, token: settings.token, timeoutMs: 10_000, fetch: browserFetch }).me();
+  return new SegApiClient({ baseUrl: settings.url, token: settings.token, timeoutMs: 10_000 }).me();
 }
 
 type Outcome = { intent: "success" | "warning" | "error"; text: string };
