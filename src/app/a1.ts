@@ -1,44 +1,64 @@
 /**
- * A1-style addresses for messages and plans. Rows and columns are 0-based here and 1-based in the
- * text, as Excel shows them. Sheet names that are not plain words are quoted the way Excel quotes
+ * A1 addresses, for the workbook layer (src/excel) and for the messages and plans of the
+ * services. Rows and columns are 0-based in code, as in Excel's getRangeByIndexes, and 1-based in
+ * the text a user sees ("Data!B3:D10"). Sheet names that need it are quoted the way Excel quotes
  * them ('My data'!A1, with ' doubled).
  */
+export const MAX_ROWS = 1_048_576;
+export const MAX_COLUMNS = 16_384;
 
-export function columnLetters(col: number): string {
-  let n = col + 1;
+/** 0 -> "A", 25 -> "Z", 26 -> "AA". */
+export function columnLetters(index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_COLUMNS) throw new RangeError(`column index ${index} is outside the sheet`);
+  let n = index + 1;
   let s = "";
   while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
+    const rem = (n - 1) % 26;
+    s = String.fromCharCode(65 + rem) + s;
     n = Math.floor((n - 1) / 26);
   }
   return s;
 }
 
+/** "A" -> 0, "AA" -> 26. */
 export function columnIndex(letters: string): number {
+  const up = letters.toUpperCase();
+  if (!/^[A-Z]{1,3}$/.test(up)) throw new RangeError(`"${letters}" is not a column`);
   let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  for (const ch of up) n = n * 26 + (ch.charCodeAt(0) - 64);
+  if (n > MAX_COLUMNS) throw new RangeError(`"${letters}" is outside the sheet`);
   return n - 1;
 }
 
-export function quoteSheet(sheetName: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(sheetName) ? sheetName : `'${sheetName.replace(/'/g, "''")}'`;
+export function cellAddress(row: number, column: number): string {
+  return `${columnLetters(column)}${row + 1}`;
 }
 
-export function cellAddress(row: number, col: number): string {
-  return `${columnLetters(col)}${row + 1}`;
+/** Sheet names with anything but letters, digits and underscores are quoted, quotes doubled. */
+export function quoteSheetName(name: string): string {
+  const plain = /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) && !/^[A-Za-z]{1,3}[0-9]+$/.test(name) && !/^[Rr][0-9]*([Cc][0-9]*)?$/.test(name);
+  return plain ? name : `'${name.replace(/'/g, "''")}'`;
+}
+
+/** "Data!B3" for one cell, "Data!B3:D10" otherwise. */
+export function rangeAddress(sheetName: string, row: number, column: number, rowCount: number, columnCount: number): string {
+  const first = cellAddress(row, column);
+  const last = rowCount === 1 && columnCount === 1 ? "" : `:${cellAddress(row + rowCount - 1, column + columnCount - 1)}`;
+  return `${quoteSheetName(sheetName)}!${first}${last}`;
+}
+
+/** Parses a single cell reference such as "B3" (no sheet part) into 0-based coordinates. */
+export function parseCell(ref: string): { row: number; column: number } {
+  const m = /^\$?([A-Za-z]{1,3})\$?([0-9]+)$/.exec(ref.trim());
+  if (!m) throw new RangeError(`"${ref}" is not a cell reference like B3`);
+  const row = Number(m[2]) - 1;
+  if (row < 0 || row >= MAX_ROWS) throw new RangeError(`"${ref}" is outside the sheet`);
+  return { row, column: columnIndex(m[1]) };
 }
 
 /** "Data!C17" for row 16, column 2. */
-export function sheetCell(sheetName: string, row: number, col: number): string {
-  return `${quoteSheet(sheetName)}!${cellAddress(row, col)}`;
-}
-
-/** "Data!D17:BA17" (or a single cell when the range is one cell). */
-export function sheetRange(sheetName: string, row1: number, col1: number, row2: number, col2: number): string {
-  const a = cellAddress(row1, col1);
-  const b = cellAddress(row2, col2);
-  return `${quoteSheet(sheetName)}!${a === b ? a : `${a}:${b}`}`;
+export function sheetCell(sheetName: string, row: number, column: number): string {
+  return rangeAddress(sheetName, row, column, 1, 1);
 }
 
 export interface ParsedRange {

@@ -13,7 +13,7 @@
  */
 import { readNumber } from "../engine/cells";
 import { isCellError } from "../engine/errors";
-import { sheetCell, sheetRange } from "./a1";
+import { rangeAddress, sheetCell } from "./a1";
 import type { ColumnMapping } from "./mapping";
 import { valueSource, type ValueSource } from "./mapping";
 import type { RangeSnapshot } from "./ports";
@@ -164,7 +164,7 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
         sum += v;
       }
       if (blanks === periods) {
-        throw new RowRejected("empty history", sheetRange(sheetName, firstRow + r, firstColumn + h0, firstRow + r, firstColumn + h0 + periods - 1), "the demand history is empty (every period is blank)");
+        throw new RowRejected("empty history", rangeAddress(sheetName, firstRow + r, firstColumn + h0, 1, periods), "the demand history is empty (every period is blank)");
       }
       let cost = optional(cols.unitCost);
       let val: number;

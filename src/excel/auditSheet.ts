@@ -9,7 +9,7 @@
  */
 import type { AuditRow } from "../app/ports";
 import { AUDIT_ACTIONS, AUDIT_HASHED_FIELDS, AuditAction, SYNC_STATES, SyncState } from "../engine/audit";
-import { cellAddress, columnLetters, MAX_ROWS } from "./address";
+import { cellAddress, columnLetters, MAX_ROWS } from "../app/a1";
 import { ChunkLimits, nextWriteSync } from "./blocks";
 import { IoMeter } from "./meter";
 import { utf8Length } from "./payload";

@@ -5,7 +5,7 @@
  * started together cannot both pick the same "next free row".
  */
 import type { CellValue, IoReport, RangeSnapshot, SheetPlan, TableData, WorkbookGateway, WriteOptions } from "../app/ports";
-import { rangeAddress } from "./address";
+import { rangeAddress } from "../app/a1";
 import { appendAuditRows, AUDIT_SHEET_NAME, AuditSheetRow, markAuditRowsSynced, readAuditRows } from "./auditSheet";
 import { ChunkLimits, DEFAULT_LIMITS } from "./blocks";
 import { ExcelHost, officeExcelHost } from "./host";

@@ -14,7 +14,7 @@
  * sheet become #REF!, anything else a user put on a replaced sheet goes with it).
  */
 import type { CellValue, IoReport, ParetoChartBlock, Progress, SheetPlan, TableBlock, WriteOptions } from "../app/ports";
-import { cellAddress, MAX_COLUMNS, MAX_ROWS, parseCell } from "./address";
+import { cellAddress, MAX_COLUMNS, MAX_ROWS, parseCell } from "../app/a1";
 import { ChunkLimits, nextWriteSync } from "./blocks";
 import { abortError, errorMessage, ExcelHost } from "./host";
 import { IoMeter } from "./meter";

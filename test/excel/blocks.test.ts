@@ -1,7 +1,7 @@
 /** The chunking rule on its own: blocks cover every row once and no sync goes over its budget. */
 import fc from "fast-check";
 import { ChunkLimits, nextReadSync, nextWriteSync, RowBlock } from "../../src/excel/blocks";
-import { columnIndex, columnLetters, parseCell, quoteSheetName, rangeAddress } from "../../src/excel/address";
+import { columnIndex, columnLetters, parseCell, quoteSheetName, rangeAddress } from "../../src/app/a1";
 import { jsonBytes, utf8Length } from "../../src/excel/payload";
 
 function drainReads(total: number, columns: number, bytesPerRow: number, limits: ChunkLimits): RowBlock[][] {

@@ -1,5 +1,5 @@
 /**
- * A1 references for the fake Excel host. Written separately from src/excel/address.ts on purpose:
+ * A1 references for the fake Excel host. Written separately from src/app/a1.ts on purpose:
  * the fake checks the gateway, so it must not share the gateway's helpers (and their bugs).
  */
 export const SHEET_ROWS = 1_048_576;

@@ -4,7 +4,7 @@
  * src/app/ports.ts (all-or-nothing writeSheets with abort, tables addressed by key) without any
  * Office.js, and counts what a real workbook would see (writes in blocks, "syncs", payload bytes).
  */
-import { cellAddress, parseRange, quoteSheet } from "../../src/app/a1";
+import { cellAddress, parseRange, quoteSheetName } from "../../src/app/a1";
 import type {
   AuditRow,
   CellValue,
@@ -122,7 +122,7 @@ export class MemoryGateway implements WorkbookGateway {
       for (let c = c1; c <= c2; c++) out.push(row[c] ?? "");
       values.push(out);
     }
-    const address = `${quoteSheet(sheetName)}!${cellAddress(r1, c1)}:${cellAddress(r2, c2)}`;
+    const address = `${quoteSheetName(sheetName)}!${cellAddress(r1, c1)}:${cellAddress(r2, c2)}`;
     return { sheetName, address, firstRow: r1, firstColumn: c1, values };
   }
 
