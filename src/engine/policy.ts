@@ -231,7 +231,7 @@ export function skuPolicy(policy: SegmentPolicy, input: SkuPolicyInput, options:
     max: r.max + lift,
     orderQty: r.orderQty,
     orderQtySource: r.orderQtySource,
-    note: lift > 0 ? `fill-rate safety stock ${round(r.safetyStock)} floored at 0` : "",
+    note: lift > 0 ? `safety stock ${round(r.safetyStock)} (${policy.method === "fill" ? "fill rate" : "service level below 50 %"}) floored at 0` : "",
   };
 }
 
