@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildServer, type ServerOptions } from "../../../src/server/app";
-import { issueToken } from "../../../src/server/auth";
+import { issueTestTokens } from "../../server/helpers/harness";
 import { SqliteStorage } from "../../../src/server/storage/sqlite";
 
 export interface Faults {
@@ -56,16 +56,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   const file = path.join(dir, "seg.sqlite");
   const setup = new SqliteStorage({ file });
   await setup.migrate();
-  const tokens = {
-    planner: (await issueToken(setup, "alice", "planner")).token,
-    planner2: (await issueToken(setup, "bob", "planner")).token,
-    controller: (await issueToken(setup, "carol", "controller")).token,
-    admin: (await issueToken(setup, "root", "admin")).token,
-    revoked: "",
-  };
-  const rev = await issueToken(setup, "alice", "planner");
-  await setup.revokeToken(rev.record.id, new Date().toISOString());
-  tokens.revoked = rev.token;
+  const tokens = await issueTestTokens(setup);
   await setup.close();
 
   const faults: Faults = { fail500: 0, delayAfterCommit: 0, delayMs: 0, dropAfterCommit: 0 };

@@ -23,19 +23,27 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export type TestTokens = Harness["tokens"];
+
+/** One token per role (two planners), plus a revoked planner token, all in `storage`. */
+export async function issueTestTokens(storage: Parameters<typeof issueToken>[0]): Promise<TestTokens> {
+  const tokens = {
+    planner: (await issueToken(storage, "alice", "planner")).token,
+    planner2: (await issueToken(storage, "bob", "planner")).token,
+    controller: (await issueToken(storage, "carol", "controller")).token,
+    admin: (await issueToken(storage, "root", "admin")).token,
+    revoked: "",
+  };
+  const rev = await issueToken(storage, "alice", "planner");
+  await storage.revokeToken(rev.record.id, new Date().toISOString());
+  tokens.revoked = rev.token;
+  return tokens;
+}
+
 export async function startHarness(backend: BackendSpec, options: Partial<ServerOptions> = {}): Promise<Harness> {
   const db = await backend.open();
   const s = db.storage;
-  const tokens = {
-    planner: (await issueToken(s, "alice", "planner")).token,
-    planner2: (await issueToken(s, "bob", "planner")).token,
-    controller: (await issueToken(s, "carol", "controller")).token,
-    admin: (await issueToken(s, "root", "admin")).token,
-    revoked: "",
-  };
-  const rev = await issueToken(s, "alice", "planner");
-  await s.revokeToken(rev.record.id, new Date().toISOString());
-  tokens.revoked = rev.token;
+  const tokens = await issueTestTokens(s);
   const app = await buildServer({ storage: s, rateLimit: false, ...options });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
