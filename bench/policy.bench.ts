@@ -9,7 +9,7 @@ import "../test/helpers/customFunctionsShim"; // the CustomFunctions global exis
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { SafetyStockInput, safetyStockMany } from "../src/engine/inventory";
+import { inventoryPolicy, SafetyStockInput, safetyStockMany } from "../src/engine/inventory";
 import { safetyStockCells } from "../src/functions/policy";
 
 const ROWS = 100_000;
@@ -103,6 +103,9 @@ async function main(): Promise<{ wall: number; cpu: number; best: number }> {
   await time("engine safetyStockMany, csl (object per row in and out)", () => safetyStockMany(inputs), allResults);
   const fillInputs = inputs.map((r) => ({ ...r, method: "fill" as const, orderQty: r.demandMean * 4 }));
   await time("engine safetyStockMany, fill (solves G(k) per row)", () => safetyStockMany(fillInputs), allResults);
+  // The Policy sheet's per-SKU row (safety stock, reorder point, min, max, EOQ or d*R).
+  const policyInputs = inputs.map((r) => ({ ...r, orderCost: 50, holdingCostPerUnitPerYear: 2, periodsPerYear: 52 }));
+  await time("engine inventoryPolicy (Policy sheet row), csl", () => policyInputs.map(inventoryPolicy), allResults);
   const load = os.loadavg()[0];
   console.log(
     `wrapper csl: ${wrapper.wall.toFixed(1)} ms wall (${wrapper.cpu.toFixed(1)} ms cpu) vs target ${TARGET_MS} ms -> ` +
