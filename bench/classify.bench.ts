@@ -15,11 +15,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { classifyAbc } from "../src/engine/abc";
 import { classifyPattern } from "../src/engine/pattern";
 import { classifyXyz, historyFromArray } from "../src/engine/xyz";
 import { demandPatternCells, segmentAbcCells, xyzCvCells } from "../src/functions/classify";
+import { gc, measure } from "./lib";
 
 const ABC_ROWS = 1_048_576;
 const SKUS = 100_000;
@@ -55,25 +55,10 @@ for (let r = 0; r < SKUS; r++) {
 const excelColumn = (): number[][] => Array.from(abcValues, (v) => [v]);
 const excelRows = (): number[][] => Array.from({ length: SKUS }, (_, r) => Array.from(history.subarray(r * PERIODS, (r + 1) * PERIODS)));
 
-const gc = (globalThis as { gc?: () => void }).gc;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function time(fn: () => unknown, check: (r: unknown) => void): Promise<{ wall: number; cpu: number }> {
-  for (let i = 0; i < 2; i++) check(fn());
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 30)); // let background GC threads finish
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const r = fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-    check(r);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
+  const { wall, cpu } = await measure(fn, check, RUNS);
+  return { wall, cpu };
 }
 
 function rowsOf(n: number) {

@@ -17,6 +17,7 @@ import type { AuditRow, IoReport, SheetPlan } from "../src/app/ports";
 import { GENESIS_HASH } from "../src/engine/audit";
 import { createExcelGateway, createSettingsStore, ExcelGateway, ExcelHost } from "../src/excel";
 import { FakeExcel, Scalar } from "../test/fake-excel";
+import { median } from "./lib";
 
 const SKUS = 100_000;
 const HISTORY = 104;
@@ -169,7 +170,6 @@ async function main(): Promise<void> {
     await step(fake, gateway, `audit.readAll ${(OVERRIDES + 1).toLocaleString("en")} rows`, () => gateway.audit.readAll());
   }
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const n = (x: number) => x.toLocaleString("en");
   console.log(`fake Excel host, payload limit 5,000,000 bytes; gateway budget 4,000,000 bytes per sync; median of ${RUNS} runs`);
   const table = [...results.values()].map((r) => ({

@@ -22,6 +22,7 @@ import { PostgresStorage } from "../src/server/storage/postgres";
 import { AUDIT_COLUMNS, auditValues } from "../src/server/storage/rows";
 import { SqliteStorage } from "../src/server/storage/sqlite";
 import type { Storage } from "../src/server/storage/types";
+import { median } from "./lib";
 
 const CLIENTS = 20;
 const PER_CLIENT = 5_000;
@@ -37,7 +38,6 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 watchdog.unref();
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rate = (ms: number) => Math.round(TOTAL / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString("en-US");
 

@@ -11,6 +11,7 @@ import { createInlineRunner } from "../src/app/engineRunner";
 import { PaneSession } from "../src/app/session";
 import { createExcelGateway, createSettingsStore, type ExcelHost } from "../src/excel";
 import { createFakeExcel } from "../test/fake-excel";
+import { median } from "./lib";
 
 const SKUS = Number(process.env.SEG_BENCH_SKUS ?? 100_000);
 const PERIODS = 104;
@@ -94,11 +95,6 @@ function colName(c: number): string {
   let s = "";
   for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function main(): Promise<void> {

@@ -8,9 +8,9 @@
 import "../test/helpers/customFunctionsShim"; // the CustomFunctions global exists only inside Excel
 import { spawnSync } from "node:child_process";
 import os from "node:os";
-import { performance } from "node:perf_hooks";
 import { inventoryPolicy, SafetyStockInput, safetyStockMany } from "../src/engine/inventory";
 import { safetyStockCells } from "../src/functions/policy";
+import { measure, type Timing } from "./lib";
 
 const ROWS = 100_000;
 const RUNS = 11;
@@ -31,36 +31,10 @@ const excelArgs = {
   reviewPeriod: excelColumn(() => (rand() < 0.5 ? 0 : 1 + Math.floor(4 * rand()))),
 };
 const orderQtyColumn = excelArgs.demandMean.map(([d]) => [4 * (d as number)]);
-const gc = (globalThis as { gc?: () => void }).gc;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/**
- * Median wall-clock time, and the median CPU time of this process over the same runs. On a shared
- * machine the wall time includes waiting for a core; the CPU time (all threads, so GC helpers too)
- * is what the work itself costs.
- */
-async function time(label: string, fn: () => unknown, check: (r: unknown) => void): Promise<{ wall: number; cpu: number; best: number }> {
-  for (let i = 0; i < 2; i++) check(fn());
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    // Collect the previous run's garbage, then let the collector's background threads finish
-    // (their sweeping would otherwise be billed to, and compete with, the timed run).
-    gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const r = fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-    check(r);
-  }
-  const m = { wall: median(wall), cpu: median(cpu), best: Math.min(...wall) };
+/** Times `fn` (bench/lib.ts measure) and prints one line. */
+async function time(label: string, fn: () => unknown, check: (r: unknown) => void): Promise<Timing> {
+  const m = await measure(fn, check, RUNS);
   console.log(`${label.padEnd(58)} median ${m.wall.toFixed(1).padStart(6)} ms wall, ${m.cpu.toFixed(1).padStart(6)} ms cpu  (best ${m.best.toFixed(1)})`);
   return m;
 }
