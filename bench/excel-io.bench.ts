@@ -72,7 +72,26 @@ function plans(data: Scalar[][], version: string): SheetPlan[] {
       sheetName: "Segments",
       blocks: [
         { kind: "table", tableName: "Segments", anchor: "A1", headers: SEGMENT_HEADERS, rows: segments, numberFormats: { Value: "#,##0.00", "Cumulative share": "0.0%", CV: "0.000" } },
-        { kind: "paretoChart", name: "Pareto", sourceTable: "Segments", categoryHeader: "SKU", valueHeader: "Value", cumulativeHeader: "Cumulative share", anchor: "M2", maxPoints: 200 },
+        {
+          kind: "table",
+          tableName: "ParetoBins",
+          anchor: "N32",
+          headers: ["SKUs", "Value", "Cumulative share"],
+          rows: Array.from({ length: 100 }, (_, k) => [`${k * (SKUS / 100) + 1}–${(k + 1) * (SKUS / 100)}`, 1000 - k, (k + 1) / 100]),
+        },
+        {
+          kind: "chart",
+          name: "Pareto",
+          chartType: "ColumnClustered",
+          title: "Value by rank group",
+          sourceTable: "ParetoBins",
+          categoryHeader: "SKUs",
+          series: [
+            { header: "Value", type: "column" },
+            { header: "Cumulative share", type: "line", secondaryAxis: true, axisMin: 0, axisMax: 1, axisFormat: "0%" },
+          ],
+          anchor: "N10",
+        },
       ],
     },
     {

@@ -8,7 +8,7 @@
    (each on a fresh workbook). The fake adds no latency: on Excel the syncs cost round trips too. */
 import { performance } from "node:perf_hooks";
 import { createInlineRunner } from "../src/app/engineRunner";
-import { PaneSession } from "../src/app/session";
+import { createPane } from "../test/helpers/pane";
 import { createExcelGateway, createSettingsStore, type ExcelHost } from "../src/excel";
 import { createFakeExcel } from "../test/fake-excel";
 import { median } from "./lib";
@@ -56,22 +56,22 @@ async function once(rows: (string | number)[][]): Promise<Figures> {
   fake.workbook.sheet("Data").setValues("A1", rows);
   fake.workbook.select(`Data!A1:${colName(rows[0].length - 1)}${rows.length}`);
   const gateway = createExcelGateway(fake.host as unknown as ExcelHost, createSettingsStore(fake.settings));
-  const session = new PaneSession({ gateway, runner: createInlineRunner() });
+  const session = createPane({ gateway, runner: createInlineRunner() });
   fake.resetStats();
 
   const t0 = performance.now();
-  await session.readSource("selection");
+  await session.step("classify").readSource("selection");
   const t1 = performance.now();
   const afterRead = { ...fake.stats };
-  if (session.getState().error) throw new Error(session.getState().error!);
-  await session.classify();
+  if (session.getState().common.error) throw new Error(session.getState().common.error!);
+  await session.step("classify").classify();
   const t2 = performance.now();
-  if (session.getState().error) throw new Error(session.getState().error!);
+  if (session.getState().common.error) throw new Error(session.getState().common.error!);
   fake.resetStats();
-  await session.write();
+  await session.step("write").write();
   const t3 = performance.now();
   const s = session.getState();
-  if (s.error || !s.lastWrite) throw new Error(s.error ?? "nothing written");
+  if (s.common.error || !s.steps.write.lastWrite) throw new Error(s.common.error ?? "nothing written");
   const write = fake.stats;
   const segs = fake.workbook.table("SegSegments");
   if (!segs || segs.rows.length !== SKUS) throw new Error(`Segments has ${segs?.rows.length} rows, expected ${SKUS}`);

@@ -8,8 +8,11 @@
  */
 import { SEGMENTS } from "../engine/policy";
 import type { AuditEvent, AuditService } from "./auditService";
-import type { CellValue, TableData, WorkbookGateway } from "./ports";
+import type { AuditRow, CellValue, TableData, WorkbookGateway } from "./ports";
 import { SEGMENTS_TABLE, SETTINGS } from "./sheets";
+import { ValidationError } from "./store";
+
+export { ValidationError };
 
 export interface OverrideRecord {
   sku: string;
@@ -22,16 +25,6 @@ export interface OverrideRecord {
 }
 
 export type OverrideMap = Record<string, OverrideRecord>;
-
-export class ValidationError extends Error {
-  constructor(
-    public readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ValidationError";
-  }
-}
 
 /** "Override (computed changed AX→BX)" when the computed segment moved since the override was set. */
 export function overrideFlag(rec: OverrideRecord, computedNow: string): string | null {
@@ -70,6 +63,21 @@ export function selectedSkus(table: TableData): SelectedSku[] {
 export interface OverrideChange {
   skus: string[];
   entries: AuditEvent[];
+  /** The audit rows appended. */
+  rows: AuditRow[];
+  /** Selected SKUs left alone because they already are in the chosen segment. */
+  unchanged: string[];
+}
+
+/** The segment a selected SKU is planned with now: its override, else the computed one. */
+export function currentSegment(r: SelectedSku): string {
+  return (r.override || r.segment).toUpperCase();
+}
+
+/** "S01, S02 and S03" or "S01, S02, S03 and 247 more". */
+export function skuList(skus: readonly string[], shown = 3): string {
+  if (skus.length <= shown) return skus.length <= 1 ? (skus[0] ?? "") : `${skus.slice(0, -1).join(", ")} and ${skus[skus.length - 1]}`;
+  return `${skus.slice(0, shown).join(", ")} and ${(skus.length - shown).toLocaleString()} more`;
 }
 
 /**
@@ -100,12 +108,22 @@ export class OverrideService {
   }
 
   /** Overrides the selected SKUs' segment. An empty reason is a ValidationError. */
-  async set(rows: readonly SelectedSku[], segment: string, reason: string, after?: AfterOverride): Promise<OverrideChange> {
+  async set(selected: readonly SelectedSku[], segment: string, reason: string, after?: AfterOverride): Promise<OverrideChange> {
+    let rows = selected;
     const seg = segment.trim().toUpperCase();
     if (!SEGMENTS.includes(seg)) throw new ValidationError("segment", `Choose the new segment (one of ${SEGMENTS.join(", ")}).`);
     const why = reason.trim();
     if (!why) throw new ValidationError("reason", "Type a reason for the override: it is written to the Segments sheet and the audit trail.");
     if (rows.length === 0) throw new ValidationError("selection", "Select one or more rows of the table on the Segments sheet, then try again.");
+    const unchanged = rows.filter((r) => currentSegment(r) === seg).map((r) => r.sku);
+    const todo = rows.filter((r) => currentSegment(r) !== seg);
+    if (todo.length === 0) {
+      throw new ValidationError(
+        "segment",
+        rows.length === 1 ? `${rows[0].sku} is already in ${seg}: choose another segment (nothing was changed).` : `All ${rows.length} selected SKUs are already in ${seg}: choose another segment (nothing was changed).`,
+      );
+    }
+    rows = todo;
     const map = this.all();
     const user = this.audit.userName();
     const timestamp = this.now().toISOString();
@@ -121,8 +139,8 @@ export class OverrideService {
       undo.push({ key: r.sku, header: "Override", value: r.override }, { key: r.sku, header: "Override reason", value: r.overrideReason });
       entries.push({ action: "override-set", sku: r.sku, field: "segment", oldValue: old ? old.segment : r.segment, newValue: seg, reason: why, modelVersion: r.modelVersion });
     }
-    await this.apply(updates, undo, entries, next, after, rows.map((r) => ({ sku: r.sku, segment: seg })));
-    return { skus: rows.map((r) => r.sku), entries };
+    const written = await this.apply(updates, undo, entries, next, after, rows.map((r) => ({ sku: r.sku, segment: seg })));
+    return { skus: rows.map((r) => r.sku), entries, rows: written, unchanged };
   }
 
   /** Removes the overrides of the selected SKUs (rows without one are skipped). */
@@ -141,8 +159,8 @@ export class OverrideService {
       undo.push({ key: r.sku, header: "Override", value: r.override }, { key: r.sku, header: "Override reason", value: r.overrideReason });
       entries.push({ action: "override-cleared", sku: r.sku, field: "segment", oldValue: old?.segment ?? r.override, newValue: r.segment, reason: reason.trim(), modelVersion: r.modelVersion });
     }
-    await this.apply(updates, undo, entries, next, after, hit.map((r) => ({ sku: r.sku, segment: null })));
-    return { skus: hit.map((r) => r.sku), entries };
+    const written = await this.apply(updates, undo, entries, next, after, hit.map((r) => ({ sku: r.sku, segment: null })));
+    return { skus: hit.map((r) => r.sku), entries, rows: written, unchanged: rows.filter((r) => !hit.includes(r)).map((r) => r.sku) };
   }
 
   /**
@@ -156,15 +174,17 @@ export class OverrideService {
     next: OverrideMap,
     after: AfterOverride | undefined,
     changed: { sku: string; segment: string | null }[],
-  ): Promise<void> {
+  ): Promise<AuditRow[]> {
     await this.gateway.updateTableCells(SEGMENTS_TABLE, "SKU", updates);
+    let rows: AuditRow[];
     try {
-      await this.audit.record(entries);
+      rows = await this.audit.record(entries);
     } catch (e) {
       await this.gateway.updateTableCells(SEGMENTS_TABLE, "SKU", undo).catch(() => undefined);
       throw e;
     }
     await this.gateway.settings.set(SETTINGS.overrides, next);
     if (after) await after(changed);
+    return rows;
   }
 }

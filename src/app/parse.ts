@@ -38,6 +38,8 @@ export interface ParsedTable {
   n: number;
   periods: number;
   sku: string[];
+  /** The SKU cell as it was read (a number stays a number), for writing it back with its type. */
+  skuCell: (string | number)[];
   description: string[];
   /** 0-based sheet row of each accepted SKU. */
   sheetRow: Int32Array;
@@ -46,6 +48,8 @@ export interface ParsedTable {
   unitCost: Float64Array;
   /** Row-major n x periods, oldest period first. */
   history: Float64Array;
+  /** Per SKU, the index of its last non-blank history cell (periods - 1 when the row runs to the end). */
+  lastFilled: Int32Array;
   /** NaN where blank or not mapped. */
   leadTime: Float64Array;
   leadTimeSd: Float64Array;
@@ -60,6 +64,8 @@ export interface ParsedTable {
 export interface ParseOptions {
   /** Periods per year of the history columns (52 weekly, 12 monthly); used for the history x cost value. */
   periodsPerYear: number;
+  /** The history x cost value uses the mean of the last this many periods (null or absent: all). */
+  demandWindow?: number | null;
 }
 
 const PIN_TRUE = new Set(["y", "yes", "x", "true", "1", "pin", "pinned", "strategic", "keep", "locked"]);
@@ -102,14 +108,17 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
   const skuCol = cols.sku as number; // checked above
   const h0 = mapping.history.first;
   const periods = mapping.history.last - mapping.history.first + 1;
+  const window = options.demandWindow ? Math.max(2, Math.min(periods, Math.floor(options.demandWindow))) : periods;
   const cap = Math.max(0, values.length - mapping.headerRow - 1);
 
   const sku: string[] = [];
+  const skuCell: (string | number)[] = [];
   const description: string[] = [];
   const sheetRow = new Int32Array(cap);
   const value = new Float64Array(cap);
   const unitCost = new Float64Array(cap);
   const history = new Float64Array(cap * periods);
+  const lastFilled = new Int32Array(cap);
   const leadTime = new Float64Array(cap);
   const leadTimeSd = new Float64Array(cap);
   const orderQty = new Float64Array(cap);
@@ -150,6 +159,7 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
       const base = n * periods;
       let blanks = 0;
       let sum = 0;
+      let filled = -1;
       for (let p = 0; p < periods; p++) {
         const cell = row[h0 + p];
         if (isBlank(cell)) {
@@ -157,11 +167,12 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
           history[base + p] = 0;
           continue;
         }
+        filled = p;
         const v = readNumber(cell, "zero");
         if (isCellError(v)) throw new RowRejected("non-numeric value", addr(r, h0 + p), v.message);
         if (v < 0) throw new RowRejected("negative value", addr(r, h0 + p), `negative value ${v}`);
         history[base + p] = v;
-        sum += v;
+        if (p >= periods - window) sum += v;
       }
       if (blanks === periods) {
         throw new RowRejected("empty history", rangeAddress(sheetName, firstRow + r, firstColumn + h0, 1, periods), "the demand history is empty (every period is blank)");
@@ -175,7 +186,7 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
         val = q * cost;
       } else {
         cost = required(cols.unitCost as number);
-        val = (sum / periods) * options.periodsPerYear * cost;
+        val = (sum / window) * options.periodsPerYear * cost;
       }
       const lt = optional(cols.leadTime);
       const ltSd = optional(cols.leadTimeSd);
@@ -183,6 +194,8 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
 
       seen.set(id, r);
       sku.push(id);
+      skuCell.push(typeof row[skuCol] === "number" ? (row[skuCol] as number) : id);
+      lastFilled[n] = filled;
       description.push(cols.description === null ? "" : skuText(row[cols.description]));
       sheetRow[n] = firstRow + r;
       value[n] = val;
@@ -206,11 +219,13 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
     n,
     periods,
     sku,
+    skuCell,
     description,
     sheetRow: sheetRow.slice(0, n),
     value: value.slice(0, n),
     unitCost: unitCost.slice(0, n),
     history: history.slice(0, n * periods),
+    lastFilled: lastFilled.slice(0, n),
     leadTime: leadTime.slice(0, n),
     leadTimeSd: leadTimeSd.slice(0, n),
     orderQty: orderQty.slice(0, n),

@@ -1,26 +1,33 @@
 /**
- * What the Write step puts in the workbook, as SheetPlans (pure; the gateway does the I/O):
- * - Segments sheet: one Excel table, SKUs in rank order (largest value first), with the Pareto chart
- *   of its leading rows beside it.
+ * What the Write puts in the workbook for the classification and the policies, as SheetPlans
+ * (pure; the gateway does the I/O):
+ * - Segments sheet: one Excel table, ranked SKUs by value then the inactive ones, with notes on how
+ *   it was made and a Pareto chart of every SKU (binned to at most PARETO_MAX_BINS points) beside it.
  * - Policy sheet: the segment policy grid (A1), notes on how to read it beside the grid (H1), and
  *   the per-SKU policy table below (A13).
  */
 import { isCellError } from "../engine/errors";
+import { paretoBins } from "../engine/pareto";
 import { policyGridRows, skuPolicy, type PolicyOptions, type SegmentPolicy } from "../engine/policy";
-import type { ClassificationResult } from "./classifyTypes";
+import type { ClassificationResult, RunInput } from "./classifyTypes";
 import { overrideFlag, overrideReasonCell, type OverrideMap } from "./overrides";
 import type { ParsedTable } from "./parse";
 import type { CellValue, SheetPlan } from "./ports";
 import {
+  NOTES_HEADERS,
   PARETO_CHART,
-  PARETO_MAX_POINTS,
+  PARETO_HEADERS,
+  PARETO_MAX_BINS,
+  PARETO_TABLE,
   POLICY_NOTES,
-  POLICY_NOTES_HEADERS,
   POLICY_NOTES_TABLE,
   POLICY_SHEET,
+  ROUNDING_NOTE_NONE,
+  ROUNDING_NOTE_WHOLE,
   SEGMENT_POLICY_HEADERS,
   SEGMENT_POLICY_TABLE,
   SEGMENTS_HEADERS,
+  SEGMENTS_NOTES_TABLE,
   SEGMENTS_SHEET,
   SEGMENTS_TABLE,
   SKU_POLICY_HEADERS,
@@ -33,7 +40,10 @@ export const SKU_POLICY_ANCHOR = "A13";
 /** The notes sit beside the grid (six columns, A:F), one empty column apart. */
 export const POLICY_NOTES_ANCHOR = "H1";
 export const SEGMENTS_ANCHOR = "A1";
-export const PARETO_ANCHOR = "M2";
+/** Beside the Segments table (12 columns, A:L): notes, the chart below them, its bins below that. */
+export const SEGMENTS_NOTES_ANCHOR = "N1";
+export const PARETO_ANCHOR = "N10";
+export const PARETO_TABLE_ANCHOR = "N32";
 
 function num(x: number): CellValue {
   return Number.isFinite(x) ? x : null;
@@ -63,26 +73,35 @@ export function effectiveSegments(parsed: ParsedTable, result: ClassificationRes
       source[i] = flag ?? "override";
     } else {
       segment[i] = result.segment[i];
-      source[i] = "computed";
+      source[i] = result.inactive[i] && !parsed.pinned[i] ? "inactive" : "computed";
     }
   }
   return { segment, source, overridden, flagged };
 }
 
+/** "active", or "inactive: <why>" (and ", pinned" when a pin keeps it planned). */
+export function statusCell(result: ClassificationResult, parsed: ParsedTable, i: number): string {
+  if (!result.inactive[i]) return "active";
+  return `inactive: ${result.inactiveReason[i]}${parsed.pinned[i] ? " (pinned: still planned)" : ""}`;
+}
+
 export function segmentsRows(parsed: ParsedTable, result: ClassificationResult, overrides: OverrideMap, modelVersion: string): CellValue[][] {
-  const rows: CellValue[][] = new Array(result.order.length);
-  for (let k = 0; k < result.order.length; k++) {
-    const i = result.order[k];
+  const order = result.rowOrder;
+  const rows: CellValue[][] = new Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
     const rec = overrides[parsed.sku[i]];
+    const ranked = !result.inactive[i];
     rows[k] = [
-      parsed.sku[i],
+      parsed.skuCell[i],
       parsed.value[i],
-      num(result.cumShare[i]),
+      ranked ? num(result.cumShare[i]) : null,
       result.abc[i],
       num(result.cv[i]),
       result.xyz[i],
       result.pattern[i],
       result.segment[i],
+      statusCell(result, parsed, i),
       rec ? rec.segment : "",
       rec ? overrideReasonCell(rec, result.segment[i]) : "",
       modelVersion,
@@ -91,7 +110,37 @@ export function segmentsRows(parsed: ParsedTable, result: ClassificationResult, 
   return rows;
 }
 
-export function segmentsPlan(parsed: ParsedTable, result: ClassificationResult, overrides: OverrideMap, modelVersion: string): SheetPlan {
+/** How the Segments sheet was made, in sentences for the notes table. */
+export function segmentsNotes(run: RunInput, modelVersion: string): string[] {
+  const { parsed, result, options } = run;
+  const periods = parsed.periods;
+  const window = result.windowPeriods === periods ? `all ${periods} periods of the history` : `the last ${result.windowPeriods} of ${periods} periods`;
+  const value =
+    parsed.valueSource === "value"
+      ? "the mapped annual value column"
+      : parsed.valueSource === "quantityCost"
+        ? "annual quantity × unit cost"
+        : `mean demand over ${window} × ${options.periodsPerYear} periods a year × unit cost`;
+  const inactive = result.inactive.reduce((s, x) => s + x, 0);
+  const after = options.inactiveAfter ?? options.periodsPerYear;
+  return [
+    `Model version ${modelVersion}, from ${run.sourceAddress}.`,
+    `ABC ranks ${result.order.length} active SKUs by value = ${value}.`,
+    `CV, XYZ class, pattern, demand mean and sd: over ${window} (${options.periodsPerYear} periods a year).`,
+    `${inactive} SKU(s) inactive (no demand in the last ${after} periods, or their history ended): left out of the ranking and the value shares, no reorder point unless pinned.`,
+  ];
+}
+
+export function segmentsPlan(run: RunInput, overrides: OverrideMap, modelVersion: string): SheetPlan {
+  const { parsed, result } = run;
+  const bins = paretoBins(result.order, parsed.value, result.cumShare, PARETO_MAX_BINS);
+  const perSku = bins.length === result.order.length;
+  const binRows: CellValue[][] = bins.map((b) => [
+    perSku ? parsed.skuCell[result.order[b.firstRank - 1]] : `${b.firstRank.toLocaleString("en-US")}–${b.lastRank.toLocaleString("en-US")}`,
+    b.itemShare,
+    b.value,
+    b.cumShare,
+  ]);
   return {
     sheetName: SEGMENTS_SHEET,
     blocks: [
@@ -104,14 +153,32 @@ export function segmentsPlan(parsed: ParsedTable, result: ClassificationResult, 
         numberFormats: { Value: "#,##0.00", "Cumulative share": "0.0%", CV: "0.000" },
       },
       {
-        kind: "paretoChart",
+        kind: "table",
+        tableName: SEGMENTS_NOTES_TABLE,
+        anchor: SEGMENTS_NOTES_ANCHOR,
+        headers: [...NOTES_HEADERS],
+        rows: segmentsNotes(run, modelVersion).map((n) => [n]),
+      },
+      {
+        kind: "table",
+        tableName: PARETO_TABLE,
+        anchor: PARETO_TABLE_ANCHOR,
+        headers: [...PARETO_HEADERS],
+        rows: binRows,
+        numberFormats: { "Share of SKUs": "0.0%", Value: "#,##0", "Cumulative share": "0.0%" },
+      },
+      {
+        kind: "chart",
         name: PARETO_CHART,
-        sourceTable: SEGMENTS_TABLE,
-        categoryHeader: "SKU",
-        valueHeader: "Value",
-        cumulativeHeader: "Cumulative share",
+        chartType: "ColumnClustered",
+        title: perSku ? "Value by SKU and cumulative share" : `Value by rank group (${bins.length} groups of ${result.order.length.toLocaleString("en-US")} SKUs) and cumulative share`,
+        sourceTable: PARETO_TABLE,
+        categoryHeader: "SKUs",
+        series: [
+          { header: "Value", type: "column" },
+          { header: "Cumulative share", type: "line", secondaryAxis: true, axisMin: 0, axisMax: 1, axisFormat: "0%" },
+        ],
         anchor: PARETO_ANCHOR,
-        maxPoints: PARETO_MAX_POINTS,
       },
     ],
   };
@@ -128,20 +195,22 @@ export function skuPolicyRow(
   options: PolicyOptions,
   modelVersion: string,
 ): CellValue[] {
-  const policy = grid.find((p) => p.segment === segment);
   const mean = result.demandMean[i];
   const sd = result.demandSd[i];
-  const head: CellValue[] = [parsed.sku[i], segment, source];
+  const head: CellValue[] = [parsed.skuCell[i], segment, source];
+  const lt = Number.isNaN(parsed.leadTime[i]) ? options.defaultLeadTime : parsed.leadTime[i];
+  if (source === "inactive") {
+    return [...head, null, "", num(mean), num(sd), lt, null, 0, 0, 0, 0, 0, `inactive: ${result.inactiveReason[i]}; no reorder point (pin the SKU to plan it)`, modelVersion];
+  }
+  const policy = grid.find((p) => p.segment === segment);
   if (!policy) {
-    // XYZ class N (no demand): no grid row, nothing to stock
-    const lt = Number.isNaN(parsed.leadTime[i]) ? options.defaultLeadTime : parsed.leadTime[i];
+    // XYZ class N (no demand in the window): no grid row, nothing to stock
     return [...head, null, "", num(mean), num(sd), lt, null, 0, 0, 0, 0, num(parsed.orderQty[i]) ?? 0, "no demand", modelVersion];
   }
   let unitCost = parsed.unitCost[i];
   if (Number.isNaN(unitCost) && mean > 0) unitCost = parsed.value[i] / (mean * options.periodsPerYear);
   const p = skuPolicy(policy, { demandMean: mean, demandSd: sd, leadTime: parsed.leadTime[i], leadTimeSd: parsed.leadTimeSd[i], orderQty: parsed.orderQty[i], unitCost }, options);
   if (isCellError(p)) {
-    const lt = Number.isNaN(parsed.leadTime[i]) ? options.defaultLeadTime : parsed.leadTime[i];
     return [...head, policy.serviceLevel, policy.method, num(mean), num(sd), lt, policy.reviewPeriod, null, null, null, null, null, `not computed: ${p.message}`, modelVersion];
   }
   const qSource = p.orderQtySource === "given" ? "order multiple" : p.orderQtySource === "eoq" ? "EOQ" : p.orderQtySource === "review" ? "demand per review" : "none";
@@ -171,15 +240,31 @@ export function skuPolicyRows(
   options: PolicyOptions,
   modelVersion: string,
 ): CellValue[][] {
-  const rows: CellValue[][] = new Array(result.order.length);
-  for (let k = 0; k < result.order.length; k++) {
-    const i = result.order[k];
+  const order = result.rowOrder;
+  const rows: CellValue[][] = new Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
     rows[k] = skuPolicyRow(i, parsed, result, effective.segment[i], effective.source[i], grid, options, modelVersion);
   }
   return rows;
 }
 
-export function policyPlan(grid: readonly SegmentPolicy[], skuRows: CellValue[][]): SheetPlan {
+/** The Policy sheet's notes: the fixed ones, the rounding rule, and the demand window used. */
+export function policyNotes(options: PolicyOptions, run: RunInput | null): string[] {
+  const notes = [...POLICY_NOTES, options.rounding === "none" ? ROUNDING_NOTE_NONE : ROUNDING_NOTE_WHOLE];
+  if (run) {
+    const w = run.result.windowPeriods;
+    const periods = run.parsed.periods;
+    notes.push(
+      `Demand mean and sd: over ${w === periods ? `all ${periods} periods` : `the last ${w} of ${periods} periods`} of the history; ABC value: ${run.parsed.valueSource === "value" ? "the mapped annual value column" : run.parsed.valueSource === "quantityCost" ? "annual quantity × unit cost" : "the same window × unit cost"}.`,
+      "Inactive SKUs (see the Segments sheet's Status) get no reorder point unless they are pinned.",
+    );
+  }
+  return notes;
+}
+
+export function policyPlan(grid: readonly SegmentPolicy[], skuRows: CellValue[][], notes: readonly string[] = POLICY_NOTES): SheetPlan {
+  const levelFormat = skuRows.length && skuRows.every((r) => r[9] === null || Number.isInteger(r[9])) ? "#,##0" : "#,##0.0";
   return {
     sheetName: POLICY_SHEET,
     blocks: [
@@ -195,8 +280,8 @@ export function policyPlan(grid: readonly SegmentPolicy[], skuRows: CellValue[][
         kind: "table",
         tableName: POLICY_NOTES_TABLE,
         anchor: POLICY_NOTES_ANCHOR,
-        headers: [...POLICY_NOTES_HEADERS],
-        rows: POLICY_NOTES.map((n) => [n]),
+        headers: [...NOTES_HEADERS],
+        rows: notes.map((n) => [n]),
       },
       {
         kind: "table",
@@ -208,11 +293,11 @@ export function policyPlan(grid: readonly SegmentPolicy[], skuRows: CellValue[][
           "Service level": "0.0%",
           "Demand mean": "#,##0.00",
           "Demand sd": "#,##0.00",
-          "Safety stock": "#,##0.0",
-          "Reorder point": "#,##0.0",
-          Min: "#,##0.0",
-          Max: "#,##0.0",
-          "Order quantity": "#,##0.0",
+          "Safety stock": levelFormat,
+          "Reorder point": levelFormat,
+          Min: levelFormat,
+          Max: levelFormat,
+          "Order quantity": levelFormat,
         },
       },
     ],

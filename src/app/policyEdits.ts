@@ -10,7 +10,8 @@ import {
   SEGMENTS,
   parsePolicyCell,
   policyFieldHeader,
-  policyProblems,
+  policyOptionProblems,
+  type PolicyOptions,
   type SegmentPolicy,
   type SegmentPolicyField,
 } from "../engine/policy";
@@ -74,7 +75,7 @@ export function findPolicyConflicts(table: TableData | null, lastWritten: readon
       if (value === undefined) problem = `holds ${JSON.stringify(cell)}, which is not a valid ${policyFieldHeader(field).toLowerCase()}`;
       else {
         const probe = { ...paneRow, [field]: value } as SegmentPolicy;
-        problem = policyProblems(probe).find((p) => p.startsWith(segment));
+        problem = gridRowProblems(probe).find((p) => p.field === field)?.message.slice(segment.length + 1);
       }
       out.push({
         segment,
@@ -104,8 +105,44 @@ export function resolvePolicyGrid(pane: readonly SegmentPolicy[], conflicts: rea
   return grid;
 }
 
+/** Fields the pane and the sheet show as percentages. */
+export const PERCENT_FIELDS: readonly SegmentPolicyField[] = ["serviceLevel", "fillRateTarget"];
+
+/** A grid value in the unit the pane and the sheet show it in (0.995 → "99.5 %"). */
+export function showPolicyValue(field: SegmentPolicyField, v: unknown): string {
+  if (typeof v === "number" && PERCENT_FIELDS.includes(field)) return `${Math.round(v * 1e6) / 1e4} %`;
+  if (typeof v === "number") return String(Math.round(v * 1e6) / 1e6);
+  return v === undefined || v === null ? "(blank)" : String(v);
+}
+
+/**
+ * Problems of one grid row in the pane's units: service level and fill rate target in percent.
+ * Each names the segment and the field, for the field's error message.
+ */
+export function gridRowProblems(p: SegmentPolicy): { field: SegmentPolicyField; message: string }[] {
+  const out: { field: SegmentPolicyField; message: string }[] = [];
+  const pct = (x: number) => showPolicyValue("serviceLevel", x);
+  if (!(p.serviceLevel > 0 && p.serviceLevel < 1)) out.push({ field: "serviceLevel", message: `${p.segment} service level must be above 0 % and below 100 % (e.g. 95 %), got ${pct(p.serviceLevel)}` });
+  if (p.method !== "csl" && p.method !== "fill") out.push({ field: "method", message: `${p.segment} method must be CSL or Fill, got "${String(p.method)}"` });
+  if (!(p.reviewPeriod >= 0 && Number.isFinite(p.reviewPeriod))) out.push({ field: "reviewPeriod", message: `${p.segment} review period must be 0 or more periods, got ${p.reviewPeriod}` });
+  if (!(p.fillRateTarget > 0 && p.fillRateTarget <= 1)) out.push({ field: "fillRateTarget", message: `${p.segment} fill rate target must be above 0 % and at most 100 %, got ${pct(p.fillRateTarget)}` });
+  if (!(p.turnsTarget > 0 && Number.isFinite(p.turnsTarget))) out.push({ field: "turnsTarget", message: `${p.segment} inventory turns target must be above 0, got ${p.turnsTarget}` });
+  return out;
+}
+
+export function gridProblems(grid: readonly SegmentPolicy[]): string[] {
+  return grid.flatMap((p) => gridRowProblems(p).map((x) => x.message));
+}
+
 export function describeConflict(e: PolicyEdit): string {
   const label = `${e.segment} ${policyFieldHeader(e.field).toLowerCase()}`;
-  if (!e.valid) return `${e.address} (${label}) ${e.problem ?? "is not valid"}: the pane's value ${String(e.paneValue)} will be written.`;
-  return `${e.address} (${label}) was changed on the sheet to ${String(e.sheetValue)}; the pane has ${String(e.paneValue)}.`;
+  if (!e.valid) return `${e.address} (${label}) ${e.problem ?? "is not valid"}: the pane's value ${showPolicyValue(e.field, e.paneValue)} will be written.`;
+  return `${e.address} (${label}) was changed on the sheet to ${showPolicyValue(e.field, e.sheetValue)}; the pane has ${showPolicyValue(e.field, e.paneValue)}.`;
+}
+
+/** policyOptionProblems (src/engine/policy.ts) in the pane's units: the holding cost rate in percent. */
+export function policyOptionPaneProblems(o: PolicyOptions): string[] {
+  return policyOptionProblems(o).map((m) =>
+    m.startsWith("Holding cost rate") ? `Holding cost per year must be above 0 % of the unit cost (e.g. 25 %), got ${Math.round(o.holdingRate * 1e6) / 1e4} %` : m,
+  );
 }

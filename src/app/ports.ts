@@ -34,21 +34,42 @@ export interface TableBlock {
   numberFormats?: Record<string, string>;
 }
 
-/** A native Pareto-style chart (columns of value by SKU, line of cumulative share) over a table. */
-export interface ParetoChartBlock {
-  kind: "paretoChart";
-  name: string;
-  sourceTable: string;
-  categoryHeader: string;
-  valueHeader: string;
-  cumulativeHeader: string;
-  /** Top-left cell where the chart is placed. */
-  anchor: string;
-  /** Chart at most this many leading rows (a chart of 100,000 columns helps nobody). */
-  maxPoints: number;
+/** One series of a chart: a column of the source table. */
+export interface ChartSeries {
+  header: string;
+  /** Drawn as columns (default: the chart's type) or as a line. */
+  type?: "column" | "line";
+  /** Plotted against a second value axis on the right. */
+  secondaryAxis?: boolean;
+  /** Number format of that axis, e.g. "0%". */
+  axisFormat?: string;
+  /** Axis bounds (e.g. 0 and 1 for a share). */
+  axisMin?: number;
+  axisMax?: number;
 }
 
-export type SheetBlock = TableBlock | ParetoChartBlock;
+/**
+ * A native Excel chart over a table written in the same call: categories from one column, one
+ * series per listed column. The table should be small (a chart of 100,000 points helps nobody):
+ * bin big data into a summary table first, as the Pareto chart does.
+ */
+export interface ChartBlock {
+  kind: "chart";
+  name: string;
+  chartType: "ColumnClustered" | "Line" | "BarClustered" | "XYScatter" | "ColumnStacked";
+  title: string;
+  sourceTable: string;
+  categoryHeader: string;
+  series: ChartSeries[];
+  /** Top-left cell where the chart is placed. */
+  anchor: string;
+  /** Size in default-width cells (default 12 x 20). */
+  columns?: number;
+  rows?: number;
+}
+
+/** Every block a sheet can hold. A new kind needs a BlockWriter in src/excel/blocks/ (see index.ts there). */
+export type SheetBlock = TableBlock | ChartBlock;
 
 export interface SheetPlan {
   sheetName: string;
@@ -66,19 +87,59 @@ export interface WriteOptions {
   onProgress?: (p: Progress) => void;
 }
 
+export interface ReadOptions {
+  onProgress?: (p: Progress) => void;
+}
+
+/** Where the audit chain ends: entries on the SEG_Audit sheet and the last entry's hash. */
+export interface AuditTip {
+  entries: number;
+  lastHash: string;
+}
+
+/** What the first syncs of a write found. */
+export interface WriteFindings {
+  /** Sheets in the workbook (names as they are). */
+  sheets: string[];
+  /** The tables asked for, null where absent. */
+  tables: Record<string, TableData | null>;
+  /** The end of the audit chain on the sheet. */
+  audit: AuditTip;
+}
+
+export interface PreparedWrite {
+  plans: SheetPlan[];
+  /** Appended to SEG_Audit in the same request as the swap, so the sheets and their audit entries land together. */
+  auditRows?: AuditRow[];
+}
+
+/**
+ * A write in one go: the gateway reads what `prepare` needs (the tables listed, the audit tip) in
+ * its first syncs, calls prepare, and writes what it returns; prepare returning null ends the
+ * call before anything changed (the pane has a question for the planner).
+ */
+export interface WriteRequest {
+  readTables?: readonly string[];
+  /** The audit tip the caller believes in (saves a read when the sheet agrees). */
+  knownAuditTip?: AuditTip | null;
+  prepare(found: WriteFindings): Promise<PreparedWrite | null>;
+}
+
 /** Figures from a bulk operation, reported in the pane and in the benchmark. */
 export interface IoReport {
   syncs: number;
   largestPayloadBytes: number;
   cells: number;
   ms: number;
+  /** A WriteRequest whose prepare returned null: nothing was written. */
+  declined?: boolean;
 }
 
 export type AuditRow = AuditEntry & { syncState: SyncState };
 
 export interface WorkbookGateway {
-  readSelection(): Promise<RangeSnapshot>;
-  readCurrentRegion(): Promise<RangeSnapshot>;
+  readSelection(options?: ReadOptions): Promise<RangeSnapshot>;
+  readCurrentRegion(options?: ReadOptions): Promise<RangeSnapshot>;
   /** null when no table of that name exists. */
   readTable(tableName: string): Promise<TableData | null>;
   /**
@@ -86,7 +147,7 @@ export interface WorkbookGateway {
    * before the call (sheets that existed keep their content, new sheets are removed).
    * Calculation and screen updating are suspended while it runs.
    */
-  writeSheets(plans: SheetPlan[], options?: WriteOptions): Promise<IoReport>;
+  writeSheets(plans: SheetPlan[] | WriteRequest, options?: WriteOptions): Promise<IoReport>;
   /** Sets cells of an existing table, addressed by the value in the `keyHeader` column. */
   updateTableCells(tableName: string, keyHeader: string, updates: { key: string; header: string; value: CellValue }[]): Promise<void>;
   /** Rows of `tableName` that intersect the current selection, as table rows (headers included in result). */
@@ -100,6 +161,8 @@ export interface WorkbookGateway {
     append(rows: AuditRow[]): Promise<void>;
     /** Every row in sheet order (the chain order). */
     readAll(): Promise<AuditRow[]>;
+    /** Entries on the sheet and the last one's hash, reading only the last row. */
+    tip(): Promise<AuditTip>;
     markSynced(entryIds: string[]): Promise<void>;
   };
 }

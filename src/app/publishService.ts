@@ -76,9 +76,9 @@ const C = {
 export function buildSnapshot(src: SnapshotSource): SnapshotInput {
   const { parsed, result, overrides, grid, policyOptions, modelVersion } = src;
   const eff = effectiveSegments(parsed, result, overrides);
-  const items: SnapshotItem[] = new Array(result.order.length);
-  for (let k = 0; k < result.order.length; k++) {
-    const i = result.order[k];
+  const items: SnapshotItem[] = new Array(result.rowOrder.length);
+  for (let k = 0; k < result.rowOrder.length; k++) {
+    const i = result.rowOrder[k];
     const sku = parsed.sku[i];
     if (sku.length > MAX_SKU_LENGTH) {
       throw new Error(`SKU "${sku.slice(0, 40)}…" (sheet row ${parsed.sheetRow[i] + 1}) is longer than the ${MAX_SKU_LENGTH} characters the server accepts.`);
@@ -104,7 +104,7 @@ export function buildSnapshot(src: SnapshotSource): SnapshotInput {
       safetyStock: num(row[C.safetyStock]),
       reorderPoint: num(row[C.reorderPoint]),
       orderQuantity: num(row[C.orderQuantity]),
-      overridden: eff.source[i] !== "computed",
+      overridden: eff.source[i] !== "computed" && eff.source[i] !== "inactive",
       error: note.startsWith("not computed") ? note.slice(0, MAX_ERROR_LENGTH) : null,
     };
   }

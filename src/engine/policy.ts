@@ -27,7 +27,7 @@
  * Segments with XYZ class "N" (mean demand 0, CV undefined) have no row: no demand, no buffer.
  */
 import { ArgumentError, CellError, cellError, isCellError } from "./errors";
-import { inventoryPolicy, type OrderQtySource, type SafetyStockMethod } from "./inventory";
+import { eoq, inventoryPolicy, type OrderQtySource, type SafetyStockMethod } from "./inventory";
 
 export type { SafetyStockMethod };
 
@@ -139,10 +139,16 @@ export interface PolicyOptions {
   holdingRate: number;
   /** Periods per year of the demand history (52 weekly, 12 monthly). */
   periodsPerYear: number;
+  /**
+   * "whole": an EOQ is rounded up to a whole unit before the levels are computed, and safety stock,
+   * reorder point, min and max are rounded up to whole units (what an MRP system can load);
+   * "none": fractions are kept (bulk goods). A given order quantity is used as given either way.
+   */
+  rounding: "whole" | "none";
 }
 
 export function defaultPolicyOptions(): PolicyOptions {
-  return { defaultLeadTime: 2, defaultLeadTimeSd: 0, orderCost: 50, holdingRate: 0.25, periodsPerYear: 52 };
+  return { defaultLeadTime: 2, defaultLeadTimeSd: 0, orderCost: 50, holdingRate: 0.25, periodsPerYear: 52, rounding: "whole" };
 }
 
 export function policyOptionProblems(o: PolicyOptions): string[] {
@@ -152,6 +158,7 @@ export function policyOptionProblems(o: PolicyOptions): string[] {
   if (!(o.orderCost >= 0 && Number.isFinite(o.orderCost))) out.push(`Cost per order must be 0 or more, got ${o.orderCost}`);
   if (!(o.holdingRate > 0 && Number.isFinite(o.holdingRate))) out.push(`Holding cost rate must be above 0 (e.g. 0.25 for 25% a year), got ${o.holdingRate}`);
   if (!(Number.isInteger(o.periodsPerYear) && o.periodsPerYear > 0)) out.push(`Periods per year must be a whole number above 0 (52 weekly, 12 monthly), got ${o.periodsPerYear}`);
+  if (o.rounding !== "whole" && o.rounding !== "none") out.push(`Rounding must be "whole" or "none", got ${JSON.stringify(o.rounding)}`);
   return out;
 }
 
@@ -193,7 +200,11 @@ const given = (x: number | undefined): x is number => x !== undefined && !Number
  *   it is floored at 0 and reorder point, min and max move up by the same amount, so the sheet
  *   never plans to run short on purpose;
  * - EOQ (continuous review without a given order quantity) needs the unit cost for the holding
- *   cost (holdingRate x unitCost per unit per year).
+ *   cost (holdingRate x unitCost per unit per year);
+ * - with rounding "whole" (the default) an EOQ is rounded up to a whole unit first (so the
+ *   fill-rate safety factor uses the lot that will be ordered), then safety stock, reorder point,
+ *   min and max are each rounded up to a whole unit (never below what the formula asks for); a
+ *   given order quantity is used as given.
  */
 export function skuPolicy(policy: SegmentPolicy, input: SkuPolicyInput, options: PolicyOptions): SkuPolicy | CellError {
   const leadTime = given(input.leadTime) ? input.leadTime : options.defaultLeadTime;
@@ -208,6 +219,17 @@ export function skuPolicy(policy: SegmentPolicy, input: SkuPolicyInput, options:
   if (policy.reviewPeriod === 0 && orderQty === undefined && !(unitCost !== undefined && unitCost > 0)) {
     return cellError("unit cost unknown, so no EOQ for this continuous-review segment: map a unit cost or an order quantity column");
   }
+  const whole = options.rounding !== "none";
+  const holding = unitCost !== undefined ? options.holdingRate * unitCost : undefined;
+  let lot = orderQty;
+  let eoqRounded = false;
+  if (whole && lot === undefined && policy.reviewPeriod === 0 && holding !== undefined) {
+    const e = eoq(input.demandMean * options.periodsPerYear, options.orderCost, holding);
+    if (typeof e === "number" && e > 0) {
+      lot = Math.max(1, Math.ceil(e - 1e-9));
+      eoqRounded = true;
+    }
+  }
   const r = inventoryPolicy({
     demandMean: input.demandMean,
     demandSd: input.demandSd,
@@ -216,22 +238,26 @@ export function skuPolicy(policy: SegmentPolicy, input: SkuPolicyInput, options:
     reviewPeriod: policy.reviewPeriod,
     serviceLevel: policy.serviceLevel,
     method: policy.method,
-    orderQty,
+    orderQty: lot,
     orderCost: options.orderCost,
-    holdingCostPerUnitPerYear: unitCost !== undefined ? options.holdingRate * unitCost : undefined,
+    holdingCostPerUnitPerYear: holding,
     periodsPerYear: options.periodsPerYear,
   });
   if (isCellError(r)) return r;
   const lift = r.safetyStock < 0 ? -r.safetyStock : 0;
+  const up = (x: number) => (whole ? Math.ceil(x - 1e-9) || 0 : x); // || 0: no -0 on the sheet
+  const notes: string[] = [];
+  if (lift > 0) notes.push(`safety stock ${round(r.safetyStock)} (${policy.method === "fill" ? "fill rate" : "service level below 50 %"}) floored at 0`);
+  if (whole) notes.push("levels rounded up to whole units");
   return {
     ...base,
-    safetyStock: r.safetyStock + lift,
-    reorderPoint: r.reorderPoint + lift,
-    min: r.min + lift,
-    max: r.max + lift,
-    orderQty: r.orderQty,
-    orderQtySource: r.orderQtySource,
-    note: lift > 0 ? `safety stock ${round(r.safetyStock)} (${policy.method === "fill" ? "fill rate" : "service level below 50 %"}) floored at 0` : "",
+    safetyStock: up(r.safetyStock + lift),
+    reorderPoint: up(r.reorderPoint + lift),
+    min: up(r.min + lift),
+    max: up(r.max + lift),
+    orderQty: whole && r.orderQtySource === "review" ? up(r.orderQty) : r.orderQty,
+    orderQtySource: eoqRounded ? "eoq" : r.orderQtySource,
+    note: notes.join("; "),
   };
 }
 

@@ -7,21 +7,21 @@
  * The add-in only ever adds rows below the last used row, and afterwards only changes the
  * syncState column (markSynced).
  */
-import type { AuditRow } from "../app/ports";
-import { AUDIT_ACTIONS, AUDIT_HASHED_FIELDS, AuditAction, SYNC_STATES, SyncState } from "../engine/audit";
+import type { AuditRow, AuditTip } from "../app/ports";
+import { AUDIT_ACTIONS, AUDIT_HASHED_FIELDS, AuditAction, GENESIS_HASH, SYNC_STATES, SyncState } from "../engine/audit";
 import { cellAddress, columnLetters, MAX_ROWS } from "../app/a1";
+import { AUDIT_SHEET } from "../app/sheets";
 import { ChunkLimits, nextWriteSync } from "./blocks";
 import { IoMeter } from "./meter";
 import { utf8Length } from "./payload";
 import { loadedNumber, readRect } from "./reader";
 
-export const AUDIT_SHEET_NAME = "SEG_Audit";
+export const AUDIT_SHEET_NAME = AUDIT_SHEET;
 export const AUDIT_COLUMNS = [...AUDIT_HASHED_FIELDS, "entryHash", "syncState"] as const;
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 const WIDTH = AUDIT_COLUMNS.length;
 const SYNC_COLUMN = AUDIT_COLUMNS.indexOf("syncState");
 const ID_COLUMN = AUDIT_COLUMNS.indexOf("entryId");
-const TEXT_FORMAT_ROW = AUDIT_COLUMNS.map(() => "@");
 
 /** A read AuditRow carries the 1-based sheet row it came from. */
 export type AuditSheetRow = AuditRow & { sheetRow: number };
@@ -50,7 +50,42 @@ async function openAuditSheet(ctx: Ctx, meter: IoMeter): Promise<OpenSheet | nul
   await meter.sync(ctx);
   if (used.isNullObject) return { sheet, nextRow: 0 };
   const nextRow = loadedNumber(used.rowIndex, "audit used range rowIndex") + loadedNumber(used.rowCount, "audit used range rowCount");
-  const found = (header.values as unknown[][] | undefined)?.[0];
+  checkAuditHeader(header.values);
+  return { sheet, nextRow };
+}
+
+/** Queues `rows` at 0-based sheet row `nextRow` (1 = first entry row) of `sheet`, header first when the sheet is empty. No sync. */
+export function queueAuditRows(sheet: Excel.Worksheet, nextRow: number, rows: readonly AuditRow[], meter: IoMeter): void {
+  const cells = rows.map((r, i) => auditCells(r, i));
+  let next = nextRow;
+  const queue = (row: number, values: string[][]) => {
+    const range = sheet.getRangeByIndexes(row, 0, values.length, WIDTH);
+    meter.setNumberFormat(range, [["@"]]);
+    meter.setValues(range, values);
+  };
+  if (next === 0) {
+    queue(0, [[...AUDIT_COLUMNS]]);
+    next = 1;
+  }
+  if (next + rows.length > MAX_ROWS) throw new Error(`The ${AUDIT_SHEET_NAME} sheet is full: ${rows.length} more entries do not fit below row ${next}.`);
+  if (cells.length) queue(next, cells);
+}
+
+/** Creates SEG_Audit (very hidden) in the pending batch. */
+export function addAuditSheet(ctx: Ctx): Excel.Worksheet {
+  const sheet = ctx.workbook.worksheets.add(AUDIT_SHEET_NAME);
+  sheet.visibility = "VeryHidden";
+  return sheet;
+}
+
+/** JSON bytes rows add to a request (values and their "@" format). */
+export function auditRowsBytes(rows: readonly AuditRow[]): number {
+  return rows.reduce((n, r, i) => n + utf8Length(JSON.stringify(auditCells(r, i))) + 1, 0) + 16;
+}
+
+/** Checks SEG_Audit's header row as loaded; throws naming the first cell that differs. */
+export function checkAuditHeader(values: unknown): void {
+  const found = (values as unknown[][] | undefined)?.[0];
   if (!Array.isArray(found)) throw new Error(`Excel returned ${JSON.stringify(found)} for the ${AUDIT_SHEET_NAME} header (was it read before context.sync?)`);
   AUDIT_COLUMNS.forEach((name, c) => {
     if (String(found[c] ?? "") !== name) {
@@ -60,7 +95,22 @@ async function openAuditSheet(ctx: Ctx, meter: IoMeter): Promise<OpenSheet | nul
       );
     }
   });
-  return { sheet, nextRow };
+}
+
+export const AUDIT_WIDTH = WIDTH;
+export const AUDIT_HASH_COLUMN = AUDIT_COLUMNS.indexOf("entryHash");
+export const AUDIT_ID_COLUMN = ID_COLUMN;
+
+/** The chain tip: entries on the sheet and the last one's hash (GENESIS when empty). */
+export async function readAuditTip(ctx: Ctx, meter: IoMeter): Promise<AuditTip> {
+  const open = await openAuditSheet(ctx, meter);
+  if (!open || open.nextRow <= 1) return { entries: 0, lastHash: GENESIS_HASH };
+  const last = open.sheet.getRangeByIndexes(open.nextRow - 1, AUDIT_HASH_COLUMN, 1, 1);
+  last.load("values");
+  await meter.sync(ctx);
+  const v = (last.values as unknown[][] | undefined)?.[0]?.[0];
+  meter.noteResponse(utf8Length(JSON.stringify(last.values)), 1);
+  return { entries: open.nextRow - 1, lastHash: v === null || v === undefined ? "" : String(v) };
 }
 
 export async function appendAuditRows(ctx: Ctx, meter: IoMeter, rows: readonly AuditRow[], limits: ChunkLimits): Promise<void> {
@@ -70,10 +120,7 @@ export async function appendAuditRows(ctx: Ctx, meter: IoMeter, rows: readonly A
   let sheet: Excel.Worksheet;
   const queueRow = (row: number, values: string[][]) => {
     const range = sheet.getRangeByIndexes(row, 0, values.length, WIDTH);
-    meter.setNumberFormat(
-      range,
-      values.map(() => TEXT_FORMAT_ROW),
-    );
+    meter.setNumberFormat(range, [["@"]]);
     meter.setValues(range, values);
   };
   if (!open) {
@@ -90,7 +137,7 @@ export async function appendAuditRows(ctx: Ctx, meter: IoMeter, rows: readonly A
   if (next + rows.length > MAX_ROWS) {
     throw new Error(`The ${AUDIT_SHEET_NAME} sheet is full: ${rows.length} more entries do not fit below row ${next}.`);
   }
-  const rowBytes = cells.map((r) => utf8Length(JSON.stringify(r)) + 1 + utf8Length(JSON.stringify(TEXT_FORMAT_ROW)) + 1);
+  const rowBytes = cells.map((r) => utf8Length(JSON.stringify(r)) + 1);
   let from = 0;
   while (from < cells.length) {
     const blocks = nextWriteSync(from, rowBytes, WIDTH, limits, meter.pendingRequestBytes);

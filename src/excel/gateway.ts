@@ -4,9 +4,9 @@
  * `lastReport` and passed to `onIo`. Operations are queued one after another, so two audit appends
  * started together cannot both pick the same "next free row".
  */
-import type { CellValue, IoReport, RangeSnapshot, SheetPlan, TableData, WorkbookGateway, WriteOptions } from "../app/ports";
+import type { CellValue, IoReport, RangeSnapshot, ReadOptions, SheetPlan, TableData, WorkbookGateway, WriteOptions, WriteRequest } from "../app/ports";
 import { rangeAddress } from "../app/a1";
-import { appendAuditRows, AUDIT_SHEET_NAME, AuditSheetRow, markAuditRowsSynced, readAuditRows } from "./auditSheet";
+import { appendAuditRows, AUDIT_SHEET_NAME, AuditSheetRow, markAuditRowsSynced, readAuditRows, readAuditTip } from "./auditSheet";
 import { ChunkLimits, DEFAULT_LIMITS } from "./blocks";
 import { ExcelHost, officeExcelHost } from "./host";
 import { IoMeter } from "./meter";
@@ -57,9 +57,11 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
     return op(name, (meter) => host.run((ctx) => body(ctx, meter)));
   }
 
-  async function readArea(ctx: Excel.RequestContext, meter: IoMeter, sheet: Excel.Worksheet, sheetName: string, rect: Rect | null, fallback: Rect): Promise<RangeSnapshot> {
+  async function readArea(ctx: Excel.RequestContext, meter: IoMeter, sheet: Excel.Worksheet, sheetName: string, rect: Rect | null, fallback: Rect, options: ReadOptions): Promise<RangeSnapshot> {
     const r = rect ?? fallback;
-    const values = rect ? await readRect(ctx, meter, sheet, rect, limits) : [];
+    const phase = `Reading ${rangeAddress(sheetName, r.row, r.column, r.rowCount, r.columnCount)}`;
+    options.onProgress?.({ phase, done: 0, total: Math.max(1, r.rowCount) });
+    const values = rect ? await readRect(ctx, meter, sheet, rect, limits, (done, total) => options.onProgress?.({ phase, done, total })) : [];
     return { sheetName, address: rangeAddress(sheetName, r.row, r.column, r.rowCount, r.columnCount), firstRow: r.row, firstColumn: r.column, values };
   }
 
@@ -108,7 +110,7 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
       return lastReport;
     },
 
-    readSelection() {
+    readSelection(readOptions: ReadOptions = {}) {
       return explainSelection(inRun("readSelection", async (ctx, meter) => {
         const selection = ctx.workbook.getSelectedRange();
         selection.load("rowIndex,columnIndex,rowCount,columnCount");
@@ -120,11 +122,11 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
         const sel = rectOf(selection, "selection");
         // Whole-column selections (A:DH) would read a million blank rows: keep to the used cells.
         const rect = used.isNullObject ? null : intersectRects(sel, rectOf(used, "used range"));
-        return readArea(ctx, meter, sheet, loadedString(sheet.name, "worksheet name"), rect, sel);
+        return readArea(ctx, meter, sheet, loadedString(sheet.name, "worksheet name"), rect, sel, readOptions);
       }));
     },
 
-    readCurrentRegion() {
+    readCurrentRegion(readOptions: ReadOptions = {}) {
       return explainSelection(inRun("readCurrentRegion", async (ctx, meter) => {
         const selection = ctx.workbook.getSelectedRange();
         const region = selection.getSurroundingRegion();
@@ -133,7 +135,7 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
         sheet.load("name");
         await meter.sync(ctx);
         const rect = rectOf(region, "current region");
-        return readArea(ctx, meter, sheet, loadedString(sheet.name, "worksheet name"), rect, rect);
+        return readArea(ctx, meter, sheet, loadedString(sheet.name, "worksheet name"), rect, rect, readOptions);
       }));
     },
 
@@ -190,7 +192,7 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
       });
     },
 
-    writeSheets(plans: SheetPlan[], writeOptions: WriteOptions = {}) {
+    writeSheets(plans: SheetPlan[] | WriteRequest, writeOptions: WriteOptions = {}) {
       return op("writeSheets", (meter) => writeSheets(host, plans, writeOptions, limits, { reservedSheetNames: [AUDIT_SHEET_NAME] }, meter));
     },
 
@@ -251,6 +253,9 @@ export function createExcelGateway(host: ExcelHost = officeExcelHost, settings: 
       },
       readAll() {
         return inRun("audit.readAll", (ctx, meter) => readAuditRows(ctx, meter, limits));
+      },
+      tip() {
+        return inRun("audit.tip", (ctx, meter) => readAuditTip(ctx, meter));
       },
       markSynced(entryIds: string[]) {
         return inRun("audit.markSynced", (ctx, meter) => markAuditRowsSynced(ctx, meter, entryIds, limits));

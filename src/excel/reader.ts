@@ -69,7 +69,14 @@ interface SyncContext {
  * is what matters; the recent mean follows data that gets wider further down, and a sync that is
  * still too large is retried with fewer rows.
  */
-export async function readRect(context: SyncContext, meter: IoMeter, sheet: Excel.Worksheet, rect: Rect, limits: ChunkLimits): Promise<unknown[][]> {
+export async function readRect(
+  context: SyncContext,
+  meter: IoMeter,
+  sheet: Excel.Worksheet,
+  rect: Rect,
+  limits: ChunkLimits,
+  onRows?: (done: number, total: number) => void,
+): Promise<unknown[][]> {
   const { rowCount, columnCount } = rect;
   const out: unknown[][] = new Array(rowCount);
   if (rowCount === 0 || columnCount === 0) return [];
@@ -122,6 +129,7 @@ export async function readRect(context: SyncContext, meter: IoMeter, sheet: Exce
     seenBytes += syncBytes;
     recentMean = syncBytes / syncRows;
     meter.noteResponse(syncBytes, cells);
+    onRows?.(done, rowCount);
   }
   return out;
 }

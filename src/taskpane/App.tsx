@@ -1,58 +1,112 @@
-/** The pane: Fluent provider following the Office theme, one tab per step, messages on top. */
+/**
+ * The pane: Fluent provider following the Office theme, one tab per registered step (steps.ts),
+ * tabs that do not fit the pane's width in a "More" menu, the running task's progress and Cancel,
+ * and messages on top.
+ */
 import {
   Button,
+  Field,
   FluentProvider,
   makeStyles,
+  Menu,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
+  Overflow,
+  OverflowItem,
+  ProgressBar,
   Tab,
   TabList,
   tokens,
+  useIsOverflowItemVisible,
+  useOverflowMenu,
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
 import { useEffect, useState, type ReactNode } from "react";
 import type { PaneSession } from "../app/session";
+import { pct } from "./format";
+import { STEPS, type PaneStep } from "./steps";
 import { currentTheme, type ThemeKind } from "./theme";
-import { SessionContext, usePane } from "./usePane";
-import { AuditTab } from "./views/AuditTab";
-import { ClassifyTab } from "./views/ClassifyTab";
-import { OverridesTab } from "./views/OverridesTab";
-import { PolicyTab } from "./views/PolicyTab";
-import { SettingsTab } from "./views/SettingsTab";
-import { WriteTab } from "./views/WriteTab";
-
-export const TABS = ["classify", "policy", "write", "overrides", "audit", "settings"] as const;
-export type TabKey = (typeof TABS)[number];
-const TAB_LABEL: Record<TabKey, string> = { classify: "Classify", policy: "Policy", write: "Write", overrides: "Overrides", audit: "Audit", settings: "Settings" };
+import { PaneExtras, SessionContext, useCommon, useSession } from "./usePane";
 
 const useStyles = makeStyles({
-  root: { minHeight: "100vh", boxSizing: "border-box", padding: tokens.spacingHorizontalM, display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalM },
-  panel: { paddingTop: tokens.spacingVerticalS },
+  // On an inner element, not on FluentProvider: Fluent copies the provider's classes onto its
+  // portal mount nodes (dialogs, menus, tooltips), and a full-height padded portal node would
+  // cover the pane and shrink a dialog's backdrop.
+  provider: { minWidth: 0, maxWidth: "100%" },
+  root: {
+    minHeight: "100vh",
+    boxSizing: "border-box",
+    padding: tokens.spacingHorizontalM,
+    display: "flex",
+    flexDirection: "column",
+    rowGap: tokens.spacingVerticalM,
+    minWidth: 0,
+    maxWidth: "100%",
+    overflowX: "hidden",
+  },
+  tabs: { minWidth: 0, overflow: "hidden", display: "flex", flexWrap: "nowrap" },
+  panel: { paddingTop: tokens.spacingVerticalS, minWidth: 0 },
+  running: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalXS },
+  runningRow: { display: "flex", alignItems: "end", columnGap: tokens.spacingHorizontalS },
+  grow: { flexGrow: 1, minWidth: 0 },
 });
 
 export interface AppProps {
   session: PaneSession;
   /** Theme override (tests); by default the Office theme, else the system's. */
   theme?: ThemeKind;
-  initialTab?: TabKey;
-  /** Extra settings fields (the backend connection, another issue). */
+  initialTab?: string;
+  /** The steps to show (default: the registry). */
+  steps?: readonly PaneStep[];
+  /** Extra settings fields (the backend connection), shown by the Settings view. */
   settingsExtra?: ReactNode;
 }
 
 function Messages() {
-  const [state, session] = usePane();
-  if (!state.error && !state.notice) return null;
+  const common = useCommon();
+  const session = useSession();
+  if (!common.error && !common.notice) return null;
   return (
-    <MessageBar layout="multiline" intent={state.error ? "error" : "success"} role={state.error ? "alert" : "status"}>
-      <MessageBarBody>{state.error ?? state.notice}</MessageBarBody>
+    <MessageBar layout="multiline" intent={common.error ? "error" : "success"} role={common.error ? "alert" : "status"}>
+      <MessageBarBody>{common.error ?? common.notice}</MessageBarBody>
       <MessageBarActions>
         <Button size="small" onClick={() => session.dismissMessages()} aria-label="Dismiss message">
           Dismiss
         </Button>
       </MessageBarActions>
     </MessageBar>
+  );
+}
+
+/** The running task, its phase in words and how far it is; Cancel when it offers one. */
+function Running() {
+  const common = useCommon();
+  const session = useSession();
+  const styles = useStyles();
+  const r = common.running;
+  if (!r) return null;
+  const p = common.progress;
+  const share = p && p.total > 0 ? Math.min(1, p.done / p.total) : undefined;
+  const label = p ? `${p.phase}${share !== undefined ? `, ${pct(share, 0)}` : ""}` : `${r.label}…`;
+  return (
+    <section className={styles.running} aria-label="Progress">
+      <div className={styles.runningRow}>
+        <Field className={styles.grow} label={label} validationState="none">
+          <ProgressBar value={share} max={1} aria-label={`${r.label} progress`} />
+        </Field>
+        {r.cancellable && (
+          <Button size="small" onClick={() => session.cancel()} aria-label={`Cancel: ${r.label}`}>
+            Cancel
+          </Button>
+        )}
+      </div>
+    </section>
   );
 }
 
@@ -68,30 +122,67 @@ function useTheme(forced?: ThemeKind): ThemeKind {
   return forced ?? kind;
 }
 
-export function App({ session, theme, initialTab = "classify", settingsExtra }: AppProps) {
+function OverflowMenuItem({ step, onSelect }: { step: PaneStep; onSelect: (key: string) => void }) {
+  const visible = useIsOverflowItemVisible(step.key);
+  if (visible) return null;
+  return <MenuItem onClick={() => onSelect(step.key)}>{step.label}</MenuItem>;
+}
+
+/** The "More" button holding the tabs that do not fit. */
+function MoreTabs({ steps, onSelect }: { steps: readonly PaneStep[]; onSelect: (key: string) => void }) {
+  const { ref, isOverflowing, overflowCount } = useOverflowMenu<HTMLButtonElement>();
+  if (!isOverflowing) return null;
+  return (
+    <Menu hasIcons={false}>
+      <MenuTrigger disableButtonEnhancement>
+        <Button appearance="transparent" size="small" ref={ref} aria-label={`${overflowCount} more steps`} id="seg-tab-more">
+          More ({overflowCount})
+        </Button>
+      </MenuTrigger>
+      <MenuPopover>
+        <MenuList>
+          {steps.map((s) => (
+            <OverflowMenuItem key={s.key} step={s} onSelect={onSelect} />
+          ))}
+        </MenuList>
+      </MenuPopover>
+    </Menu>
+  );
+}
+
+export function App({ session, theme, initialTab, steps = STEPS, settingsExtra }: AppProps) {
   const kind = useTheme(theme);
   const styles = useStyles();
-  const [tab, setTab] = useState<TabKey>(initialTab);
+  const [tab, setTab] = useState<string>(initialTab ?? steps[0]?.key ?? "");
+  const current = steps.find((s) => s.key === tab) ?? steps[0];
+  const View = current?.View;
   return (
     <SessionContext.Provider value={session}>
-      <FluentProvider theme={kind === "dark" ? webDarkTheme : webLightTheme} className={styles.root} data-theme={kind}>
-        <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as TabKey)} aria-label="Steps" size="small">
-          {TABS.map((t) => (
-            <Tab key={t} value={t} id={`seg-tab-${t}`} aria-controls={`seg-panel-${t}`}>
-              {TAB_LABEL[t]}
-            </Tab>
-          ))}
-        </TabList>
-        <Messages />
-        <main role="tabpanel" id={`seg-panel-${tab}`} aria-labelledby={`seg-tab-${tab}`} className={styles.panel}>
-          {tab === "classify" && <ClassifyTab />}
-          {tab === "policy" && <PolicyTab />}
-          {tab === "write" && <WriteTab />}
-          {tab === "overrides" && <OverridesTab />}
-          {tab === "audit" && <AuditTab />}
-          {tab === "settings" && <SettingsTab>{settingsExtra}</SettingsTab>}
-        </main>
-      </FluentProvider>
+      <PaneExtras.Provider value={{ settingsExtra }}>
+        <FluentProvider theme={kind === "dark" ? webDarkTheme : webLightTheme} className={styles.provider} data-theme={kind}>
+          <div className={styles.root}>
+          <Overflow minimumVisible={2} overflowAxis="horizontal">
+            <TabList selectedValue={current?.key} onTabSelect={(_, d) => setTab(String(d.value))} aria-label="Steps" size="small" className={styles.tabs}>
+              {steps.map((s) => (
+                <OverflowItem key={s.key} id={s.key} priority={s.key === current?.key ? 2 : 1}>
+                  <Tab value={s.key} id={`seg-tab-${s.key}`} aria-controls={`seg-panel-${s.key}`}>
+                    {s.label}
+                  </Tab>
+                </OverflowItem>
+              ))}
+              <MoreTabs steps={steps} onSelect={setTab} />
+            </TabList>
+          </Overflow>
+          <Running />
+          <Messages />
+          {current && View && (
+            <main role="tabpanel" id={`seg-panel-${current.key}`} aria-labelledby={`seg-tab-${current.key}`} className={styles.panel}>
+              <View />
+            </main>
+          )}
+          </div>
+        </FluentProvider>
+      </PaneExtras.Provider>
     </SessionContext.Provider>
   );
 }

@@ -1,18 +1,29 @@
-/* Web Worker running the classification job off the pane's thread (see workerRunner.ts). */
-import { computeClassification } from "../app/classifyJob";
-import type { ClassifyJob } from "../app/classifyTypes";
+/* Web Worker running the engine jobs (src/app/jobs) off the pane's thread; see workerRunner.ts. */
+import { runJob, type JobName } from "../app/jobs";
 
 interface Request {
   id: number;
-  job: ClassifyJob;
+  name: JobName;
+  input: unknown;
 }
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent<Request>) => void) | null; postMessage(message: unknown): void };
 
 scope.onmessage = (e) => {
-  const { id, job } = e.data;
+  const { id, name, input } = e.data;
+  let last = 0;
   try {
-    scope.postMessage({ id, result: computeClassification(job) });
+    const result = runJob(name, input as never, {
+      // at most ~20 progress messages a second: each one is a structured clone and a re-render
+      progress(done, total, phase) {
+        const now = Date.now();
+        if (done < total && now - last < 50) return;
+        last = now;
+        scope.postMessage({ id, progress: { done, total, phase } });
+      },
+      aborted: false, // a cancelled job's worker is terminated instead
+    });
+    scope.postMessage({ id, result });
   } catch (err) {
     scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

@@ -13,6 +13,7 @@ import { PaneSession } from "../app/session";
 import { SyncService } from "../app/syncService";
 import { createExcelGateway } from "../excel";
 import { App } from "./App";
+import { stepSlices } from "./steps";
 import { ServerSettings } from "./components/ServerSettings";
 import { createWorkerRunner } from "./workerRunner";
 
@@ -36,7 +37,7 @@ function start(): void {
   const serverSettings = new ServerSettingsStore();
   const sync = new SyncService({ gateway, settings: serverSettings });
   const publisher = new PublishService({ settings: serverSettings });
-  const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher });
+  const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher }, stepSlices());
   // sends whatever an earlier session left pending (the SEG_Audit sheet is the queue)
   void sync.start();
   // the pane is closing: stop timers and requests (unconfirmed rows stay pending for next time)

@@ -8,6 +8,7 @@ import { isExcelError } from "../helpers/customFunctionsShim";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { POLICY_NOTES_HEADERS, POLICY_NOTES_TABLE, POLICY_SHEET, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { PaneSession } from "../../src/app/session";
+import { createPane } from "../helpers/pane";
 import { safetyStockCells } from "../../src/functions/policy";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import floors from "../fixtures/policy_floor.json";
@@ -24,13 +25,13 @@ function sheetWithLot() {
 
 async function written(beforeWrite?: (session: PaneSession) => void) {
   const gw = new MemoryGateway().addSheet("Data", sheetWithLot()).select("Data", "A1");
-  const session = new PaneSession({ gateway: gw, runner: createInlineRunner() });
-  await session.readSource("region");
-  expect(session.getState().mapping?.columns.orderQty).toBe(10);
-  await session.classify();
+  const session = createPane({ gateway: gw, runner: createInlineRunner() });
+  await session.step("classify").readSource("region");
+  expect(session.getState().steps.classify.mapping?.columns.orderQty).toBe(10);
+  await session.step("classify").classify();
   beforeWrite?.(session);
-  await session.write();
-  expect(session.getState().error).toBeNull();
+  await session.step("write").write();
+  expect(session.getState().common.error).toBeNull();
   return gw;
 }
 
@@ -54,11 +55,11 @@ test("a negative fill-rate safety stock: SEG.SAFETY_STOCK gives it, the sheet sh
   expect(row["Reorder point"]).toBeCloseTo(reference.reorderPoint, 9);
   expect(row.Max).toBeCloseTo(reference.max, 9);
   expect(row.Min).toBeCloseTo(reference.min, 9);
-  expect(row["Order quantity source"]).toMatch(/^order multiple; safety stock -160 \(fill rate\) floored at 0$/);
+  expect(row["Order quantity source"]).toMatch(/^order multiple; safety stock -160 \(fill rate\) floored at 0; levels rounded up to whole units$/);
 });
 
 test("a cycle service level below 50 %: the same floor (SEG.SAFETY_STOCK with csl is negative)", async () => {
-  const gw = await written((session) => session.setGridCell(csl.segment, "serviceLevel", csl.serviceLevel));
+  const gw = await written((session) => session.step("policy").setGridCell(csl.segment, "serviceLevel", csl.serviceLevel));
   const t = gw.table(SKU_POLICY_TABLE)!;
   const row = Object.fromEntries(t.headers.map((h, i) => [h, t.rows.find((r) => r[0] === csl.sku)![i]]));
   expect(row).toMatchObject({ Segment: csl.segment, Method: "csl", "Service level": csl.serviceLevel, "Lead time": csl.leadTime, "Review period": csl.reviewPeriod });
@@ -66,7 +67,7 @@ test("a cycle service level below 50 %: the same floor (SEG.SAFETY_STOCK with cs
   expect(fn[0][0] as number).toBeCloseTo(csl.safetyStockUnfloored, 9);
   expect(row["Safety stock"]).toBe(Math.max(0, fn[0][0] as number));
   expect(row["Reorder point"]).toBeCloseTo(csl.reorderPoint, 9);
-  expect(row["Order quantity source"]).toMatch(/safety stock -?[0-9.]+ \(service level below 50 %\) floored at 0$/);
+  expect(row["Order quantity source"]).toMatch(/safety stock -?[0-9.]+ \(service level below 50 %\) floored at 0; levels rounded up to whole units$/);
 });
 
 test("the Policy sheet carries a note that explains the floor and the units, beside the grid", async () => {

@@ -9,34 +9,35 @@ import { buildSnapshot, PublishService, snapshotOfWrite, snapshotParameters, typ
 import { overrideVersion } from "../../src/app/publishing";
 import { MemoryKeyValueStorage, ServerSettingsStore } from "../../src/app/serverSettings";
 import { PaneSession } from "../../src/app/session";
+import { createPane } from "../helpers/pane";
 import { SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { startTestServer, type TestServer } from "../client/helpers/server";
-import { EXPECTED_SEGMENTS, sampleSheet } from "./sampleData";
+import { EXPECTED_SEGMENTS, sampleSheet, SHEET_ORDER } from "./sampleData";
 
 /** Classifies and writes the sample sheet through the pane's own session; returns what a publish needs. */
 async function writtenRun(): Promise<{ gw: MemoryGateway; session: PaneSession; written: WrittenRun }> {
   const gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "A1");
   let t = Date.parse("2026-11-25T10:00:00.000Z");
   let id = 0;
-  const session = new PaneSession({
+  const session = createPane({
     gateway: gw,
     runner: createInlineRunner(),
     now: () => new Date((t += 1000)),
     uuid: () => `00000000-0000-4000-8000-${String(++id).padStart(12, "0")}`,
   });
-  await session.readSource("region");
-  await session.classify();
-  await session.write();
+  await session.step("classify").readSource("region");
+  await session.step("classify").classify();
+  await session.step("write").write();
   const s = session.getState();
-  expect(s.error).toBeNull();
-  const current = session.currentRun()!;
+  expect(s.common.error).toBeNull();
+  const current = session.getState().steps.classify.run!;
   const written: WrittenRun = {
     workbookId: await session.audit.workbookId(),
-    run: { sourceAddress: s.source!.address, mapping: s.mapping!, options: s.options, parsed: current.parsed, result: current.result },
-    outcome: s.lastWrite!,
-    overrides: session.overrides.all(),
-    policyOptions: s.policyOptions,
+    run: current,
+    outcome: s.steps.write.lastWrite!,
+    overrides: session.services.overrides.all(),
+    policyOptions: s.steps.write.lastWrite!.policyOptions,
   };
   return { gw, session, written };
 }
@@ -57,24 +58,24 @@ describe("buildSnapshot", () => {
     const { gw, written } = await writtenRun();
     const snap = snapshotOfWrite(written);
     expect(snap.modelVersion).toBe(written.outcome.modelVersion);
-    expect(snap.items.map((i) => i.sku)).toEqual(["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "S10"]);
-    // segments worked out by hand in sampleData.ts; CN (no demand) is not an ABC×XYZ segment: null
+    expect(snap.items.map((i) => i.sku)).toEqual(SHEET_ORDER);
+    // segments worked out by hand in sampleData.ts; the inactive S07 has none: null
     for (const item of snap.items) {
       const expected = EXPECTED_SEGMENTS[item.sku];
-      expect(item.segment).toBe(expected.endsWith("N") ? null : expected);
-      expect(item.abc).toBe(expected[0]);
-      expect(item.xyz).toBe(expected.endsWith("N") ? null : expected[1]);
+      expect(item.segment).toBe(expected === "" ? null : expected);
+      expect(item.abc).toBe(expected === "" ? null : expected[0]);
+      expect(item.xyz).toBe(expected === "" ? null : expected[1]);
       expect(item.overridden).toBe(false);
     }
     const s01 = snap.items[0];
     // AX: csl 0.98, continuous review, lead time 2, sd 0 => safety stock 0, ROP = 10 × 2, EOQ = sqrt(2 × 520 × 50 / (0.25 × 5))
     expect(s01).toMatchObject({ value: 500, cumShare: 0.5, cv: 0, meanDemand: 10, sdDemand: 0, serviceLevel: 0.98, leadTime: 2, safetyStock: 0, reorderPoint: 20, error: null });
-    expect(s01.orderQuantity).toBeCloseTo(Math.sqrt((2 * 520 * 50) / 1.25), 9);
+    expect(s01.orderQuantity).toBe(Math.ceil(Math.sqrt((2 * 520 * 50) / 1.25)));
     expect(s01.pattern).toBe("smooth");
     // fill-rate segments (…Z) carry no cycle service level
     expect(snap.items.find((i) => i.sku === "S04")!.serviceLevel).toBeNull();
     expect(snap.items.find((i) => i.sku === "S02")!.serviceLevel).toBe(0.97);
-    // S07 has no demand: CV undefined, nothing to stock
+    // S07 has no demand: inactive, CV undefined, nothing to stock
     expect(snap.items.find((i) => i.sku === "S07")).toMatchObject({ cv: null, segment: null, safetyStock: 0, reorderPoint: 0 });
     // every policy figure equals the Policy sheet's per-SKU table
     const sheet = new Map(sheetRows(gw, SKU_POLICY_TABLE).map((r) => [r.SKU, r]));

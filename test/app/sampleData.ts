@@ -8,11 +8,11 @@
  *   S03    80    0.880    B   | 5 15 5 15             10    5      0.5   X   | BX   (CV on the cut-off: X)
  *   S04    50    0.930    B   | 0 0 0 40              10    17.32  1.73  Z   | BZ
  *   S05    30    0.960    C   | 4 4 4 4               4     0      0     X   | CX
- *   S06    20    0.980    C   | 1 3 1 3               2     1      0.5   X   | CX
- *   S07    10    0.990    C   | 0 0 0 0               0     0      -     N   | CN
+ *   S06    30    0.990    C   | 1 3 1 3               2     1      0.5   X   | CX   (ties S05: input order)
  *   S08     5    0.995    C   | 1 9 1 9               5     4      0.8   Y   | CY
  *   S09     3    0.998    C   | 0 8 0 0               2     3.46   1.73  Z   | CZ
  *   S10     2    1.000    C   | 6 6 6 6               6     0      0     X   | CX
+ *   S07     0      –      –   | 0 0 0 0               0     0      –     N   | – inactive (no demand): not ranked, last on the sheet
  *
  * Columns: A SKU, B Description, C Annual value, D Unit cost, E Lead time, F Strategic, G..J W01..W04.
  * Then three bad rows: a duplicate S01 (row 12), text in the value (C13), a blank id (A14).
@@ -27,8 +27,8 @@ export const GOOD_ROWS: CellValue[][] = [
   ["S03", "Bolt", 80, 1, 1, "", 5, 15, 5, 15],
   ["S04", "Cable", 50, 2, 3, "", 0, 0, 0, 40],
   ["S05", "Clamp", 30, 1, 2, "", 4, 4, 4, 4],
-  ["S06", "Drill", 20, 2, 2, "", 1, 3, 1, 3],
-  ["S07", "Filter", 10, 1, 2, "", 0, 0, 0, 0],
+  ["S06", "Drill", 30, 2, 2, "", 1, 3, 1, 3],
+  ["S07", "Filter", 0, 1, 2, "", 0, 0, 0, 0],
   ["S08", "Gasket", 5, 0.5, 2, "", 1, 9, 1, 9],
   ["S09", "Hose", 3, 0.2, 2, "", 0, 8, 0, 0],
   ["S10", "Nut", 2, 0.1, 2, "", 6, 6, 6, 6],
@@ -47,11 +47,14 @@ export const EXPECTED_SEGMENTS: Record<string, string> = {
   S04: "BZ",
   S05: "CX",
   S06: "CX",
-  S07: "CN",
+  S07: "",
   S08: "CY",
   S09: "CZ",
   S10: "CX",
 };
+
+/** The order of the Segments sheet: ranked SKUs by value, then the inactive S07. */
+export const SHEET_ORDER = ["S01", "S02", "S03", "S04", "S05", "S06", "S08", "S09", "S10", "S07"];
 
 export function sampleSheet(): CellValue[][] {
   return [HEADERS, ...GOOD_ROWS.map((r) => [...r]), ...BAD_ROWS.map((r) => [...r])];

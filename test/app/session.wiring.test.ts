@@ -12,6 +12,7 @@ import type { AuditSync } from "../../src/app/auditSync";
 import { snapshotOfWrite } from "../../src/app/publishService";
 import type { SnapshotPublisher } from "../../src/app/publishing";
 import { PaneSession } from "../../src/app/session";
+import { createPane } from "../helpers/pane";
 import { SEGMENTS_TABLE, SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { FakePublisher, FakeSync } from "./paneFakes";
@@ -21,7 +22,7 @@ function setup(opts: { gw?: MemoryGateway; sync?: AuditSync; publisher?: Snapsho
   const gw = opts.gw ?? new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "A1");
   let t = Date.parse("2026-11-25T10:00:00.000Z");
   let id = 0;
-  const session = new PaneSession({
+  const session = createPane({
     gateway: gw,
     runner: createInlineRunner(),
     auditSync: opts.sync,
@@ -33,10 +34,10 @@ function setup(opts: { gw?: MemoryGateway; sync?: AuditSync; publisher?: Snapsho
 }
 
 async function classifyAndWrite(session: PaneSession) {
-  await session.readSource("region");
-  await session.classify();
-  await session.write();
-  expect(session.getState().error).toBeNull();
+  await session.step("classify").readSource("region");
+  await session.step("classify").classify();
+  await session.step("write").write();
+  expect(session.getState().common.error).toBeNull();
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -60,19 +61,19 @@ describe("Sync now", () => {
     const { session, gw } = setup({ sync });
     await classifyAndWrite(session);
     let done = false;
-    const p = session.syncNow().then(() => (done = true));
+    const p = session.step("audit").syncNow().then(() => (done = true));
     await tick();
-    expect(session.getState().busy).toBeNull();
+    expect(session.getState().common.running).toBeNull();
     // another step meanwhile: it runs instead of "wait until the current step has finished"
-    await session.verifyAudit();
-    expect(session.getState().error).toBeNull();
-    expect(session.getState().verify?.ok).toBe(true);
+    await session.step("audit").verify();
+    expect(session.getState().common.error).toBeNull();
+    expect(session.getState().steps.audit.verify?.ok).toBe(true);
     expect(done).toBe(false);
     // the sync confirms the rows; when its loop ends the list is read again with the marks
     await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
     sync.release();
     await p;
-    expect(session.getState().auditRows.map((r) => r.syncState)).toEqual(["synced"]);
+    expect(session.getState().steps.audit.rows.map((r) => r.syncState)).toEqual(["synced"]);
   });
 });
 
@@ -81,23 +82,23 @@ describe("Audit list and the sync's marks", () => {
     const sync = new FakeSync();
     const { session, gw } = setup({ sync });
     await classifyAndWrite(session);
-    await session.loadAudit();
-    expect(session.getState().auditRows.map((r) => r.syncState)).toEqual(["pending"]);
+    await session.step("audit").load();
+    expect(session.getState().steps.audit.rows.map((r) => r.syncState)).toEqual(["pending"]);
     const reads = sync.observed.length;
     sync.set({ kind: "pending", pending: 1, configured: true });
     await tick();
     expect(sync.observed.length).toBe(reads); // no re-read for a pending count
     await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
     sync.set({ kind: "synced" });
-    await until(() => session.getState().auditRows[0]?.syncState === "synced", "the list to show synced");
-    expect(session.getState().syncStatus).toEqual({ kind: "synced" });
+    await until(() => session.getState().steps.audit.rows[0]?.syncState === "synced", "the list to show synced");
+    expect(session.getState().steps.audit.syncStatus).toEqual({ kind: "synced" });
   });
 
   it("turning synced during another step re-reads the list when that step ends", async () => {
     const sync = new FakeSync();
     const { session, gw } = setup({ sync });
     await classifyAndWrite(session);
-    await session.loadAudit();
+    await session.step("audit").load();
     sync.set({ kind: "pending", pending: 1, configured: true });
     // an override step is running (its selection read is held) when the sync finishes
     gw.selectTableRows(SEGMENTS_TABLE, 2);
@@ -108,16 +109,16 @@ describe("Audit list and the sync's marks", () => {
       await held;
       return readSelected(name);
     };
-    const step = session.loadSelection();
+    const step = session.step("overrides").loadSelection();
     await tick();
-    expect(session.getState().busy).toBe("overriding");
+    expect(session.getState().common.running?.step).toBe("overrides");
     await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
     sync.set({ kind: "synced" });
     await tick();
-    expect(session.getState().auditRows[0].syncState).toBe("pending"); // not read during the step
+    expect(session.getState().steps.audit.rows[0].syncState).toBe("pending"); // not read during the step
     releaseRead();
     await step;
-    await until(() => session.getState().auditRows[0]?.syncState === "synced", "the list to show synced after the step");
+    await until(() => session.getState().steps.audit.rows[0]?.syncState === "synced", "the list to show synced after the step");
   });
 
   it("turning synced while the Audit tab's first load is reading re-reads after that load", async () => {
@@ -129,15 +130,16 @@ describe("Audit list and the sync's marks", () => {
     let reads = 0;
     gw.audit.readAll = async () => {
       const rows = (await readAll()).map((r) => ({ ...r })); // the rows as they are at this read
-      if (++reads === 2) {
-        // the load's list read has the rows still pending; the sync finishes right after it
+      if (++reads === 1) {
+        // the load's list read (the Write appends without reading the trail back) has the rows
+        // still pending; the sync finishes right after it
         await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
         sync.set({ kind: "synced" });
       }
       return rows;
     };
-    await session.loadAudit();
-    await until(() => session.getState().auditRows[0]?.syncState === "synced", "the list to show synced after the first load");
+    await session.step("audit").load();
+    await until(() => session.getState().steps.audit.rows[0]?.syncState === "synced", "the list to show synced after the first load");
   });
 });
 
@@ -145,10 +147,10 @@ describe("publishing", () => {
   it("a Write hands its run to the publisher without waiting; the status follows the publisher", async () => {
     const publisher = new FakePublisher();
     const { session, gw } = setup({ publisher });
-    expect(session.getState().publishStatus).toEqual({ kind: "idle" });
+    expect(session.getState().steps.write.publishStatus).toEqual({ kind: "idle" });
     await classifyAndWrite(session); // resolves although publishWrite never settles
-    expect(session.getState().busy).toBeNull();
-    const mv = session.getState().lastWrite!.modelVersion;
+    expect(session.getState().common.running).toBeNull();
+    const mv = session.getState().steps.write.lastWrite!.modelVersion;
     expect(publisher.calls).toHaveLength(1);
     const call = publisher.calls[0];
     expect(call.workbookId).toBe(gw.settings.get("seg.workbookId"));
@@ -156,24 +158,24 @@ describe("publishing", () => {
     expect(call.outcome.modelVersion).toBe(mv);
     expect(call.run.parsed.n).toBe(10);
     expect(call.overrides).toEqual({});
-    expect(session.getState().publishStatus).toEqual({ kind: "publishing", modelVersion: mv, attempt: 1 });
+    expect(session.getState().steps.write.publishStatus).toEqual({ kind: "publishing", modelVersion: mv, attempt: 1 });
     publisher.set({ kind: "published", modelVersion: mv, created: true, seq: 1, items: 10 });
-    expect(session.getState().publishStatus).toMatchObject({ kind: "published", modelVersion: mv });
+    expect(session.getState().steps.write.publishStatus).toMatchObject({ kind: "published", modelVersion: mv });
   });
 
   it("no publisher: no publish status", () => {
     const { session } = setup();
-    expect(session.getState().publishStatus).toBeNull();
+    expect(session.getState().steps.write.publishStatus).toBeNull();
   });
 
   it("an override of the written run is published as <mv>+o1, then +o2, with the Policy sheet's values", async () => {
     const publisher = new FakePublisher();
     const { session, gw } = setup({ publisher });
     await classifyAndWrite(session);
-    const mv = session.getState().lastWrite!.modelVersion;
+    const mv = session.getState().steps.write.lastWrite!.modelVersion;
     gw.selectTableRows(SEGMENTS_TABLE, 2); // S03, computed BX
-    await session.setOverride("AX", "Critical spares");
-    expect(session.getState().error).toBeNull();
+    await session.step("overrides").setOverride("AX", "Critical spares");
+    expect(session.getState().common.error).toBeNull();
     expect(publisher.calls.map((c) => c.modelVersion)).toEqual([undefined, `${mv}+o1`]);
     const snap = snapshotOfWrite(publisher.calls[1]);
     expect(snap.modelVersion).toBe(`${mv}+o1`);
@@ -187,13 +189,13 @@ describe("publishing", () => {
     expect(snap.items.find((i) => i.sku === "S03")).toMatchObject({ segment: "AX", overridden: true });
 
     gw.selectTableRows(SEGMENTS_TABLE, 2);
-    await session.clearOverride("back to computed");
+    await session.step("overrides").clearOverride("back to computed");
     expect(publisher.calls.map((c) => c.modelVersion)).toEqual([undefined, `${mv}+o1`, `${mv}+o2`]);
     expect(snapshotOfWrite(publisher.calls[2]).items.find((i) => i.sku === "S03")).toMatchObject({ segment: "BX", overridden: false });
 
     // a new Write starts again from its own model version
-    await session.write();
-    const mv2 = session.getState().lastWrite!.modelVersion;
+    await session.step("write").write();
+    const mv2 = session.getState().steps.write.lastWrite!.modelVersion;
     expect(mv2).not.toBe(mv);
     expect(publisher.calls.at(-1)!.modelVersion).toBeUndefined();
     expect(publisher.calls.at(-1)!.outcome.modelVersion).toBe(mv2);
@@ -205,22 +207,23 @@ describe("publishing", () => {
     const publisher = new FakePublisher();
     const { session } = setup({ gw, publisher });
     gw.selectTableRows(SEGMENTS_TABLE, 2);
-    await session.setOverride("AX", "Critical spares");
-    expect(session.getState().error).toBeNull();
+    await session.step("overrides").setOverride("AX", "Critical spares");
+    expect(session.getState().common.error).toBeNull();
     expect(publisher.calls).toEqual([]);
-    expect(session.getState().notice).toBe("Override to AX set for S03. The Policy sheet and the server's snapshot take it in at the next Write.");
+    expect(session.getState().common.notice).toBe("Override to AX set for 1 SKU(s): S03. The Policy sheet and the server's snapshot take it in at the next Write.");
   });
 
   it("an override follows the policy options the run was written with, not ones changed since", async () => {
     const publisher = new FakePublisher();
     const { session, gw } = setup({ publisher });
     await classifyAndWrite(session);
-    session.setPolicyOptions({ orderCost: 5000 }); // not written
+    session.step("policy").setPolicyOptions({ orderCost: 5000 }); // not written
     gw.selectTableRows(SEGMENTS_TABLE, 2);
-    await session.setOverride("AX", "Critical spares");
-    // S03 as AX: continuous review, EOQ = sqrt(2 D S / (h c)) with D = 10 x 52, S = 50 (written), h = 0.25, c = 1
-    const eoq = Math.sqrt((2 * 520 * 50) / 0.25);
-    expect(byHeader(gw, SKU_POLICY_TABLE).get("S03")!["Order quantity"]).toBeCloseTo(eoq, 9);
-    expect(snapshotOfWrite(publisher.calls[1]).items.find((i) => i.sku === "S03")!.orderQuantity).toBeCloseTo(eoq, 9);
+    await session.step("overrides").setOverride("AX", "Critical spares");
+    // S03 as AX: continuous review, EOQ = sqrt(2 D S / (h c)) with D = 10 x 52, S = 50 (written), h = 0.25, c = 1,
+    // rounded up to a whole unit (456.07 -> 457); with S = 5000 it would be 4,561
+    const eoq = Math.ceil(Math.sqrt((2 * 520 * 50) / 0.25));
+    expect(byHeader(gw, SKU_POLICY_TABLE).get("S03")!["Order quantity"]).toBe(eoq);
+    expect(snapshotOfWrite(publisher.calls[1]).items.find((i) => i.sku === "S03")!.orderQuantity).toBe(eoq);
   });
 });

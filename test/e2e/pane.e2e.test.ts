@@ -59,8 +59,8 @@ afterAll(async () => {
   await backend?.cleanup();
 });
 
-async function openPane(colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; external: string[]; errors: string[]; workers: number[] }> {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 420, height: 900 } });
+async function openPane(colorScheme: "light" | "dark" = "light", width = 350): Promise<{ page: Page; external: string[]; errors: string[]; workers: number[] }> {
+  const context = await browser.newContext({ colorScheme, viewport: { width, height: 900 } });
   const page = await context.newPage();
   const external: string[] = [];
   const errors: string[] = [];
@@ -85,6 +85,79 @@ async function openPane(colorScheme: "light" | "dark" = "light"): Promise<{ page
   return { page, external, errors, workers };
 }
 
+/** Opens a step's tab, through the "More" menu when the pane is too narrow to show it. */
+async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole("tab", { name });
+  const shown = await tab
+    .click({ timeout: 3000 })
+    .then(() => true)
+    .catch(() => false);
+  if (!shown) {
+    await page.getByRole("button", { name: /more steps/ }).click();
+    await page.getByRole("menuitem", { name }).click();
+  }
+  await page.locator(`[role=tab][aria-selected=true]`, { hasText: name }).waitFor();
+  await page.getByRole("tabpanel").waitFor();
+}
+
+interface Layout {
+  width: number;
+  scrollWidth: number;
+  clientWidth: number;
+  overlaps: string[];
+  cutTabs: string[];
+  outside: string[];
+}
+
+/**
+ * What a planner at this width would see wrong: the page scrolling sideways, two controls drawn
+ * over each other, a tab label cut short, a control running past the right edge.
+ */
+function layout(page: Page): Promise<Layout> {
+  return page.evaluate(() => {
+    const de = document.documentElement;
+    const visible = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      const st = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && st.visibility !== "hidden" && st.display !== "none";
+    };
+    const label = (e: Element) => `${e.tagName.toLowerCase()}[${(e.getAttribute("aria-label") ?? (e as HTMLElement).innerText ?? "").slice(0, 30)}]`;
+    // with a modal dialog open, what is under its backdrop cannot be reached: check the dialog alone
+    const modal = document.querySelector("[role=alertdialog], [role=dialog]");
+    const controls = [...(modal ?? document).querySelectorAll("input, select, textarea, button")].filter(visible);
+    const overlaps: string[] = [];
+    for (let i = 0; i < controls.length; i++) {
+      for (let j = i + 1; j < controls.length; j++) {
+        const a = controls[i];
+        const b = controls[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const ra = a.getBoundingClientRect();
+        const rb = b.getBoundingClientRect();
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1) overlaps.push(`${label(a)} / ${label(b)}`);
+      }
+    }
+    // a tab's label is cut when its text is wider than the tab shows
+    const cutTabs = [...document.querySelectorAll("[role=tab]")]
+      .filter(visible)
+      .filter((t) => {
+        const text = t.querySelector(".fui-Tab__content") as HTMLElement | null;
+        return (text ? text.scrollWidth : (t as HTMLElement).scrollWidth) > (t as HTMLElement).clientWidth + 1;
+      })
+      .map(label);
+    const outside = controls.filter((c) => c.getBoundingClientRect().right > de.clientWidth + 0.5).map(label);
+    return { width: window.innerWidth, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, overlaps, cutTabs, outside };
+  });
+}
+
+async function expectGoodLayout(page: Page, where: string): Promise<void> {
+  // let the tab bar's overflow measure itself after the last change (two frames)
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const l = await layout(page);
+  expect({ where, ...l }).toEqual({ where, width: l.width, scrollWidth: l.clientWidth, clientWidth: l.clientWidth, overlaps: [], cutTabs: [], outside: [] });
+}
+
 const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
 
 function byHeader(t: TableInfo): Record<string, unknown>[] {
@@ -104,7 +177,8 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   expect(reached).toBe(true);
 
   // 0. connect the pane to the backend (Settings tab: URL and a planner token, kept in browser storage)
-  await page.getByRole("tab", { name: "Settings" }).click();
+  await expectGoodLayout(page, "start");
+  await openTab(page, "Settings");
   const backendForm = page.getByRole("region", { name: "Backend server" });
   await backendForm.getByLabel("Server URL").fill(backend.base);
   await backendForm.getByLabel("Token").fill(backend.tokens.planner);
@@ -112,13 +186,15 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   await backendForm.getByText(`Connected to ${backend.base} as alice (planner).`).waitFor();
   await backendForm.getByRole("button", { name: "Save" }).click();
   await backendForm.getByText(`Saved. The audit trail syncs to ${backend.base}.`).waitFor();
+  await expectGoodLayout(page, "settings");
   await page.screenshot({ path: path.join(OUT, "pane-e2e-settings.png"), fullPage: true });
-  await page.getByRole("tab", { name: "Classify" }).click();
+  await openTab(page, "Classify");
 
   // 1. select the SKU table in the workbook and read it
   await page.evaluate(() => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select("Data!A1:J14"));
   await page.getByRole("button", { name: "Read selection" }).click();
   await page.getByText("Data!A1:J14: 14 rows × 10 columns.").waitFor();
+  await expectGoodLayout(page, "classify after the read");
 
   // 2. map the value column by hand (its header "Amount" is not recognised; without it the value
   //    would be history x unit cost)
@@ -130,26 +206,35 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
 
   // 3. classify (in the Web Worker) and check the preview
   await page.getByRole("button", { name: "Classify" }).click();
-  const preview = page.getByRole("table", { name: /SKUs and value share by ABC×XYZ/ });
+  const preview = page.getByRole("table", { name: /SKUs and value share by Segment/ });
   await preview.waitFor();
   await expect(preview.getByRole("row", { name: /^AX/ }).innerText()).resolves.toMatch(/AX\s+1\s+50\.0%/);
   await page.getByText('Data!C13: text "n/a" is not a number').waitFor();
   expect(workers.length).toBeGreaterThan(0);
+  // the pictures are drawn: the 3x3 matrix, and the Pareto and pattern charts as SVG
+  await page.getByRole("table", { name: "SKUs and value share per ABC×XYZ segment" }).getByLabel("AX: 1 SKUs, 11.1% of SKUs, 50.0% of value").waitFor();
+  await expect(page.getByRole("region", { name: "Pareto curve" }).locator("svg path").count()).resolves.toBeGreaterThan(0);
+  await expect(page.getByRole("region", { name: "Demand patterns (ADI × CV²)" }).locator("svg").count()).resolves.toBeGreaterThan(0);
+  await expectGoodLayout(page, "classify preview");
   await page.screenshot({ path: path.join(OUT, "pane-e2e-classify.png"), fullPage: true });
 
   // 4. write
-  await page.getByRole("tab", { name: "Write" }).click();
+  await openTab(page, "Write");
   await page.getByRole("button", { name: "Write sheets" }).click();
-  const figures = page.getByRole("table", { name: "Last write figures" });
+  const figures = page.getByRole("table", { name: "Last write" });
   await figures.waitFor();
-  const modelVersion = (await figures.getByRole("row", { name: /Model version/ }).innerText()).split(/\s+/).pop()!;
+  await expect(figures.getByRole("row", { name: /SKU rows written/ }).innerText()).resolves.toMatch(/10$/);
+  await page.getByRole("button", { name: "Details" }).click();
+  const details = page.getByRole("table", { name: "Write details" });
+  const modelVersion = (await details.getByRole("row", { name: /Model version/ }).innerText()).split(/\s+/).pop()!;
+  await expectGoodLayout(page, "write");
   expect(modelVersion).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
   await page.getByRole("region", { name: "Snapshot on the server" }).getByText(`Published model version ${modelVersion} (10 SKUs)`).waitFor();
   await page.screenshot({ path: path.join(OUT, "pane-e2e-write.png"), fullPage: true });
 
   const segments = (await table(page, "SegSegments"))!;
   expect(segments.sheetName).toBe("Segments");
-  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Override", "Override reason", "Model version"]);
+  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Override", "Override reason", "Model version"]);
   const seg = byHeader(segments);
   expect(Object.fromEntries(seg.map((r) => [r.SKU, r.Segment]))).toEqual(EXPECTED_SEGMENTS);
   expect(seg.every((r) => r["Model version"] === modelVersion)).toBe(true);
@@ -172,13 +257,14 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   const charts = await page.evaluate(() => (window as unknown as { __fake: { workbook: { charts(s: string): { name: string }[] } } }).__fake.workbook.charts("Segments"));
   expect(charts.length).toBe(1);
 
-  await page.getByRole("tab", { name: "Policy" }).click();
-  await page.getByLabel("AX service level (%)").waitFor();
+  await openTab(page, "Policy");
+  await page.getByLabel("Service level (%)").waitFor();
+  await expectGoodLayout(page, "policy");
   await page.screenshot({ path: path.join(OUT, "pane-e2e-policy.png"), fullPage: true });
 
   // 5. override two SKUs selected on the Segments sheet (S03 and S04 are rows 4 and 5)
-  await page.evaluate(() => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select("Segments!A4:K5"));
-  await page.getByRole("tab", { name: "Overrides" }).click();
+  await page.evaluate(() => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select("Segments!A4:L5"));
+  await openTab(page, "Overrides");
   await page.getByRole("button", { name: "Read selected rows" }).click();
   const selected = page.getByRole("table", { name: "Selected SKUs" });
   await selected.waitFor();
@@ -188,7 +274,8 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   await page.getByText(/Type a reason for the override/).first().waitFor();
   await page.getByRole("textbox", { name: /Reason/ }).fill("Critical spares for line 4");
   await page.getByRole("button", { name: "Set override" }).click();
-  await page.getByText("Override to AX set for S03, S04.").waitFor();
+  await page.getByText("Override to AX set for 2 SKU(s): S03 and S04.").waitFor();
+  await expectGoodLayout(page, "overrides");
   // the override changed the planned segments of the written run: published under a derived version
   await page.getByRole("region", { name: "Snapshot on the server" }).getByText(`Published model version ${modelVersion}+o1 (10 SKUs)`).waitFor();
   await page.screenshot({ path: path.join(OUT, "pane-e2e-overrides.png"), fullPage: true });
@@ -205,7 +292,7 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   ]);
 
   // 6. the audit sheet: very hidden, one row per event, chained, and synced to the backend
-  await page.getByRole("tab", { name: "Audit" }).click();
+  await openTab(page, "Audit");
   const syncStatus = page.getByRole("region", { name: "Audit sync" });
   await syncStatus.getByText("Synced", { exact: true }).waitFor();
   const audit = await page.evaluate(() => {
@@ -244,6 +331,10 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
   await page.evaluate((addr) => (window as unknown as { __fake: { tamper(s: string, a: string, v: string): void } }).__fake.tamper("SEG_Audit", addr, "Cheaper to stock"), reasonCell);
   await page.getByRole("button", { name: "Verify integrity" }).click();
   await page.getByText(/SEG_Audit row 3 \(entry [0-9a-f-]{36}\): content does not match its hash/).waitFor();
+  // the list, read again after Verify, shows that row and its entry id, marked
+  const brokenRow = list.locator("[data-broken=true]");
+  await expect(brokenRow.innerText()).resolves.toMatch(/Row 3 \(broken\)[\s\S]*Entry [0-9a-f]{8}…/);
+  await expectGoodLayout(page, "audit");
   // the server kept what was synced before the tampering
   expect((await controller.verifyAudit(workbookId)).ok).toBe(true);
 
@@ -259,5 +350,43 @@ test("follows a dark system theme outside Office", async () => {
   const { page } = await openPane("dark");
   await expect(page.locator(".fui-FluentProvider").first().getAttribute("data-theme")).resolves.toBe("dark");
   await page.screenshot({ path: path.join(OUT, "pane-e2e-dark.png") });
+  await page.context().close();
+});
+
+test.each([320, 350, 800])("at %i px every step fits: no sideways scroll, no overlapping controls, readable tabs, a full-pane dialog", async (width) => {
+  const { page, errors } = await openPane("light", width);
+  await page.evaluate(() => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select("Data!A1:J14"));
+  await page.getByRole("button", { name: "Read selection" }).click();
+  await page.getByText("Data!A1:J14: 14 rows × 10 columns.").waitFor();
+  await page.getByLabel("Annual value").selectOption({ label: "C: Amount" });
+  await page.getByRole("button", { name: "Classify" }).click();
+  await page.getByRole("table", { name: /SKUs and value share by Segment/ }).waitFor();
+  await expectGoodLayout(page, `classify at ${width}`);
+  await page.screenshot({ path: path.join(OUT, `pane-${width}-classify.png`), fullPage: true });
+  for (const step of ["Policy", "Write", "Overrides", "Audit", "Settings"]) {
+    await openTab(page, step);
+    if (step === "Write") {
+      await page.getByRole("button", { name: "Write sheets" }).click();
+      await page.getByRole("table", { name: "Last write" }).waitFor();
+      // a second Write replaces the sheets: the pane says what is lost first, in a dialog over the whole pane
+      await page.getByRole("button", { name: "Write sheets" }).click();
+      const dialog = page.getByRole("alertdialog");
+      await dialog.getByText(/notes and comments in their cells/).waitFor();
+      const cover = await page.evaluate(() => {
+        const d = document.querySelector(".fui-DialogSurface__backdrop")?.getBoundingClientRect();
+        return d ? { left: d.left, top: d.top, right: d.right, bottom: d.bottom, w: window.innerWidth, h: window.innerHeight } : null;
+      });
+      expect(cover).not.toBeNull();
+      expect(cover!.left <= 0 && cover!.top <= 0 && cover!.right >= cover!.w && cover!.bottom >= cover!.h).toBe(true);
+      await expectGoodLayout(page, `rerun question at ${width}`);
+      await page.waitForTimeout(400); // the dialog's fade-in, for the screenshot
+      await page.screenshot({ path: path.join(OUT, `pane-${width}-rerun-question.png`) });
+      await dialog.getByRole("button", { name: "Don't write" }).click();
+      await page.getByText("Nothing was written.").waitFor();
+    }
+    await expectGoodLayout(page, `${step} at ${width}`);
+    await page.screenshot({ path: path.join(OUT, `pane-${width}-${step.toLowerCase()}.png`), fullPage: true });
+  }
+  expect(errors).toEqual([]);
   await page.context().close();
 });

@@ -67,14 +67,24 @@ describe("diffPolicyGrids", () => {
 });
 
 describe("skuPolicy against scipy (test/fixtures/gen_sku_policy.py)", () => {
-  const options = fixture.options as PolicyOptions;
-  it.each(fixture.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const r = skuPolicy(c.policy as SegmentPolicy, c.input, options);
+  const options = { ...fixture.options, rounding: "whole" } as PolicyOptions;
+  const fractions = { ...options, rounding: "none" } as PolicyOptions;
+  it.each(fixture.cases.map((c) => [c.name, c] as const))("%s, fractions kept", (_name, c) => {
+    const r = skuPolicy(c.policy as SegmentPolicy, c.input, fractions);
     expect(isCellError(r)).toBe(false);
     const p = r as SkuPolicy;
     for (const k of ["safetyStock", "reorderPoint", "min", "max", "orderQty", "leadTime"] as const) {
       expect(p[k]).toBeCloseTo(c.expected[k], 8);
     }
+  });
+
+  it.each(fixture.cases.map((c) => [c.name, c] as const))("%s, whole units (the default)", (_name, c) => {
+    const p = skuPolicy(c.policy as SegmentPolicy, c.input, options) as SkuPolicy;
+    for (const k of ["safetyStock", "reorderPoint", "min", "max", "orderQty"] as const) {
+      expect(p[k]).toBeCloseTo(c.expectedWhole[k], 8);
+    }
+    expect(Number.isInteger(p.reorderPoint) && Number.isInteger(p.max) && Number.isInteger(p.min) && Number.isInteger(p.safetyStock)).toBe(true);
+    expect(p.note).toMatch(/levels rounded up to whole units/);
   });
 
   it("floors a negative fill-rate safety stock and says so", () => {

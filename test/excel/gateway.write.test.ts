@@ -1,7 +1,8 @@
 /** writeSheets against the fake host: staging, swap, all-or-nothing on abort and failure, payload. */
-import type { Progress, SheetPlan, TableBlock } from "../../src/app/ports";
+import type { Progress, SheetBlock, SheetPlan, TableBlock } from "../../src/app/ports";
 import { BACKUP_PREFIX, DEFAULT_SYNC_BUDGET_BYTES, EXCEL_PAYLOAD_LIMIT_BYTES, STAGE_PREFIX } from "../../src/excel";
 import { rng, setup } from "./fakeGateway";
+import { MAX_CHART_POINTS } from "../../src/excel/charts";
 
 function segmentsTable(n: number, seed = 1, tag = "run1"): TableBlock {
   const rand = rng(seed);
@@ -20,13 +21,26 @@ function segmentsTable(n: number, seed = 1, tag = "run1"): TableBlock {
   };
 }
 
-function plans(n: number, seed = 1, tag = "run1"): SheetPlan[] {
+function plans(n: number, seed = 1, tag = "run1", chartAnyway = false): SheetPlan[] {
   return [
     {
       sheetName: "Segments",
       blocks: [
         segmentsTable(n, seed, tag),
-        { kind: "paretoChart", name: "Pareto", sourceTable: "Segments", categoryHeader: "SKU", valueHeader: "Value", cumulativeHeader: "Cumulative share", anchor: "M2", maxPoints: 50 },
+        // a chart over the SKU table itself while it is small (the pane charts a binned summary)
+        ...(n > MAX_CHART_POINTS && !chartAnyway ? [] : [{
+          kind: "chart",
+          name: "Pareto",
+          chartType: "ColumnClustered",
+          title: "Value by SKU",
+          sourceTable: "Segments",
+          categoryHeader: "SKU",
+          series: [
+            { header: "Value", type: "column" },
+            { header: "Cumulative share", type: "line", secondaryAxis: true, axisMin: 0, axisMax: 1, axisFormat: "0%" },
+          ],
+          anchor: "M2",
+        } satisfies SheetBlock]),
       ],
     },
     {
@@ -70,7 +84,7 @@ describe("writeSheets", () => {
       position: { start: "M2", end: "X21" },
       axes: { "Value/Secondary": { maximum: 1, minimum: 0, numberFormat: "0%" } },
       series: [
-        { name: "Value", chartType: null, axisGroup: "Primary", values: "Segments!B2:B31", xValues: "Segments!A2:A31" },
+        { name: "Value", chartType: "ColumnClustered", axisGroup: "Primary", values: "Segments!B2:B31", xValues: "Segments!A2:A31" },
         { name: "Cumulative share", chartType: "Line", axisGroup: "Secondary", values: "Segments!C2:C31", xValues: "Segments!A2:A31" },
       ],
     });
@@ -83,10 +97,10 @@ describe("writeSheets", () => {
     expect(fake.stats.screenUpdatingSuspensions).toBeGreaterThanOrEqual(1);
   });
 
-  it("charts at most maxPoints rows", async () => {
+  it("refuses a chart over a table too long to chart, before anything is sent", async () => {
     const { fake, gateway } = setup();
-    await gateway.writeSheets(plans(80));
-    expect(fake.workbook.charts("Segments")[0].series[1].values).toBe("Segments!C2:C51");
+    await expect(gateway.writeSheets(plans(MAX_CHART_POINTS + 1, 1, "run1", true))).rejects.toThrow(`chart "Pareto": table "Segments" has ${MAX_CHART_POINTS + 1} rows; chart a summary`);
+    expect(fake.stats.syncs).toBe(0);
   });
 
   it("replaces sheets in place on a rerun: same position, new content, one table per name", async () => {
@@ -110,17 +124,20 @@ describe("writeSheets", () => {
     expect(noStaging(fake.workbook.sheetNames())).toEqual([]);
   });
 
-  it("keeps every request under the budget for 30,000 rows and reports the largest", async () => {
+  it("keeps every request under the budget for 60,000 rows, packs the syncs, and reports the largest", async () => {
     const { fake, gateway } = setup();
-    const report = await gateway.writeSheets(plans(30_000));
+    const report = await gateway.writeSheets(plans(60_000));
+    // inspect, then as many syncs as the bytes need (the last one also finishes and swaps)
+    const sent = fake.stats.history.reduce((n, h) => n + h.requestBytes, 0);
+    expect(fake.stats.syncs).toBeLessThanOrEqual(1 + Math.ceil(sent / DEFAULT_SYNC_BUDGET_BYTES) + 1);
     expect(fake.stats.failedSyncs).toBe(0);
     expect(report.largestPayloadBytes).toBeLessThanOrEqual(DEFAULT_SYNC_BUDGET_BYTES);
     expect(report.largestPayloadBytes).toBeGreaterThan(DEFAULT_SYNC_BUDGET_BYTES * 0.8); // syncs are filled, not tiny
     // What the host saw includes Office.js-style operation overhead; still under Excel's 5 MB.
     expect(fake.stats.maxRequestBytes).toBeLessThanOrEqual(EXCEL_PAYLOAD_LIMIT_BYTES);
     expect(fake.stats.maxRequestBytes).toBeGreaterThanOrEqual(report.largestPayloadBytes);
-    expect(fake.workbook.table("Segments")!.rows).toHaveLength(30_000);
-    expect(fake.workbook.table("SkuPolicy")!.rows[29_999]).toEqual(["30000", 29_999 * 1.5]);
+    expect(fake.workbook.table("Segments")!.rows).toHaveLength(60_000);
+    expect(fake.workbook.table("SkuPolicy")!.rows[59_999]).toEqual(["60000", 59_999 * 1.5]);
   });
 
   it("leaves the workbook exactly as it was when aborted halfway", async () => {
@@ -134,12 +151,12 @@ describe("writeSheets", () => {
       signal: controller.signal,
       onProgress: (p) => {
         seen.push(p);
-        if (p.phase === "write" && p.done >= p.total / 2) controller.abort();
+        if (p.phase.startsWith("Writing the") && p.done >= p.total / 2) controller.abort();
       },
     });
     await expect(write).rejects.toMatchObject({ name: "AbortError" });
-    expect(seen.filter((p) => p.phase === "write").length).toBeGreaterThan(2); // progress after every block
-    expect(seen.some((p) => p.phase === "swap" || p.phase === "finish")).toBe(false);
+    expect(seen.filter((p) => p.phase.startsWith("Writing the")).length).toBeGreaterThan(2); // progress after every block
+    expect(seen.some((p) => p.phase.startsWith("Finishing"))).toBe(false);
     expect(fake.workbook.snapshot()).toEqual(before);
     expect(noStaging(fake.workbook.sheetNames())).toEqual([]);
     expect(fake.workbook.calculationMode).toBe("Automatic");

@@ -805,8 +805,15 @@ export class FakeRange extends ClientObject<RangeTarget> {
   }
   set numberFormat(v: string[][]) {
     this._set("numberFormat", v, (t) => {
-      const rows = checkShape(t!, v, "numberFormat");
       const model = this._ctx._engine.model;
+      // Office.js applies a single value (or a 1 x 1 array) to every cell of a bounded range
+      // (Excel.Range.numberFormat docs; OfficeDev/office-js-docs-pr#5400).
+      if (Array.isArray(v) && v.length === 1 && Array.isArray(v[0]) && v[0].length === 1 && t.rect.rows * t.rect.cols > 1) {
+        const f = v[0][0];
+        for (let i = 0; i < t.rect.rows; i++) for (let k = 0; k < t.rect.cols; k++) model.writeFormat(t.sheet, t.rect.r + i, t.rect.c + k, f);
+        return;
+      }
+      const rows = checkShape(t!, v, "numberFormat");
       rows.forEach((row, i) => row.forEach((f, k) => model.writeFormat(t.sheet, t.rect.r + i, t.rect.c + k, f)));
     });
   }

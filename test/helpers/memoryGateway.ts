@@ -5,16 +5,19 @@
  * Office.js, and counts what a real workbook would see (writes in blocks, "syncs", payload bytes).
  */
 import { cellAddress, parseRange, quoteSheetName } from "../../src/app/a1";
+import { GENESIS_HASH } from "../../src/engine/audit";
 import type {
   AuditRow,
+  AuditTip,
   CellValue,
+  ChartBlock,
   IoReport,
-  ParetoChartBlock,
   RangeSnapshot,
   SheetPlan,
   TableData,
   WorkbookGateway,
   WriteOptions,
+  WriteRequest,
 } from "../../src/app/ports";
 
 export interface MemoryTable {
@@ -36,7 +39,7 @@ export interface MemorySheet {
 interface State {
   sheets: Map<string, MemorySheet>;
   tables: Map<string, MemoryTable>;
-  charts: Map<string, ParetoChartBlock & { sheetName: string }>;
+  charts: Map<string, ChartBlock & { sheetName: string }>;
 }
 
 /** Deep copy of plain data, Maps and arrays (structuredClone is missing from jest's jsdom). */
@@ -66,6 +69,8 @@ export class MemoryGateway implements WorkbookGateway {
   blockRows = 5000;
   /** Throw after this many blocks of the next writeSheets (failure injection). */
   failAfterBlocks: number | null = null;
+  /** Fail the next write when it appends its audit rows (after the sheets). */
+  failAuditAppend = false;
   /** Calls made, for assertions. */
   calls: string[] = [];
   lastReport: IoReport | null = null;
@@ -171,15 +176,41 @@ export class MemoryGateway implements WorkbookGateway {
 
   async readTable(tableName: string): Promise<TableData | null> {
     this.calls.push(`readTable:${tableName}`);
+    return this.readTableQuietly(tableName);
+  }
+
+  private async readTableQuietly(tableName: string): Promise<TableData | null> {
     const t = this.state.tables.get(tableName);
     if (!t) return null;
     return { sheetName: t.sheetName, tableName, headers: [...t.headers], rows: clone(t.rows) };
   }
 
-  async writeSheets(plans: SheetPlan[], options: WriteOptions = {}): Promise<IoReport> {
-    this.calls.push(`writeSheets:${plans.map((p) => p.sheetName).join(",")}`);
+  /** The end of the audit chain, as the gateway would read it from the sheet. */
+  private auditTip(): AuditTip {
+    const n = this.auditRows.length;
+    return { entries: n, lastHash: n ? this.auditRows[n - 1].entryHash : GENESIS_HASH };
+  }
+
+  async writeSheets(request: SheetPlan[] | WriteRequest, options: WriteOptions = {}): Promise<IoReport> {
     const start = Date.now();
+    let plans: SheetPlan[];
+    let auditRows: AuditRow[] = [];
+    if (Array.isArray(request)) plans = request;
+    else {
+      const tables: Record<string, TableData | null> = {};
+      for (const name of request.readTables ?? []) tables[name] = await this.readTableQuietly(name);
+      const prepared = await request.prepare({ sheets: [...this.state.sheets.keys()], tables, audit: this.auditTip() });
+      if (prepared === null) {
+        this.calls.push("writeSheets:declined");
+        this.lastReport = { syncs: 1, largestPayloadBytes: 0, cells: 0, ms: Date.now() - start, declined: true };
+        return this.lastReport;
+      }
+      plans = prepared.plans;
+      auditRows = prepared.auditRows ?? [];
+    }
+    this.calls.push(`writeSheets:${plans.map((p) => p.sheetName).join(",")}`);
     const before = clone(this.state);
+    const auditBefore = this.auditRows.length;
     let syncs = 0;
     let largest = 0;
     let cells = 0;
@@ -195,7 +226,7 @@ export class MemoryGateway implements WorkbookGateway {
         const existing = this.state.sheets.get(plan.sheetName);
         this.state.sheets.set(plan.sheetName, { name: plan.sheetName, cells: [], visibility: existing?.visibility ?? "visible" });
         for (const block of plan.blocks) {
-          if (block.kind === "paretoChart") {
+          if (block.kind === "chart") {
             this.state.charts.set(block.name, { ...clone(block), sheetName: plan.sheetName });
             done++;
             continue;
@@ -233,8 +264,17 @@ export class MemoryGateway implements WorkbookGateway {
         }
       }
       if (options.signal?.aborted) throw abortError();
+      if (auditRows.length) {
+        if (this.failAuditAppend) {
+          this.failAuditAppend = false;
+          throw new Error("simulated failure while appending the audit rows");
+        }
+        if (!this.state.sheets.has("SEG_Audit")) this.state.sheets.set("SEG_Audit", { name: "SEG_Audit", cells: [], visibility: "veryHidden" });
+        this.auditRows.push(...clone(auditRows));
+      }
     } catch (e) {
       this.state = before;
+      this.auditRows.length = auditBefore;
       throw e;
     }
     this.lastReport = { syncs, largestPayloadBytes: largest, cells, ms: Date.now() - start };
@@ -299,6 +339,7 @@ export class MemoryGateway implements WorkbookGateway {
       this.auditRows.push(...clone(rows));
     },
     readAll: async (): Promise<AuditRow[]> => clone(this.auditRows),
+    tip: async (): Promise<AuditTip> => this.auditTip(),
     markSynced: async (entryIds: string[]): Promise<void> => {
       const ids = new Set(entryIds);
       for (const r of this.auditRows) if (ids.has(r.entryId)) r.syncState = "synced";

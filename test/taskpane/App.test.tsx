@@ -4,10 +4,10 @@ import userEvent from "@testing-library/user-event";
 import { webcrypto } from "node:crypto";
 import { TextDecoder, TextEncoder } from "node:util";
 import { createInlineRunner } from "../../src/app/engineRunner";
-import { PaneSession } from "../../src/app/session";
 import { SEGMENT_POLICY_TABLE, SEGMENTS_TABLE } from "../../src/app/sheets";
 import { MemoryKeyValueStorage, ServerSettingsStore } from "../../src/app/serverSettings";
-import { App, type TabKey } from "../../src/taskpane/App";
+import { App } from "../../src/taskpane/App";
+import { createPane } from "../helpers/pane";
 import { ServerSettings } from "../../src/taskpane/components/ServerSettings";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { FakePublisher, FakeSync } from "../app/paneFakes";
@@ -28,13 +28,21 @@ beforeAll(() => {
     }
     Object.defineProperty(window, "ResizeObserver", { value: ResizeObserverStub });
   }
+  // jsdom lays nothing out: the charts measure text through SVG and canvas, so give them widths
+  // (the browser end-to-end test draws them for real)
+  const proto = window.SVGElement.prototype as unknown as Record<string, unknown>;
+  proto.getComputedTextLength = function (this: SVGElement) {
+    return (this.textContent?.length ?? 0) * 6;
+  };
+  proto.getBBox = () => ({ x: 0, y: 0, width: 0, height: 0 });
+  HTMLCanvasElement.prototype.getContext = (() => ({ font: "", measureText: (t: string) => ({ width: t.length * 6 }) })) as unknown as HTMLCanvasElement["getContext"];
   // jsdom has neither Web Crypto's subtle nor TextEncoder: the audit hashes need both
   Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true });
   Object.assign(globalThis, { TextEncoder, TextDecoder });
 });
 
-function setup(tab: TabKey = "classify", gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "B3")) {
-  const session = new PaneSession({ gateway: gw, runner: createInlineRunner() });
+function setup(tab: string = "classify", gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "B3")) {
+  const session = createPane({ gateway: gw, runner: createInlineRunner() });
   const user = userEvent.setup();
   const view = render(<App session={session} theme="light" initialTab={tab} />);
   return { gw, session, user, view };
@@ -75,16 +83,25 @@ describe("Classify tab", () => {
     expectAllControlsLabelled(view.container);
 
     await user.click(screen.getByRole("button", { name: "Classify" }));
-    const table = await screen.findByRole("table", { name: /SKUs and value share by ABC×XYZ/ });
+    const table = await screen.findByRole("table", { name: /SKUs and value share by Segment/ });
     const ax = within(table).getByRole("row", { name: /^AX/ });
     expect(within(ax).getAllByRole("cell").map((c) => c.textContent)).toEqual(["AX", "1", "50.0%"]);
     expect(screen.getByText('Data!C13: text "n/a" is not a number')).toBeTruthy();
     expect(screen.getByText(/Rejected rows \(1 duplicate SKU, 1 non-numeric value, 1 missing id\)/)).toBeTruthy();
 
+    // the pictures: the 3x3 matrix with counts and value shares, the Pareto curve, the pattern quadrant
+    const matrix = screen.getByRole("table", { name: "SKUs and value share per ABC×XYZ segment" });
+    expect(within(matrix).getByLabelText("AX: 1 SKUs, 11.1% of SKUs, 50.0% of value")).toBeTruthy();
+    expect(within(matrix).getByLabelText("CX: 3 SKUs, 33.3% of SKUs, 6.2% of value")).toBeTruthy();
+    expect(screen.getByRole("region", { name: "Pareto curve" })).toBeTruthy();
+    expect(within(screen.getByLabelText("SKUs per demand pattern")).getByText("intermittent: 2")).toBeTruthy();
+    // inactive SKUs are counted apart
+    expect(screen.getByText(/1 inactive \(not ranked, no reorder point\)/)).toBeTruthy();
+
     // preview by pattern instead
-    await user.click(screen.getByRole("radio", { name: "Demand pattern" }));
-    const byPattern = screen.getByRole("table", { name: /by Demand pattern/ });
-    expect(within(byPattern).getByRole("row", { name: /no demand/ })).toBeTruthy();
+    await user.click(screen.getByRole("radio", { name: "Pattern" }));
+    const byPattern = screen.getByRole("table", { name: /by Pattern/ });
+    expect(within(within(byPattern).getByRole("row", { name: /^intermittent/ })).getAllByRole("cell")[1].textContent).toBe("2");
     expectAllControlsLabelled(view.container);
   });
 
@@ -102,7 +119,7 @@ describe("Classify tab", () => {
     const b = await screen.findByLabelText("B up to cumulative share (%)");
     await user.clear(b);
     await user.type(b, "70");
-    expect(screen.getByRole("alert", { name: "Option problems" }).textContent).toMatch(/strictly increasing/);
+    expect(screen.getByRole("alert", { name: "Option problems" }).textContent).toMatch(/B up to cumulative share \(70 %\) must be above the one before it \(80 %\)/);
   });
 
   it("works from the keyboard: controls are in reading order and Enter activates a focused button", async () => {
@@ -117,13 +134,13 @@ describe("Classify tab", () => {
   });
 });
 
-async function classified(tab: TabKey) {
+async function classified(tab: string) {
   const ctx = setup(tab);
   // a tab may load something when it opens (the Audit tab reads the trail); let that finish first
-  await waitFor(() => expect(ctx.session.getState().busy).toBeNull());
+  await waitFor(() => expect(ctx.session.getState().common.running).toBeNull());
   await act(async () => {
-    await ctx.session.readSource("region");
-    await ctx.session.classify();
+    await ctx.session.step("classify").readSource("region");
+    await ctx.session.step("classify").classify();
   });
   return ctx;
 }
@@ -133,16 +150,20 @@ describe("Write tab", () => {
     const { user, gw } = await classified("write");
     expect(screen.getByText("Ready: 10 SKUs from Data!A1:J14.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Write sheets" }));
-    const figures = await screen.findByRole("table", { name: "Last write figures" });
-    expect(within(figures).getByRole("row", { name: /SKU rows/ }).textContent).toContain("10");
-    expect(within(figures).getByRole("row", { name: /Syncs with Excel/ }).textContent).toMatch(/\d/);
+    const figures = await screen.findByRole("table", { name: "Last write" });
+    expect(within(figures).getByRole("row", { name: /SKU rows written/ }).textContent).toContain("10");
+    expect(within(figures).getByRole("row", { name: /Time, from the click/ }).textContent).toMatch(/\d s$/);
+    // the round trips are behind "Details"
+    expect(screen.queryByRole("table", { name: "Write details" })).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Details" }));
+    expect(within(await screen.findByRole("table", { name: "Write details" })).getByRole("row", { name: /Round trips to Excel/ }).textContent).toMatch(/\d/);
     expect(gw.table(SEGMENTS_TABLE)?.rows).toHaveLength(10);
   });
 
   it("asks about hand edits on the Policy sheet; Keep theirs is the first choice", async () => {
     const { user, gw, session } = await classified("write");
     await user.click(screen.getByRole("button", { name: "Write sheets" }));
-    await screen.findByRole("table", { name: "Last write figures" });
+    await screen.findByRole("table", { name: "Last write" });
     gw.editTableCell(SEGMENT_POLICY_TABLE, 4, "Review period", 3);
     await user.click(screen.getByRole("button", { name: "Write sheets" }));
     // jsdom + tabster's modalizer mark the open surface aria-hidden, so the dialog is queried with hidden: true
@@ -153,10 +174,10 @@ describe("Write tab", () => {
     expect(buttons[0]).toBe("Keep theirs");
     await user.click(within(dialog).getByRole("button", { name: "Keep theirs", hidden: true }));
     await waitFor(() => expect(screen.queryByRole("alertdialog", { hidden: true })).toBeNull());
-    await waitFor(() => expect(session.getState().busy).toBeNull());
-    expect(session.getState().error).toBeNull();
+    await waitFor(() => expect(session.getState().common.running).toBeNull());
+    expect(session.getState().common.error).toBeNull();
     expect(gw.table(SEGMENT_POLICY_TABLE)!.rows[4][3]).toBe(3);
-    expect(session.getState().grid[4].reviewPeriod).toBe(3);
+    expect(session.getState().steps.policy.grid[4].reviewPeriod).toBe(3);
   });
 });
 
@@ -164,7 +185,7 @@ describe("Overrides tab", () => {
   it("refuses an empty reason at the Reason field, then sets the override", async () => {
     const { user, gw, session } = await classified("overrides");
     await act(async () => {
-      await session.write();
+      await session.step("write").write();
     });
     gw.selectTableRows(SEGMENTS_TABLE, 3);
     await user.click(screen.getByRole("button", { name: "Read selected rows" }));
@@ -177,7 +198,7 @@ describe("Overrides tab", () => {
     expect(screen.getAllByText(/Type a reason for the override/).length).toBeGreaterThan(0);
     await user.type(reason, "Supplier on allocation");
     await user.click(screen.getByRole("button", { name: "Set override" }));
-    await screen.findByText(/Override to AZ set for S04/);
+    await screen.findByText(/Override to AZ set for 1 SKU\(s\): S04/);
     const t = gw.table(SEGMENTS_TABLE)!;
     expect(t.rows[3][t.headers.indexOf("Override")]).toBe("AZ");
     expect(gw.auditRows.at(-1)).toMatchObject({ action: "override-set", sku: "S04", reason: "Supplier on allocation" });
@@ -188,9 +209,9 @@ describe("Audit tab", () => {
   it("lists entries newest first and verify names a tampered row", async () => {
     const { session, gw } = await classified("audit");
     await act(async () => {
-      await session.write();
+      await session.step("write").write();
       gw.selectTableRows(SEGMENTS_TABLE, 0);
-      await session.setOverride("BX", "test");
+      await session.step("overrides").setOverride("BX", "test");
     });
     const user = userEvent.setup();
     const table = await screen.findByRole("table", { name: "Audit entries" });
@@ -224,28 +245,35 @@ describe("Settings and Policy tabs", () => {
     expect(gw.settings.get("seg.userName")).toBe("Ana");
   });
 
-  it("edits the grid by labelled inputs and reports a bad service level", async () => {
+  it("edits a segment chosen in the 3x3 grid, in percent, and reports a bad service level in percent", async () => {
     const { user, session, view } = setup("policy");
-    const ax = screen.getByLabelText("AX service level (%)");
-    await user.clear(ax);
-    await user.type(ax, "99.5");
-    expect(session.getState().grid[0].serviceLevel).toBeCloseTo(0.995, 12);
-    await user.clear(ax);
-    await user.type(ax, "120");
-    expect(screen.getByText(/AX service level must be between 0 and 1/)).toBeTruthy();
-    await user.selectOptions(screen.getByLabelText("CZ method"), "csl");
-    expect(session.getState().grid[8].method).toBe("csl");
+    const grid = screen.getByRole("group", { name: "Segments" });
+    expect(within(grid).getAllByRole("button")).toHaveLength(9);
+    expect(within(grid).getByRole("button", { name: "AX: 98.0% cycle service level" }).getAttribute("aria-pressed")).toBe("true");
+    const sl = screen.getByLabelText("Service level (%)");
+    await user.clear(sl);
+    await user.type(sl, "99.5");
+    expect(session.getState().steps.policy.grid[0].serviceLevel).toBeCloseTo(0.995, 12);
+    expect(within(grid).getByRole("button", { name: "AX: 99.5% cycle service level" })).toBeTruthy();
+    await user.clear(sl);
+    await user.type(sl, "120");
+    // the unit of the message is the unit of the field
+    expect(screen.getAllByText("AX service level must be above 0 % and below 100 % (e.g. 95 %), got 120 %").length).toBeGreaterThan(0);
+    expect(within(grid).getByRole("button", { name: /AX: 120.0% .*needs a fix/ })).toBeTruthy();
+    await user.click(within(grid).getByRole("button", { name: /^CZ:/ }));
+    await user.selectOptions(screen.getByLabelText("Method"), "csl");
+    expect(session.getState().steps.policy.grid[8].method).toBe("csl");
     expectAllControlsLabelled(view.container);
   });
 });
 
 describe("backend wiring", () => {
-  function wired(tab: TabKey) {
+  function wired(tab: string) {
     const gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "B3");
     const sync = new FakeSync();
     const publisher = new FakePublisher();
     const store = new ServerSettingsStore(new MemoryKeyValueStorage());
-    const session = new PaneSession({ gateway: gw, runner: createInlineRunner(), auditSync: sync, publisher });
+    const session = createPane({ gateway: gw, runner: createInlineRunner(), auditSync: sync, publisher });
     const user = userEvent.setup();
     const view = render(<App session={session} theme="light" initialTab={tab} settingsExtra={<ServerSettings store={store} />} />);
     return { gw, sync, publisher, store, session, user, view };
@@ -267,11 +295,11 @@ describe("backend wiring", () => {
 
   it("Audit tab: SyncStatus shows the sync; Sync now leaves the pane usable and the list follows the marks", async () => {
     const { gw, sync, session, user } = wired("audit");
-    await waitFor(() => expect(session.getState().busy).toBeNull());
+    await waitFor(() => expect(session.getState().common.running).toBeNull());
     await act(async () => {
-      await session.readSource("region");
-      await session.classify();
-      await session.write();
+      await session.step("classify").readSource("region");
+      await session.step("classify").classify();
+      await session.step("write").write();
     });
     act(() => sync.set({ kind: "pending", pending: 1, configured: true }));
     const status = screen.getByRole("region", { name: "Audit sync" });
@@ -284,7 +312,7 @@ describe("backend wiring", () => {
     expect(within(status).getByRole("button", { name: "Syncing…" })).toBeTruthy();
     // the pane is not busy: its own buttons stay enabled while the sync runs
     expect((screen.getByRole("button", { name: "Verify integrity" }) as HTMLButtonElement).disabled).toBe(false);
-    expect(session.getState().busy).toBeNull();
+    expect(session.getState().common.running).toBeNull();
 
     await act(async () => {
       await gw.audit.markSynced(gw.auditRows.map((r) => r.entryId));
@@ -299,13 +327,13 @@ describe("backend wiring", () => {
   it("Write tab: says what is published, and shows the publisher's state after a Write", async () => {
     const { publisher, session, user } = wired("write");
     await act(async () => {
-      await session.readSource("region");
-      await session.classify();
+      await session.step("classify").readSource("region");
+      await session.step("classify").classify();
     });
     expect(screen.getByText(/each Write is published there as a snapshot under its model version/)).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Write sheets" }));
-    await screen.findByRole("table", { name: "Last write figures" });
-    const mv = session.getState().lastWrite!.modelVersion;
+    await screen.findByRole("table", { name: "Last write" });
+    const mv = session.getState().steps.write.lastWrite!.modelVersion;
     const line = screen.getByRole("region", { name: "Snapshot on the server" });
     expect(line.textContent).toBe(`Publishing model version ${mv}…`);
     act(() => publisher.set({ kind: "published", modelVersion: mv, created: true, seq: 1, items: 10 }));
@@ -317,18 +345,18 @@ describe("backend wiring", () => {
   it("Overrides tab: an override of the written run shows its publication as <mv>+o1", async () => {
     const { gw, session, user } = wired("overrides");
     await act(async () => {
-      await session.readSource("region");
-      await session.classify();
-      await session.write();
+      await session.step("classify").readSource("region");
+      await session.step("classify").classify();
+      await session.step("write").write();
     });
-    const mv = session.getState().lastWrite!.modelVersion;
+    const mv = session.getState().steps.write.lastWrite!.modelVersion;
     gw.selectTableRows(SEGMENTS_TABLE, 3);
     await user.click(screen.getByRole("button", { name: "Read selected rows" }));
     await screen.findByRole("table", { name: "Selected SKUs" });
     await user.selectOptions(screen.getByLabelText(/New segment/), "AZ");
     await user.type(screen.getByRole("textbox", { name: /Reason/ }), "Supplier on allocation");
     await user.click(screen.getByRole("button", { name: "Set override" }));
-    await screen.findByText(/Override to AZ set for S04/);
+    await screen.findByText(/Override to AZ set for 1 SKU\(s\): S04/);
     expect(screen.getByRole("region", { name: "Snapshot on the server" }).textContent).toBe(`Publishing model version ${mv}+o1…`);
   });
 });

@@ -1,19 +1,24 @@
 /** Overrides tab: pick rows on the Segments sheet, choose a segment, give a reason. */
-import { Button, Field, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea } from "@fluentui/react-components";
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea } from "@fluentui/react-components";
 import { useState } from "react";
 import { SEGMENTS } from "../../engine/policy";
 import { PublishLine } from "../components/PublishLine";
-import { usePane } from "../usePane";
+import { count } from "../format";
+import { usePeek, useSession, useStep } from "../usePane";
 import { useCommonStyles } from "./common";
 
+const SHOWN = 100;
+
 export function OverridesTab() {
-  const [state, session] = usePane();
+  const [state, actions, common] = useStep("overrides");
+  const session = useSession();
+  const write = usePeek("write");
   const styles = useCommonStyles();
   const [segment, setSegment] = useState("");
   const [reason, setReason] = useState("");
-  const busy = state.busy !== null;
+  const busy = common.running !== null;
   const sel = state.selection;
-  const fieldError = (f: string) => (state.errorField === f ? state.error ?? undefined : undefined);
+  const fieldError = (f: string) => (common.errorField === f ? (common.error ?? undefined) : undefined);
   return (
     <div className={styles.stack}>
       <Subtitle2 as="h2">Override segments</Subtitle2>
@@ -22,37 +27,37 @@ export function OverridesTab() {
         audit trail.
       </Text>
       <div className={styles.row}>
-        <Button onClick={() => session.loadSelection()} disabled={busy}>
+        <Button onClick={() => actions.loadSelection()} disabled={busy}>
           Read selected rows
         </Button>
       </div>
       {sel && sel.length > 0 && (
         <div className={styles.tableWrap}>
-          <Table size="small" aria-label="Selected SKUs">
+          <Table size="small" aria-label="Selected SKUs" className={styles.table}>
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>SKU</TableHeaderCell>
                 <TableHeaderCell>Computed</TableHeaderCell>
                 <TableHeaderCell>Override</TableHeaderCell>
-                <TableHeaderCell>Reason</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {sel.slice(0, 100).map((s) => (
+              {sel.slice(0, SHOWN).map((s) => (
                 <TableRow key={s.sku}>
-                  <TableCell>{s.sku}</TableCell>
-                  <TableCell>{s.segment}</TableCell>
-                  <TableCell>{s.override || "–"}</TableCell>
-                  <TableCell>{s.overrideReason}</TableCell>
+                  <TableCell className={styles.wrap}>{s.sku}</TableCell>
+                  <TableCell>{s.segment || "–"}</TableCell>
+                  <TableCell className={styles.wrap} title={s.overrideReason}>
+                    {s.override || "–"}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
-          {sel.length > 100 && <Text className={styles.muted}>… and {sel.length - 100} more.</Text>}
+          {sel.length > SHOWN && <Text className={styles.muted}>… and {count(sel.length - SHOWN)} more ({count(sel.length)} selected).</Text>}
         </div>
       )}
-      <Field label="New segment" required validationState={fieldError("segment") ? "error" : "none"} validationMessage={fieldError("segment")}>
-        <Select value={segment} onChange={(_, d) => setSegment(d.value)}>
+      <Field label="New segment" required className={styles.field} validationState={fieldError("segment") ? "error" : "none"} validationMessage={fieldError("segment")}>
+        <Select className={styles.control} value={segment} onChange={(_, d) => setSegment(d.value)}>
           <option value="">Choose…</option>
           {SEGMENTS.map((s) => (
             <option key={s} value={s}>
@@ -64,6 +69,7 @@ export function OverridesTab() {
       <Field
         label="Reason"
         required
+        className={styles.field}
         hint="Why the computed segment does not fit (written to the sheet and the audit trail)."
         validationState={fieldError("reason") ? "error" : "none"}
         validationMessage={fieldError("reason")}
@@ -75,23 +81,33 @@ export function OverridesTab() {
           appearance="primary"
           disabled={busy}
           onClick={async () => {
-            await session.setOverride(segment, reason);
-            if (!session.getState().error) setReason("");
+            await actions.setOverride(segment, reason);
+            if (!session.getState().common.error && !session.getState().steps.overrides.confirm) setReason("");
           }}
         >
           Set override
         </Button>
-        <Button
-          disabled={busy}
-          onClick={async () => {
-            await session.clearOverride(reason);
-            if (!session.getState().error) setReason("");
-          }}
-        >
+        <Button disabled={busy} onClick={() => actions.clearOverride(reason)}>
           Remove override
         </Button>
       </div>
-      {state.publishStatus && state.publishStatus.kind !== "idle" && <PublishLine status={state.publishStatus} />}
+      {write?.publishStatus && write.publishStatus.kind !== "idle" && <PublishLine status={write.publishStatus} />}
+      <Dialog open={state.confirm !== null} modalType="alert">
+        <DialogSurface aria-describedby="seg-confirm-text">
+          <DialogBody>
+            <DialogTitle>{state.confirm?.kind === "clear" ? "Remove many overrides?" : "Override many SKUs?"}</DialogTitle>
+            <DialogContent>
+              <Text id="seg-confirm-text">{state.confirm?.text} Each one is recorded in the audit trail with your reason.</Text>
+            </DialogContent>
+            <DialogActions fluid>
+              <Button appearance="primary" onClick={() => actions.confirm(true)}>
+                {state.confirm?.kind === "clear" ? `Remove ${count(state.confirm?.count ?? 0)}` : `Override ${count(state.confirm?.count ?? 0)}`}
+              </Button>
+              <Button onClick={() => actions.confirm(false)}>Cancel</Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
     </div>
   );
 }

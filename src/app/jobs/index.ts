@@ -1,0 +1,22 @@
+/**
+ * The engine jobs the pane runs off its UI thread, by name. A new engine step is one module in
+ * this folder and one line here: the worker (src/taskpane/engine.worker.ts) and both runners
+ * dispatch through this map, so they need no change.
+ */
+import { computeClassification } from "./classify";
+import type { JobContext } from "./types";
+
+export const JOBS = {
+  classify: computeClassification,
+} satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
+
+export type JobName = keyof typeof JOBS;
+export type JobInput<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
+export type JobOutput<K extends JobName> = ReturnType<(typeof JOBS)[K]>;
+
+/** Runs job `name` on this thread. */
+export function runJob<K extends JobName>(name: K, input: JobInput<K>, ctx: JobContext): JobOutput<K> {
+  const job = JOBS[name] as unknown as (input: JobInput<K>, ctx: JobContext) => JobOutput<K>;
+  if (typeof job !== "function") throw new Error(`There is no engine job named "${String(name)}".`);
+  return job(input, ctx);
+}

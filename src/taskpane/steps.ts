@@ -1,0 +1,40 @@
+/**
+ * The pane's steps, listed once: this list drives the tab bar, the rendering and the store (each
+ * `slice` makes one part of the state and its actions; see src/app/step.ts). Adding a step is one
+ * view file, one slice file and one line here (docs/adding-a-step.md).
+ */
+import type { ComponentType } from "react";
+import { auditStep } from "../app/steps/audit";
+import { classifyStep } from "../app/steps/classify";
+import { overridesStep } from "../app/steps/overrides";
+import { policyStep } from "../app/steps/policy";
+import { settingsStep } from "../app/steps/settings";
+import { writeStep } from "../app/steps/write";
+import type { AnyStepSlice } from "../app/step";
+import { AuditTab } from "./views/AuditTab";
+import { ClassifyTab } from "./views/ClassifyTab";
+import { OverridesTab } from "./views/OverridesTab";
+import { PolicyTab } from "./views/PolicyTab";
+import { SettingsTab } from "./views/SettingsTab";
+import { WriteTab } from "./views/WriteTab";
+
+export interface PaneStep {
+  key: string;
+  label: string;
+  View: ComponentType;
+  slice: AnyStepSlice;
+}
+
+export const STEPS: readonly PaneStep[] = [
+  { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
+  { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
+  { key: "write", label: "Write", View: WriteTab, slice: writeStep },
+  { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
+  { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
+  { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },
+];
+
+/** The slices of the registered steps, in order (what a PaneSession is made of). */
+export function stepSlices(steps: readonly PaneStep[] = STEPS): AnyStepSlice[] {
+  return steps.map((s) => s.slice);
+}
