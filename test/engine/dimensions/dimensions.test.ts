@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { aggregateCriterion, aggregateOrderLines, dimensionKeyLabel, dimensionRequirements, DIMENSIONS, type OrderLines } from "../../../src/engine/dimensions";
+import { CARBON_TIERS } from "../../../src/engine/carbon";
+import { classifyCriterion, twoAxisAbc } from "../../../src/engine/criteria";
 import { ArgumentError } from "../../../src/engine/errors";
 import { encodeKeys, PairIndex } from "../../../src/engine/keys";
 
@@ -148,5 +150,28 @@ describe("dimensionRequirements", () => {
     expect(r.info.tradeoff).toMatch(/policy per pair/);
     expect(dimensionRequirements("product", ["sku", "quantity"]).ready).toBe(true);
     expect(() => dimensionRequirements("region" as never, [])).toThrow(/^dimension: unknown dimension "region"/);
+  });
+});
+
+describe("dimension → criterion → classes", () => {
+  it("customer ABC by margin, with the loss-making customer kept apart (hand-checked)", () => {
+    const l = linesOf({
+      customer: ["K1", "K2", "K3", "K1", "K4", "K5"],
+      quantity: [1, 1, 1, 1, 1, 1],
+      revenue: [500, 300, 100, 300, 60, 50],
+      cost: [400, 100, 40, 200, 40, 80],
+    });
+    const a = aggregateOrderLines(l, "customer");
+    // margins per customer: K1 (500-400)+(300-200) = 200, K2 200, K3 60, K4 20, K5 -30; positive total 480
+    expect(Array.from(aggregateCriterion(a, "margin"))).toEqual([200, 200, 60, 20, -30]);
+    // cumShares: K1 .4167 A, K2 .8333 B, K3 .9583 C, K4 1.0 C, K5 loss
+    const r = classifyCriterion(aggregateCriterion(a, "margin"), { negative: "loss" });
+    expect(Array.from(r.abc, (k) => r.labels[k])).toEqual(["A", "B", "C", "C", "L"]);
+  });
+
+  it("value × carbon tier as a two-axis segmentation", () => {
+    const r = twoAxisAbc({ name: "value", values: [50, 30, 10, 5, 3, 2] }, { name: "carbon", values: [2, 3, 5, 10, 30, 50], options: { labels: [...CARBON_TIERS] } });
+    // carbon 50,30 high; 10,5 medium; 3,2 low, on rows 5,4 / 3,2 / 1,0
+    expect(Array.from(r.cell, (c) => r.labels[c])).toEqual(["Alow", "Alow", "Bmedium", "Bmedium", "Chigh", "Chigh"]);
   });
 });
