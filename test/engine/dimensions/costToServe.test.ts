@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { costToServe } from "../../../src/engine/costToServe";
@@ -96,5 +97,31 @@ describe("costToServe", () => {
       expect(s.marginAfterCts).toBeCloseTo(e.marginAfterCts, 7);
       expect(s.ratio).toBeCloseTo(e.ratio, 10);
     }
+  });
+
+  it("property: allocation conserves cost (every order, shipment and line cost lands on exactly one segment)", () => {
+    const line = fc.record({ seg: fc.integer({ min: 0, max: 2 }), q: fc.integer({ min: 0, max: 30 }), order: fc.integer({ min: 0, max: 5 }), ship: fc.integer({ min: 0, max: 3 }), h: fc.integer({ min: 0, max: 500 }) });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), (ls) => {
+        const shipCost = [11, 23, 37, 51];
+        const r = costToServe({
+          rows: ls.length,
+          segmentOfLine: Int32Array.from(ls, (l) => l.seg),
+          segmentLabels: ["A", "B", "C"],
+          quantity: Float64Array.from(ls, (l) => l.q),
+          revenue: Float64Array.from(ls, (l) => l.q * 3),
+          orderId: Int32Array.from(ls, (l) => l.order),
+          shipmentId: Int32Array.from(ls, (l) => l.ship),
+          shipmentCost: Float64Array.from(shipCost),
+          handlingCost: Float64Array.from(ls, (l) => l.h / 100),
+          rates: { perOrder: 7, perLine: 0.5, perUnit: 0.25, perShipment: 2 },
+        });
+        const orders = new Set(ls.map((l) => l.order)).size;
+        const ships = [...new Set(ls.map((l) => l.ship))];
+        const expected = ls.reduce((s, l) => s + l.h / 100 + 0.5 + 0.25 * l.q, 0) + 7 * orders + ships.reduce((s, k) => s + shipCost[k] + 2, 0);
+        expect(r.segments.reduce((s, x) => s + x.costToServe, 0)).toBeCloseTo(expected, 8);
+        expect(r.segments.reduce((s, x) => s + x.lines, 0)).toBe(ls.length);
+      }),
+    );
   });
 });
