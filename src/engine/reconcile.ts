@@ -352,10 +352,29 @@ const DIGITS = /^[0-9]+$/;
 const LEADING_ZEROS = /^0+(?=[0-9])/;
 
 type Transform = (k: string) => string;
+/** True when a code unit may be white space for String.prototype.trim (ASCII controls and space, or non-ASCII). */
+const maybeSpace = (c: number) => c <= 32 || c >= 127;
+/** True when toUpperCase may change the key (ASCII a-z, or any non-ASCII character). */
+function maybeLower(k: string): boolean {
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c >= 128) return true;
+  }
+  return false;
+}
+// Each transform returns the same string when it changes nothing (the cascade relies on identity).
 const TRANSFORMS: Record<OptionalMatchRule, Transform> = {
   numberText: (k) => (k.startsWith(NUMBER_TAG) ? k.slice(NUMBER_TAG.length) : k),
-  trim: (k) => k.trim(),
-  case: (k) => k.toUpperCase(),
+  trim: (k) => {
+    if (k.length === 0 || (!maybeSpace(k.charCodeAt(0)) && !maybeSpace(k.charCodeAt(k.length - 1)))) return k;
+    const t = k.trim();
+    return t === k ? k : t;
+  },
+  case: (k) => {
+    if (!maybeLower(k)) return k;
+    const u = k.toUpperCase();
+    return u === k ? k : u;
+  },
   leadingZeros: (k) => (k.charCodeAt(0) === 48 && DIGITS.test(k) ? k.replace(LEADING_ZEROS, "") : k),
 };
 
@@ -593,21 +612,70 @@ export function reconcile(seg: SegmentationRows, finance: FinanceRows, options: 
   const reportedGroups = new Set<string>();
   const shownKey = (k: string) => (k.startsWith(NUMBER_TAG) ? k.slice(NUMBER_TAG.length) : k);
 
+  // Segmentation keys live in one map, updated in place as the rules change them: owner = the SKU's
+  // index, or -1 when several SKUs share the key (their indexes are in `groups`). A rule changes a
+  // key for every SKU or none the same way, so shared keys stay shared at every later rule.
+  const owner = new Map<string, number>();
+  const groups = new Map<string, number[]>();
+  const pendingCollisions = new Map<string, number[]>();
+  let level: MatchRule = "exact";
+  const addKey = (i: number, k: string) => {
+    const prev = owner.get(k);
+    if (prev === undefined) {
+      owner.set(k, i);
+      return;
+    }
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = [prev]));
+    g.push(i);
+    g.sort((x, y) => x - y);
+    owner.set(k, -1);
+    const sig = g.join(",");
+    if (!reportedGroups.has(sig)) {
+      reportedGroups.add(sig);
+      pendingCollisions.set(k, g);
+    }
+  };
+  const removeKey = (i: number, k: string) => {
+    const g = groups.get(k);
+    if (!g) {
+      owner.delete(k);
+      return;
+    }
+    const rest = g.filter((x) => x !== i);
+    if (rest.length === 1) {
+      groups.delete(k);
+      owner.set(k, rest[0]);
+    } else groups.set(k, rest);
+  };
+  const flushCollisions = () => {
+    for (const [k, g] of pendingCollisions) collisions.push({ rule: level, key: shownKey(k), skus: g.map((i) => cellText(seg.sku[i])) });
+    pendingCollisions.clear();
+  };
+  for (let i = 0; i < ns; i++) if (segValid[i]) addKey(i, segKey[i]);
+  flushCollisions();
+
   let todo = pending;
-  const levels: (MatchRule | OptionalMatchRule)[] = ["exact", ...optional];
+  const levels: MatchRule[] = ["exact", ...optional];
   for (let li = 0; li < levels.length && todo.length > 0; li++) {
     const rule = levels[li];
+    level = rule;
     let changed = li === 0;
     if (li > 0) {
       const t = TRANSFORMS[rule as OptionalMatchRule];
+      const moved: number[] = [];
       for (let i = 0; i < ns; i++) {
         if (!segValid[i]) continue;
         const k = t(segKey[i]);
         if (k !== segKey[i]) {
+          removeKey(i, segKey[i]);
           segKey[i] = k;
-          changed = true;
+          moved.push(i);
         }
       }
+      for (const i of moved) addKey(i, segKey[i]);
+      flushCollisions();
+      changed = moved.length > 0;
       for (const j of todo) {
         const k = t(finKey[j]);
         if (k !== finKey[j]) {
@@ -617,38 +685,16 @@ export function reconcile(seg: SegmentationRows, finance: FinanceRows, options: 
       }
     }
     if (!changed) continue;
-    const map = new Map<string, number>();
-    let groups: Map<string, number[]> | null = null;
-    for (let i = 0; i < ns; i++) {
-      if (!segValid[i]) continue;
-      const k = segKey[i];
-      const prev = map.get(k);
-      if (prev === undefined) map.set(k, i);
-      else {
-        if (!groups) groups = new Map();
-        let g = groups.get(k);
-        if (!g) groups.set(k, (g = [prev]));
-        g.push(i);
-        map.set(k, -1);
-      }
-    }
-    if (groups) {
-      for (const [k, g] of groups) {
-        const sig = g.join(",");
-        if (reportedGroups.has(sig)) continue;
-        reportedGroups.add(sig);
-        collisions.push({ rule: rule as MatchRule, key: shownKey(k), skus: g.map((i) => cellText(seg.sku[i])) });
-      }
-    }
-    const report = ruleReports[MATCH_RULES.indexOf(rule as MatchRule)];
+    const report = ruleReports[MATCH_RULES.indexOf(rule)];
+    const ruleCode = MATCH_RULES.indexOf(rule);
     const next: number[] = [];
     for (const j of todo) {
-      const m = map.get(finKey[j]);
+      const m = owner.get(finKey[j]);
       if (m === undefined) next.push(j);
-      else if (m === -1) ambiguous.set(j, groups!.get(finKey[j])!);
+      else if (m === -1) ambiguous.set(j, groups.get(finKey[j])!.slice());
       else {
         financeMatch[j] = m;
-        financeRule[j] = MATCH_RULES.indexOf(rule as MatchRule);
+        financeRule[j] = ruleCode;
         report.matched++;
         if (report.examples.length < examplesPerRule) report.examples.push({ segmentationSku: cellText(seg.sku[m]), financeSku: cellText(finance.sku[j]), sourceRow: finance.sourceRow[j] });
       }
@@ -739,6 +785,22 @@ export function reconcile(seg: SegmentationRows, finance: FinanceRows, options: 
     return "across entities";
   };
 
+  const differenceRow = (i: number, col: number, sv: number, fv: number, tol: Tolerance, st: 0 | 1 | 2): DifferenceRow => {
+    const j0 = rowsOf[start[i]];
+    return {
+      sku: cellText(seg.sku[i]),
+      segment: segLabel(i),
+      category: col === COL_SEVERAL ? SEVERAL_CATEGORIES : catLabel(j0),
+      sourceRow: finance.sourceRow[j0],
+      segmentation: sv,
+      finance: fv,
+      difference: sv - fv,
+      differencePct: pct(sv - fv, fv),
+      tolerance: Math.max(tol.abs, tol.rel * Math.abs(fv)),
+      status: st === 1 ? "within tolerance" : "unexplained",
+    };
+  };
+
   for (let i = 0; i < ns; i++) {
     if (!segValid[i]) continue;
     segCount++;
@@ -774,18 +836,16 @@ export function reconcile(seg: SegmentationRows, finance: FinanceRows, options: 
       }
       if (!compared) reason = R_DUP;
       else {
-        const j0 = rowsOf[start[i]];
-        const base = { sku: cellText(seg.sku[i]), segment: segLabel(i), category: col === COL_SEVERAL ? SEVERAL_CATEGORIES : catLabel(j0), sourceRow: finance.sourceRow[j0] };
         let vs: 0 | 1 | 2 = 0;
         if (compareValue) {
           vs = compareAmounts(v, fv, valueTol);
-          if (vs > 0) valueDifferences.push({ ...base, segmentation: v, finance: fv, difference: v - fv, differencePct: pct(v - fv, fv), tolerance: Math.max(valueTol.abs, valueTol.rel * Math.abs(fv)), status: vs === 1 ? "within tolerance" : "unexplained" });
+          if (vs > 0) valueDifferences.push(differenceRow(i, col, v, fv, valueTol, vs));
         }
         let qs: 0 | 1 | 2 = 0;
         const sq = segQty ? segQty[i] : Number.NaN;
         if (compareQuantity && fqKnown && finQty && Number.isFinite(sq)) {
           qs = compareAmounts(sq, fq, qtyTol);
-          if (qs > 0) quantityDifferences.push({ ...base, segmentation: sq, finance: fq, difference: sq - fq, differencePct: pct(sq - fq, fq), tolerance: Math.max(qtyTol.abs, qtyTol.rel * Math.abs(fq)), status: qs === 1 ? "within tolerance" : "unexplained" });
+          if (qs > 0) quantityDifferences.push(differenceRow(i, col, sq, fq, qtyTol, qs));
         }
         if (vs === 2) reason = R_VALUE;
         else if (qs === 2) reason = R_QTY;
