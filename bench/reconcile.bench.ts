@@ -2,8 +2,8 @@
    <= 1 s), with the spelling differences of a real extract (about a third of the finance SKUs need
    numberText, trim, case or leadingZeros), 1 % on one side only, 0.5 % duplicates, value differences
    within and beyond tolerance, two currencies with a rate table and two category rules. Also:
-   the fingerprint of the finance range (100,000 x 6 cells), the version diff and the compact
-   version store on 100,000 SKUs, and pandas doing the same join + cross-tab when /usr/bin/python3
+   the fingerprint of the finance range (100,000 x 6 cells), the version diff on 100,000 SKUs, the
+   compact version store with the rollback schema (sizes and times), and pandas doing the same join + cross-tab when /usr/bin/python3
    has it (its figure excludes reading the data).
    Inputs are deterministic (LCG, fixed seed). Median of RUNS timed runs after 2 warm-ups. */
 import { spawnSync } from "node:child_process";
@@ -13,7 +13,7 @@ import path from "node:path";
 import { fingerprintRange } from "../src/engine/fingerprint";
 import { reconcile, type FinanceRows, type SegmentationRows } from "../src/engine/reconcile";
 import { diffVersions, type SegmentationVersion } from "../src/engine/versions";
-import { decodeVersion, encodeVersion, type VersionTable } from "../src/engine/versionStore";
+import { ROLLBACK_COLUMNS, decodeVersion, encodeVersion, type StoredColumn, type VersionTable } from "../src/engine/versionStore";
 import { measure } from "./lib";
 
 const N = 100_000;
@@ -89,6 +89,48 @@ const options = {
     { category: "Strategic", allowed: ["A", "pinned"] },
   ],
 };
+
+/** 53-bit uniform draws (two LCG steps), so that generated doubles carry full-entropy mantissas. */
+const rand53 = () => (Math.floor(rand() * 2 ** 26) * 2 ** 27 + Math.floor(rand() * 2 ** 27)) / 2 ** 53;
+const WORDS = ["bolt", "steel", "M8", "hex", "valve", "pump", "seal", "ring", "bearing", "6204", "2RS", "gasket", "filter", "oil", "cap", "DN50", "PN16", "flange"];
+const LABELS: Record<string, string[]> = {
+  abc: ["A", "B", "C"],
+  xyz: ["X", "Y", "Z", "N"],
+  pattern: ["smooth", "erratic", "intermittent", "lumpy", ""],
+  segment: ["AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ", "AN", "BN", "CN"],
+};
+const NUMBERS: Record<string, () => number> = {
+  value: () => Math.round(rand() * 1e7) / 100,
+  cumShare: () => rand53(),
+  cv: () => 2 * rand53(),
+  demandMean: () => 500 * rand53(),
+  demandSd: () => 200 * rand53(),
+  leadTime: () => 1 + Math.floor(rand() * 8),
+  leadTimeSd: () => (rand() < 0.7 ? Number.NaN : Math.round(rand() * 30) / 10),
+  orderQty: () => (rand() < 0.5 ? Number.NaN : 10 * Math.floor(1 + rand() * 50)),
+  unitCost: () => Math.round(rand() * 1e5) / 100,
+};
+const INPUTS = new Set(["leadTime", "leadTimeSd", "orderQty", "unitCost"]);
+
+/** A table with the rollback schema; with `prev`, each value is kept unless redrawn with the given share. */
+function rollbackTable(prev: VersionTable | null, numberShare: number, labelShare: number): VersionTable {
+  const columns = ROLLBACK_COLUMNS.map((c, k): StoredColumn => {
+    const old = prev?.columns[k].values;
+    const keep = (share: number) => old !== undefined && rand() >= share;
+    if (c.type === "text") {
+      const values = Array.from({ length: N }, (_, i) => (c.name === "sku" ? `MAT-${String(1_000_000 + i).padStart(10, "0")}` : keep(0) ? (old as string[])[i] : Array.from({ length: 3 }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(" ")));
+      return { name: c.name, type: "text", values };
+    }
+    if (c.type === "dict") {
+      const draw = c.name === "override" ? () => (rand() < 0.01 ? "AX" : "") : c.name === "overrideReason" ? () => (rand() < 0.01 ? "promotion in week 12" : "") : () => LABELS[c.name][Math.floor(rand() * LABELS[c.name].length)];
+      return { name: c.name, type: "dict", values: Array.from({ length: N }, (_, i) => (keep(labelShare) ? (old as string[])[i] : draw())) };
+    }
+    const draw = NUMBERS[c.name];
+    const share = INPUTS.has(c.name) ? labelShare : numberShare;
+    return { name: c.name, type: "number", values: Float64Array.from({ length: N }, (_, i) => (keep(share) ? (old as Float64Array)[i] : draw())) };
+  });
+  return { rows: N, columns };
+}
 
 function line(label: string, m: { wall: number; cpu: number; best: number }, extra = ""): void {
   console.log(`${label.padEnd(60)} median ${m.wall.toFixed(1).padStart(7)} ms wall, ${m.cpu.toFixed(1).padStart(7)} ms cpu  (best ${m.best.toFixed(1)})${extra}`);
@@ -175,24 +217,25 @@ async function main(): Promise<void> {
   const d = diffVersions(v1, v2);
   line("diffVersions (migration matrix, movers with reasons)", diff, `  churn ${(100 * (d.churn ?? 0)).toFixed(1)} %`);
 
-  const table = (v: SegmentationVersion): VersionTable => ({
-    rows: N,
-    columns: [
-      { name: "sku", type: "text", values: v.sku.slice() },
-      { name: "segment", type: "dict", values: v.segment.slice() },
-      { name: "value", type: "number", values: Float64Array.from(v.value) },
-      { name: "cumShare", type: "number", values: Float64Array.from(v.cumShare!) },
-      { name: "cv", type: "number", values: Float64Array.from(v.cv!) },
-    ],
-  });
-  const t1 = table(v1);
-  const t2 = table(v2);
-  const enc = await measure(() => encodeVersion(t2, { modelVersion: "v2" }, { parent: t1, parentVersion: "v1" }), () => undefined, RUNS);
+  // The version store with the rollback schema (ROLLBACK_COLUMNS) at 100,000 SKUs: a full copy, the
+  // delta after a rerun on new data (every number column changes, 5 % of the labels), and the delta
+  // after a small change (1 % of the labels, 2 % of the numbers, e.g. overrides and a few lead times).
+  const t1 = rollbackTable(null, 1, 1);
+  const t2 = rollbackTable(t1, 1, 0.05);
+  const t3 = rollbackTable(t1, 0.02, 0.01);
   const full = encodeVersion(t1, { modelVersion: "v1" });
-  const delta = encodeVersion(t2, { modelVersion: "v2" }, { parent: t1, parentVersion: "v1" });
-  line("encodeVersion, delta of previous (5 columns)", enc, `  full ${(full.length / 1e6).toFixed(2)} M chars, delta ${(delta.length / 1e6).toFixed(2)} M chars`);
-  const dec = await measure(() => decodeVersion(delta, t1), () => undefined, RUNS);
-  line("decodeVersion, delta of previous", dec);
+  const rerun = encodeVersion(t2, { modelVersion: "v2" }, { parent: t1, parentVersion: "v1" });
+  const small = encodeVersion(t3, { modelVersion: "v3" }, { parent: t1, parentVersion: "v1" });
+  const R = { cumShare: 6, cv: 6, demandMean: 4, demandSd: 4 };
+  const fullRounded = encodeVersion(t1, { modelVersion: "v1" }, { round: R });
+  const mc = (t: string) => `${(t.length / 1e6).toFixed(2)} M chars (${Math.ceil(t.length / 32000)} cells)`;
+  console.log(`version store, ${ROLLBACK_COLUMNS.length} columns x ${N.toLocaleString("en")} SKUs: full ${mc(full)}, rerun delta ${mc(rerun)}, small-change delta ${mc(small)}, full with ${JSON.stringify(R)} rounding ${mc(fullRounded)}`);
+  const enc = await measure(() => encodeVersion(t1, { modelVersion: "v1" }), () => undefined, RUNS);
+  line("encodeVersion, full copy", enc);
+  const encD = await measure(() => encodeVersion(t2, { modelVersion: "v2" }, { parent: t1, parentVersion: "v1" }), () => undefined, RUNS);
+  line("encodeVersion, rerun delta", encD);
+  const dec = await measure(() => decodeVersion(rerun, t1), () => undefined, RUNS);
+  line("decodeVersion, rerun delta", dec);
 
   console.log(`${"pandas: the same join cascade + cross-tab".padEnd(60)} ${pandasFigure()}`);
   if (rec.best > TARGET_MS) {

@@ -656,6 +656,8 @@ export function reconcile(seg: SegmentationRows, finance: FinanceRows, options: 
   flushCollisions();
 
   let todo = pending;
+  let segMoved = true;
+  const finChanged = new Int8Array(nf).fill(-1);
   const levels: MatchRule[] = ["exact", ...optional];
   for (let li = 0; li < levels.length && todo.length > 0; li++) {
     const rule = levels[li];
@@ -675,11 +677,13 @@ export function reconcile(seg: SegmentationRows, finance: FinanceRows, options: 
       }
       for (const i of moved) addKey(i, segKey[i]);
       flushCollisions();
-      changed = moved.length > 0;
+      segMoved = moved.length > 0;
+      changed = segMoved;
       for (const j of todo) {
         const k = t(finKey[j]);
         if (k !== finKey[j]) {
           finKey[j] = k;
+          finChanged[j] = li;
           changed = true;
         }
       }
@@ -689,7 +693,8 @@ export function reconcile(seg: SegmentationRows, finance: FinanceRows, options: 
     const ruleCode = MATCH_RULES.indexOf(rule);
     const next: number[] = [];
     for (const j of todo) {
-      const m = owner.get(finKey[j]);
+      // with the segmentation keys as they were, a finance key that did not change cannot match now
+      const m = segMoved || finChanged[j] === li ? owner.get(finKey[j]) : undefined;
       if (m === undefined) next.push(j);
       else if (m === -1) ambiguous.set(j, groups.get(finKey[j])!.slice());
       else {
