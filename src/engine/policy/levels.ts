@@ -68,6 +68,7 @@ import {
   smallestInteger,
 } from "../distributions";
 import type { Tails } from "../special";
+import { criticalRatio } from "./newsvendor";
 
 export type LevelMethod = "csl" | "fill" | "cost";
 export const LEVEL_METHODS: readonly LevelMethod[] = ["csl", "fill", "cost"];
@@ -283,7 +284,7 @@ export function levelForFillRate(t: IntervalDemand, orderQty: number, target: nu
 
 /** Shortage-cost level (see the module comment), critical ratio p / (p + h). */
 export function levelForCost(t: IntervalDemand, orderQty: number, holdingCost: number, shortageCost: number): number {
-  const ratio = shortageCost / (shortageCost + holdingCost);
+  const ratio = criticalRatio(shortageCost, holdingCost) as number; // validated by the caller
   if (t.reviewPeriod > 0) return distributionQuantile(t.code, t.mean, t.variance, ratio);
   if (isDiscreteFamily(t.code)) {
     // smallest s with G(s + Q + 1) >= G(s + 1), i.e. fillRateAt(s + 1) >= ratio
