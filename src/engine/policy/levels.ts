@@ -675,3 +675,86 @@ export function wholeUp(x: number): number {
   return Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(x)) ? r : Math.ceil(x);
 }
 
+
+// ---- interval demand as columns (for capacity cuts and budget allocation) -------------------------
+
+/** Interval demand of many SKUs: the columns of IntervalDemand, plus per-row input errors. */
+export interface IntervalDemandColumns {
+  rows: number;
+  code: Int8Array;
+  note: Int8Array;
+  demandMean: Float64Array;
+  reviewPeriod: Float64Array;
+  mean: Float64Array;
+  variance: Float64Array;
+  leadMean: Float64Array;
+  leadVariance: Float64Array;
+  errors: Map<number, CellError>;
+}
+
+/** Builds IntervalDemandColumns from the per-period inputs (NaN lead-time sd or review period = 0). */
+export function intervalDemandColumns(c: {
+  rows: number;
+  demandMean: ArrayLike<number>;
+  demandSd: ArrayLike<number>;
+  leadTime: ArrayLike<number>;
+  leadTimeSd?: ArrayLike<number>;
+  reviewPeriod?: ArrayLike<number>;
+  distribution?: DistributionChoice | ArrayLike<DistributionChoice>;
+  pattern?: ArrayLike<number>;
+}): IntervalDemandColumns {
+  const n = c.rows;
+  const out: IntervalDemandColumns = {
+    rows: n,
+    code: new Int8Array(n),
+    note: new Int8Array(n),
+    demandMean: new Float64Array(n),
+    reviewPeriod: new Float64Array(n),
+    mean: new Float64Array(n),
+    variance: new Float64Array(n),
+    leadMean: new Float64Array(n),
+    leadVariance: new Float64Array(n),
+    errors: new Map(),
+  };
+  const fixed = typeof c.distribution === "string" || c.distribution === undefined ? (c.distribution ?? "normal") : null;
+  const col = fixed === null ? (c.distribution as ArrayLike<DistributionChoice>) : null;
+  for (let i = 0; i < n; i++) {
+    const sdL = c.leadTimeSd ? c.leadTimeSd[i] : 0;
+    const R = c.reviewPeriod ? c.reviewPeriod[i] : 0;
+    const pat = c.pattern ? c.pattern[i] : -1;
+    const bad = intervalDemand(c.demandMean[i], c.demandSd[i], c.leadTime[i], sdL === sdL ? sdL : 0, R === R ? R : 0, col === null ? (fixed as DistributionChoice) : col[i], pat === pat ? pat : -1, rowDemand);
+    if (bad) {
+      out.errors.set(i, bad);
+      out.code[i] = -1;
+      out.mean[i] = out.variance[i] = out.leadMean[i] = out.leadVariance[i] = out.demandMean[i] = out.reviewPeriod[i] = Number.NaN;
+      continue;
+    }
+    out.code[i] = rowDemand.code;
+    out.note[i] = rowDemand.note;
+    out.demandMean[i] = rowDemand.demandMean;
+    out.reviewPeriod[i] = rowDemand.reviewPeriod;
+    out.mean[i] = rowDemand.mean;
+    out.variance[i] = rowDemand.variance;
+    out.leadMean[i] = rowDemand.leadMean;
+    out.leadVariance[i] = rowDemand.leadVariance;
+  }
+  return out;
+}
+
+/** Copies row i of the columns into `into` (a reusable IntervalDemand) and returns it. */
+export function intervalDemandRow(c: IntervalDemandColumns, i: number, into: IntervalDemand): IntervalDemand {
+  into.code = c.code[i];
+  into.note = c.note[i];
+  into.demandMean = c.demandMean[i];
+  into.reviewPeriod = c.reviewPeriod[i];
+  into.mean = c.mean[i];
+  into.variance = c.variance[i];
+  into.leadMean = c.leadMean[i];
+  into.leadVariance = c.leadVariance[i];
+  return into;
+}
+
+/** A fresh IntervalDemand to reuse with intervalDemandRow. */
+export function newIntervalDemand(): IntervalDemand {
+  return { code: 0, note: 0, demandMean: 0, reviewPeriod: 0, mean: 0, variance: 0, leadMean: 0, leadVariance: 0 };
+}
