@@ -281,17 +281,26 @@ export function distributionQuantile(code: number, m: number, v: number, p: numb
   if (m === 0) return 0;
   if (p === 0) return 0;
   if (p === 1) return Number.POSITIVE_INFINITY;
-  const negbin = isNegbin(code, m, v);
-  const vv = negbin ? v : m;
-  const sd = Math.sqrt(vv);
-  const skew = negbin ? (2 * vv - m) / (vv * sd) : 1 / sd; // NB: (2 - p)/sqrt(r q); Poisson 1/sqrt(m)
-  const z = zFromServiceLevel(p);
-  const start = Math.max(0, Math.round(m + sd * (z + (skew * (z * z - 1)) / 6)));
+  const start = discreteQuantileStart(code, m, v, p);
   quantileTest.code = code;
   quantileTest.m = m;
   quantileTest.v = v;
   quantileTest.p = p;
   return smallestInteger(start, quantileTest);
+}
+
+/**
+ * Start for a discrete quantile search: the Cornish-Fisher quantile m + sd (z + skew (z^2 - 1) / 6)
+ * rounded, skewness 1/sqrt(m) (Poisson) or (2v - m)/(v sd) (negative binomial, (2 - p)/sqrt(r q)).
+ */
+export function discreteQuantileStart(code: number, m: number, v: number, p: number): number {
+  const negbin = isNegbin(code, m, v);
+  const vv = negbin ? v : m;
+  const sd = Math.sqrt(vv);
+  const skew = negbin ? (2 * vv - m) / (vv * sd) : 1 / sd;
+  const z = zFromServiceLevel(p);
+  const start = Math.round(m + sd * (z + (skew * (z * z - 1)) / 6));
+  return start > 0 ? start : 0;
 }
 
 /** A monotone test on the integers (false ... false true ... true), as an object so that batch loops reuse one. */

@@ -53,22 +53,22 @@ import { demandSdOverProtection, safetyStock as normalSafetyStock, type Protecti
 import { normalLossInverse } from "../stats";
 import {
   AUTO_DISCRETE_BELOW,
+  discreteQuantileStart,
   DISTRIBUTION_NAMES,
   type DistributionChoice,
   type DistributionName,
   distributionLoss,
   distributionQuantile,
   distributionTails,
-  type IntegerTest,
   isDiscreteFamily,
   NORMAL,
   NOTE_MESSAGES,
   resolveDistribution,
   type ResolvedDistribution,
-  smallestInteger,
 } from "../distributions";
 import type { Tails } from "../special";
 import { criticalRatio } from "./newsvendor";
+import { DiscreteWalker } from "./discreteSearch";
 
 export type LevelMethod = "csl" | "fill" | "cost";
 export const LEVEL_METHODS: readonly LevelMethod[] = ["csl", "fill", "cost"];
@@ -191,16 +191,18 @@ export function cycleServiceLevelAt(t: IntervalDemand, x: number): number {
 
 // ---- solving for the level ----------------------------------------------------------------------
 
-/** fillRateAt(k) >= target on the integers (discrete families). */
-class FillTest implements IntegerTest {
-  t!: IntervalDemand;
-  q = 0;
-  target = 0;
-  ok(k: number): boolean {
-    return fillRateAt(this.t, k, this.q) >= this.target;
-  }
+const walker = new DiscreteWalker();
+
+/** Walks the discrete level for (mode, target) from its start; the walker is left at the answer. */
+function walkDiscrete(t: IntervalDemand, orderQty: number, mode: number, target: number): number {
+  walker.init(t.code, t.mean, t.variance, t.leadMean, t.leadVariance, t.reviewPeriod, t.demandMean, orderQty);
+  walker.mode = mode;
+  walker.target = target;
+  if (mode === 0) return walker.solve(discreteQuantileStart(t.code, t.mean, t.variance, target), 0);
+  const q = demandPerCycle(t, orderQty);
+  const lowest = t.reviewPeriod > 0 ? 0 : -Math.ceil(q);
+  return walker.solve(Math.round(fillStart(t, q, target)), lowest);
 }
-const fillTest = new FillTest();
 
 /**
  * The real x with fillRateAt(x) = target (continuous families): bracket by doubling steps from a
@@ -270,15 +272,9 @@ function fillStart(t: IntervalDemand, q: number, target: number): number {
  * below -Q ((s, Q)) or 0 ((R, S)) have fill rate 0, so the search starts above them.
  */
 export function levelForFillRate(t: IntervalDemand, orderQty: number, target: number): number {
+  if (isDiscreteFamily(t.code)) return walkDiscrete(t, orderQty, 1, target);
   const q = demandPerCycle(t, orderQty);
   const start = fillStart(t, q, target);
-  if (isDiscreteFamily(t.code)) {
-    fillTest.t = t;
-    fillTest.q = q;
-    fillTest.target = target;
-    const lowest = t.reviewPeriod > 0 ? 0 : -Math.ceil(q);
-    return smallestInteger(Math.round(start), fillTest, lowest);
-  }
   return solveFillContinuous(t, q, target, start, Math.max(Math.sqrt(t.variance), 1e-6 * Math.max(1, t.mean)));
 }
 
@@ -377,6 +373,11 @@ function computeLevel(
     if (bad) return bad;
     if (method === "fill" && t.reviewPeriod === 0 && !given) return cellError('orderQty is required for method "fill" with continuous review (reviewPeriod 0)');
     if (method === "fill" && t.reviewPeriod > 0 && !(t.demandMean > 0)) return cellError("demandMean is 0: the fill rate is undefined without demand", "na");
+    if (isDiscreteFamily(t.code) && t.mean > 0) {
+      // the batch fast path: the walker ends at the level with its service measures ready
+      out.level = walkDiscrete(t, orderQty, method === "csl" ? 0 : 1, serviceLevel);
+      return discreteOut(out);
+    }
     if (t.code === NORMAL) {
       const r = normalSafetyStock({
         serviceLevel,
@@ -400,6 +401,16 @@ function computeLevel(
     const bad = positive("holdingCost", holdingCost) ?? positive("shortageCost", shortageCost);
     if (bad) return bad;
     if (t.reviewPeriod === 0 && !given) return cellError('orderQty is required for method "cost" with continuous review (reviewPeriod 0)');
+    if (isDiscreteFamily(t.code) && t.mean > 0) {
+      const ratio = criticalRatio(shortageCost, holdingCost) as number;
+      if (t.reviewPeriod > 0) out.level = walkDiscrete(t, orderQty, 0, ratio);
+      else {
+        // smallest s with G(s + Q + 1) >= G(s + 1): one below the smallest level whose fill rate reaches the ratio
+        out.level = walkDiscrete(t, orderQty, 1, ratio) - 1;
+        walker.down();
+      }
+      return discreteOut(out);
+    }
     level = t.mean > 0 || t.variance > 0 ? levelForCost(t, orderQty, holdingCost, shortageCost) : 0;
   } else {
     return cellError(`method must be "csl", "fill" or "cost", got ${describe(method)}`);
@@ -411,6 +422,20 @@ function computeLevel(
   if (q > 0) {
     out.short = unitsShortPerCycle(t, level, q);
     out.fill = Math.min(1, Math.max(0, 1 - out.short / q));
+  } else {
+    out.short = Number.NaN;
+    out.fill = Number.NaN;
+  }
+  return null;
+}
+
+/** Service measures from the walker (left at out.level). */
+function discreteOut(out: LevelOut): null {
+  out.csl = walker.csl();
+  const q = walker.perCycle;
+  if (q > 0) {
+    out.short = walker.short();
+    out.fill = walker.fill();
   } else {
     out.short = Number.NaN;
     out.fill = Number.NaN;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { CellError, isCellError } from "../../../src/engine/errors";
 import { safetyStock } from "../../../src/engine/inventory";
 import {
@@ -200,5 +201,37 @@ describe("columns", () => {
       expect(Number.isNaN(out.fillRate[i]) ? Number.NaN : out.fillRate[i]).toEqual(o.fillRate);
     });
     expect(out.errors.size).toBe(1);
+  });
+});
+
+describe("the discrete walk (batch fast path) agrees with direct evaluation", () => {
+  it("csl and fill levels are the smallest whole units meeting the target, by the direct formulas", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<DistributionChoice>("poisson", "negbin"),
+        fc.double({ min: 0.02, max: 40, noNaN: true }),
+        fc.double({ min: 0.3, max: 3, noNaN: true }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom(0, 0, 1, 3),
+        fc.double({ min: 0.5, max: 60, noNaN: true }),
+        fc.constantFrom<"csl" | "fill">("csl", "fill"),
+        fc.double({ min: 0.5, max: 0.995, noNaN: true }),
+        (distribution, d, cv, L, R, q, method, target) => {
+          const input = { demandMean: d, demandSd: d * cv, leadTime: L, reviewPeriod: R, distribution, orderQty: q };
+          const r = distributionPolicy({ ...input, method, serviceLevel: target });
+          if (isCellError(r)) return; // e.g. no demand over a zero lead time with continuous review
+          const at = (level: number) => ok(fillRateOfPolicy({ ...input, reorderPoint: level }));
+          const meets = (level: number) => (method === "csl" ? at(level).cycleServiceLevel >= target - 1e-12 : at(level).fillRate >= target - 1e-12);
+          if (r.mean === 0) return;
+          expect(Number.isInteger(r.reorderPoint)).toBe(true);
+          expect(meets(r.reorderPoint)).toBe(true);
+          const lowest = method === "csl" || R > 0 ? 0 : -Math.ceil(q);
+          if (r.reorderPoint > lowest) expect(meets(r.reorderPoint - 1)).toBe(false);
+          expect(Math.abs(r.fillRate - at(r.reorderPoint).fillRate)).toBeLessThan(1e-11);
+          expect(Math.abs(r.cycleServiceLevel - at(r.reorderPoint).cycleServiceLevel)).toBeLessThan(1e-11);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
