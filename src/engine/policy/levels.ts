@@ -783,3 +783,96 @@ export function intervalDemandRow(c: IntervalDemandColumns, i: number, into: Int
 export function newIntervalDemand(): IntervalDemand {
   return { code: 0, note: 0, demandMean: 0, reviewPeriod: 0, mean: 0, variance: 0, leadMean: 0, leadVariance: 0 };
 }
+
+// ---- column forms of the custom functions' engine calls -------------------------------------------
+
+export interface FillRateOfPolicyColumns {
+  rows: number;
+  reorderPoint: ArrayLike<number>;
+  demandMean: ArrayLike<number>;
+  demandSd: ArrayLike<number>;
+  leadTime: ArrayLike<number>;
+  /** NaN = 0. */
+  leadTimeSd?: ArrayLike<number>;
+  /** NaN = 0. */
+  reviewPeriod?: ArrayLike<number>;
+  /** NaN = not given. */
+  orderQty?: ArrayLike<number>;
+  distribution?: DistributionChoice | ArrayLike<DistributionChoice>;
+}
+
+/** fillRateOfPolicy over columns (=SEG.FILL_RATE): failed rows get NaN and their CellError. */
+export function fillRateOfPolicyColumns(c: FillRateOfPolicyColumns): {
+  fillRate: Float64Array;
+  cycleServiceLevel: Float64Array;
+  unitsShortPerCycle: Float64Array;
+  distribution: Int8Array;
+  errors: Map<number, CellError>;
+} {
+  const n = c.rows;
+  const out = {
+    fillRate: new Float64Array(n),
+    cycleServiceLevel: new Float64Array(n),
+    unitsShortPerCycle: new Float64Array(n),
+    distribution: new Int8Array(n),
+    errors: new Map<number, CellError>(),
+  };
+  const fixed = typeof c.distribution === "string" || c.distribution === undefined ? (c.distribution ?? "normal") : null;
+  const col = fixed === null ? (c.distribution as ArrayLike<DistributionChoice>) : null;
+  const input: FillRateOfPolicyInput = { reorderPoint: 0, demandMean: 0, demandSd: 0, leadTime: 0 };
+  for (let i = 0; i < n; i++) {
+    const sdL = c.leadTimeSd ? c.leadTimeSd[i] : 0;
+    const R = c.reviewPeriod ? c.reviewPeriod[i] : 0;
+    const q = c.orderQty ? c.orderQty[i] : Number.NaN;
+    input.reorderPoint = c.reorderPoint[i];
+    input.demandMean = c.demandMean[i];
+    input.demandSd = c.demandSd[i];
+    input.leadTime = c.leadTime[i];
+    input.leadTimeSd = sdL === sdL ? sdL : 0;
+    input.reviewPeriod = R === R ? R : 0;
+    input.orderQty = q;
+    input.distribution = col === null ? (fixed as DistributionChoice) : col[i];
+    const r = fillRateOfPolicy(input);
+    if (isCellError(r)) {
+      out.errors.set(i, r);
+      out.fillRate[i] = out.cycleServiceLevel[i] = out.unitsShortPerCycle[i] = Number.NaN;
+      out.distribution[i] = -1;
+      continue;
+    }
+    out.fillRate[i] = r.fillRate;
+    out.cycleServiceLevel[i] = r.cycleServiceLevel;
+    out.unitsShortPerCycle[i] = r.unitsShortPerCycle;
+    out.distribution[i] = rowDemand.code;
+  }
+  return out;
+}
+
+/** reorderPointByDistribution over columns (=SEG.REORDER_POINT with [distribution]). */
+export function reorderPointByDistributionColumns(c: {
+  rows: number;
+  demandMean: ArrayLike<number>;
+  leadTime: ArrayLike<number>;
+  safetyStock: ArrayLike<number>;
+  reviewPeriod?: ArrayLike<number>;
+  distribution?: DistributionChoice | ArrayLike<DistributionChoice>;
+}): { reorderPoint: Float64Array; errors: Map<number, CellError> } {
+  const n = c.rows;
+  const out = { reorderPoint: new Float64Array(n), errors: new Map<number, CellError>() };
+  const fixed = typeof c.distribution === "string" || c.distribution === undefined ? (c.distribution ?? "normal") : null;
+  const col = fixed === null ? (c.distribution as ArrayLike<DistributionChoice>) : null;
+  const input: ReorderPointByDistributionInput = { demandMean: 0, leadTime: 0, safetyStock: 0 };
+  for (let i = 0; i < n; i++) {
+    const R = c.reviewPeriod ? c.reviewPeriod[i] : 0;
+    input.demandMean = c.demandMean[i];
+    input.leadTime = c.leadTime[i];
+    input.safetyStock = c.safetyStock[i];
+    input.reviewPeriod = R === R ? R : 0;
+    input.distribution = col === null ? (fixed as DistributionChoice) : col[i];
+    const r = reorderPointByDistribution(input);
+    if (isCellError(r)) {
+      out.errors.set(i, r);
+      out.reorderPoint[i] = Number.NaN;
+    } else out.reorderPoint[i] = r;
+  }
+  return out;
+}

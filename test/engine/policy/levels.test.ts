@@ -7,7 +7,9 @@ import {
   distributionPolicyColumns,
   DistributionPolicyResult,
   fillRateOfPolicy,
+  fillRateOfPolicyColumns,
   reorderPointByDistribution,
+  reorderPointByDistributionColumns,
   safetyStockByDistribution,
   wholeUp,
 } from "../../../src/engine/policy/levels";
@@ -233,5 +235,30 @@ describe("the discrete walk (batch fast path) agrees with direct evaluation", ()
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("column forms for the custom functions", () => {
+  it("FILL_RATE columns equal the row function, errors per row", () => {
+    const rows = fixture.fillRates;
+    const col = (f: (r: (typeof rows)[number]) => number | undefined) => Float64Array.from(rows, (r) => f(r) ?? Number.NaN);
+    const out = fillRateOfPolicyColumns({
+      rows: rows.length + 1,
+      reorderPoint: [...col((r) => r.reorderPoint), 3],
+      demandMean: [...col((r) => r.demandMean), 1],
+      demandSd: [...col((r) => r.demandSd), 1],
+      leadTime: [...col((r) => r.leadTime), 2],
+      leadTimeSd: [...col((r) => (r as { leadTimeSd?: number }).leadTimeSd), Number.NaN],
+      reviewPeriod: [...col((r) => (r as { reviewPeriod?: number }).reviewPeriod), Number.NaN],
+      orderQty: [...col((r) => (r as { orderQty?: number }).orderQty), Number.NaN],
+      distribution: [...rows.map((r) => r.distribution as DistributionChoice), "poisson"],
+    });
+    rows.forEach((r, i) => expect(Math.abs(out.fillRate[i] - r.fillRate)).toBeLessThan(1e-10));
+    expect(out.errors.get(rows.length)?.message).toMatch(/orderQty is required under continuous review/);
+  });
+  it("REORDER_POINT columns", () => {
+    const out = reorderPointByDistributionColumns({ rows: 2, demandMean: [0.4, 100], leadTime: [3, 4], safetyStock: [1.3, 65.79], distribution: ["negbin", "normal"] });
+    expect(out.reorderPoint[0]).toBe(3);
+    expect(out.reorderPoint[1]).toBeCloseTo(465.79, 12);
   });
 });
