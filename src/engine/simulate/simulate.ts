@@ -766,12 +766,24 @@ const CHUNK = 32;
  * Simulates every scenario on the same demand and lead-time draws (common random numbers). The
  * building block of simulatePolicies and compareScenarios; each scenario gets its own result.
  * A row with an input error is left out of every scenario; a row whose policy is bad in one
- * scenario is left out of that scenario only (compareScenarios narrows this further).
+ * scenario is left out of that scenario only, or of all of them when `together` is set.
  */
-export function simulateScenarioRuns(input: SimulationInput, runs: readonly ScenarioRun[], options: SimulationOptions = {}): SimulationResult[] {
+export function simulateScenarioRuns(input: SimulationInput, runs: readonly ScenarioRun[], options: SimulationOptions = {}, together = false): SimulationResult[] {
   const rows = input.rows;
   const inp = compileInputs(input);
   const pols = runs.map((r) => compilePolicies(r.policy, rows, inp.initial));
+  if (together) {
+    // a row that one scenario cannot simulate is left out of all of them, so that they compare like with like
+    for (let i = 0; i < rows; i++) {
+      if (inp.errors.has(i)) continue;
+      const k = pols.findIndex((p) => p.errors.has(i));
+      if (k < 0) continue;
+      const why = pols[k].errors.get(i)!;
+      for (let j = 0; j < pols.length; j++) {
+        if (j !== k && !pols[j].errors.has(i)) pols[j].errors.set(i, cellError(`left out of every scenario: scenario ${k + 1} cannot simulate it (${why.message})`, why.kind));
+      }
+    }
+  }
   let longest = 0;
   for (let i = 0; i < rows; i++) {
     if (inp.errors.has(i)) continue;
