@@ -126,3 +126,20 @@ describe("logGamma", () => {
     expect(Math.abs(logGamma(x) - want)).toBeLessThan(1e-13 * Math.max(1, Math.abs(want)));
   });
 });
+
+describe("ziggurat normal: tails and block edges", () => {
+  it("P(Z <= x) at the tail boundary and beyond, 4 million draws", () => {
+    const r = new Random(77, 5);
+    const n = 4_000_000;
+    const pts = ref.normalTail;
+    const below = new Array(pts.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      const z = r.normal();
+      for (let k = 0; k < pts.length; k++) if (z <= pts[k].x) below[k]++;
+    }
+    pts.forEach((pt, k) => {
+      const p = pt.cdf;
+      expect(Math.abs(below[k] / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n) + 1e-12);
+    });
+  });
+});
