@@ -796,14 +796,15 @@ export function simulateScenarioRuns(input: SimulationInput, runs: readonly Scen
   const T = warmUp + H;
 
   const segs = runs.map((r) => segmentIndex(r.segment ?? input.segment, rows));
-  const results: SimulationResult[] = runs.map((_, k) => {
+  const errorsOf = runs.map((_, k) => {
     const errors = new Map<number, CellError>();
     for (let i = 0; i < rows; i++) {
       const e = inp.errors.get(i) ?? pols[k].errors.get(i);
       if (e) errors.set(i, e);
     }
-    return { rows, replications: N, horizon: H, warmUp, shortage: o.lost ? "lostSales" : "backorder", sku: emptySku(rows), errors, segments: [], total: undefined as unknown as SegmentSimulation, aborted: false };
+    return errors;
   });
+  const skuOf = runs.map(() => emptySku(rows));
   // accumulators[k]: (segments + 1 for the total) x N x ACC
   const acc = runs.map((_, k) => new Float64Array((segs[k].names.length + 1) * N * ACC));
   const segSkus = runs.map((_, k) => new Int32Array(segs[k].names.length + 1));
@@ -835,7 +836,7 @@ export function simulateScenarioRuns(input: SimulationInput, runs: readonly Scen
     if (inp.errors.has(i)) continue;
     let any = false;
     for (let k = 0; k < K; k++) {
-      active[k] = results[k].errors.has(i) ? 0 : 1;
+      active[k] = errorsOf[k].has(i) ? 0 : 1;
       if (active[k]) any = true;
     }
     if (!any) continue;
@@ -912,7 +913,7 @@ export function simulateScenarioRuns(input: SimulationInput, runs: readonly Scen
     for (let k = 0; k < K; k++) {
       if (!active[k]) continue;
       const w = k * 3 * NM;
-      const sku = results[k].sku;
+      const sku = skuOf[k];
       for (let m = 0; m < NM; m++) {
         const n = welford[w + 2 * NM + m];
         const col = sku[SIM_METRICS[m]];
@@ -923,9 +924,7 @@ export function simulateScenarioRuns(input: SimulationInput, runs: readonly Scen
   }
   if (!aborted) options.onProgress?.(rows, rows);
 
-  for (let k = 0; k < K; k++) {
-    const res = results[k];
-    res.aborted = aborted;
+  return runs.map((_, k): SimulationResult => {
     const names = segs[k].names;
     const build = (g: number, label: string): SegmentSimulation => {
       const per = {} as Record<SimMetric, Float64Array>;
@@ -942,10 +941,19 @@ export function simulateScenarioRuns(input: SimulationInput, runs: readonly Scen
       }
       return { segment: label, skus, metrics, perReplication: per };
     };
-    res.segments = names.map((nm, g) => build(g, nm));
-    res.total = build(names.length, "all");
-  }
-  return results;
+    return {
+      rows,
+      replications: N,
+      horizon: H,
+      warmUp,
+      shortage: o.lost ? "lostSales" : "backorder",
+      sku: skuOf[k],
+      errors: errorsOf[k],
+      segments: names.map((nm, g) => build(g, nm)),
+      total: build(names.length, "all"),
+      aborted,
+    };
+  });
 }
 
 const skuScratch = new Float64Array(ACC);
