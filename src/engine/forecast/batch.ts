@@ -32,30 +32,37 @@ import { CellError, ArgumentError, cellError } from "../errors";
 import { classifyPattern, PATTERN_LABELS, PatternOptions, type PatternLabel } from "../pattern";
 import { historyFromArray } from "../xyz";
 import { ACC_SIZE, Metric, maseScale, metricValue } from "./accuracy";
+import * as methods from "./methods";
 import {
   FORECAST_METHODS,
   ForecastMethod,
-  M_AUTO,
-  M_CROSTON,
-  M_HW_ADD,
-  M_HW_MUL,
-  M_MA,
-  M_NAIVE,
-  M_SNAIVE,
   METHOD_CHOICES,
   MethodChoice,
   methodCode,
+  ParamName,
   minLength,
-  P_ALPHA,
-  P_BETA,
-  P_GAMMA,
-  P_PHI,
-  P_WINDOW,
-  PARAM_COUNT,
+  PARAM_NAMES,
   undefinedPrefix,
 } from "./methods";
 import { SeriesModel } from "./model";
+import { sesFixedRows } from "./ses";
 import { newRoll, Roll } from "./roll";
+
+// Local copies of the codes (no getter call per access under CommonJS, see model.ts).
+const M_AUTO = methods.M_AUTO;
+const M_CROSTON = methods.M_CROSTON;
+const M_HW_ADD = methods.M_HW_ADD;
+const M_HW_MUL = methods.M_HW_MUL;
+const M_MA = methods.M_MA;
+const M_NAIVE = methods.M_NAIVE;
+const M_SNAIVE = methods.M_SNAIVE;
+const M_SES = methods.M_SES;
+const P_ALPHA = methods.P_ALPHA;
+const P_BETA = methods.P_BETA;
+const P_GAMMA = methods.P_GAMMA;
+const P_PHI = methods.P_PHI;
+const P_WINDOW = methods.P_WINDOW;
+const PARAM_COUNT = methods.PARAM_COUNT;
 
 export const NO_DEMAND_NOTE = "no demand: forecast 0";
 export const DEFAULT_HORIZON = 12;
@@ -187,14 +194,14 @@ function checkWhole(name: string, v: number | undefined, min: number, max: numbe
 }
 
 /** Range check of a parameter value; returns the problem or undefined. NaN (not given) passes. */
-export function paramProblem(name: "alpha" | "beta" | "gamma" | "phi" | "window", v: number): string | undefined {
+export function paramProblem(name: ParamName, v: number): string | undefined {
   if (v !== v) return undefined;
   if (name === "window") return Number.isInteger(v) && v >= 1 ? undefined : `window must be a whole number of periods >= 1, got ${describe(v)}`;
   if (name === "phi") return v > 0 && v <= 1 ? undefined : `phi must be in (0, 1], got ${describe(v)}`;
   return v >= 0 && v <= 1 ? undefined : `${name} must be in [0, 1], got ${describe(v)}`;
 }
 
-function checkPerRow(name: "alpha" | "beta" | "gamma" | "phi" | "window", v: PerRow | undefined, rows: number): void {
+function checkPerRow(name: ParamName, v: PerRow | undefined, rows: number): void {
   if (v === undefined) return;
   if (typeof v === "number") {
     const p = paramProblem(name, v);
@@ -258,6 +265,8 @@ class Batch {
   readonly fixedByPattern: Int16Array;
   readonly methods: Int8Array | null;
   readonly method: number;
+  /** Some parameter is a per-row column (checked row by row). */
+  readonly perRowParams: boolean;
 
   constructor(
     readonly data: Float64Array,
@@ -270,7 +279,8 @@ class Batch {
     this.h = h;
     checkWhole("season_length", o.seasonLength, 2, 1_000_000);
     this.m = o.seasonLength ?? 0;
-    for (const p of ["alpha", "beta", "gamma", "phi", "window"] as const) checkPerRow(p, o[p], rows);
+    for (const p of PARAM_NAMES) checkPerRow(p, o[p], rows);
+    this.perRowParams = PARAM_NAMES.some((p) => o[p] !== undefined && typeof o[p] !== "number");
     this.clip = o.clip === true;
     this.dampedSeasonal = o.dampedSeasonal === true;
     const bt = o.backtest;
@@ -339,10 +349,10 @@ class Batch {
    * parameters), rolls through the holdout. Leaves the accumulators in this.roll and the training
    * parameters in this.trainParams. Returns the selection metric (NaN when undefined).
    */
-  backtest(code: number, n: number, T: number): number {
+  backtest(code: number, n: number, T: number, dampedSeasonal: boolean, quick: boolean): number {
     const model = this.model;
     model.setLength(T);
-    model.fit(code, this.given, this.dampedSeasonal, this.trainParams, null);
+    model.fit(code, this.given, dampedSeasonal, this.trainParams, null, quick);
     model.setLength(n);
     const roll = this.roll;
     roll.from = T;
@@ -414,6 +424,7 @@ export function forecastBatch(data: Float64Array, rows: number, periods: number,
   const res = allocResult(b, pattern !== null);
   if (res.pattern && pattern) for (let r = 0; r < rows; r++) res.pattern[r] = pattern[r];
   const { signal, onProgress } = options;
+  const fast = fastSes(b, res) ? new FastSes(CHUNK) : null;
   for (let start = 0; start < rows; start += CHUNK) {
     if (signal?.aborted) {
       res.aborted = true;
@@ -421,12 +432,55 @@ export function forecastBatch(data: Float64Array, rows: number, periods: number,
       return res;
     }
     const end = Math.min(rows, start + CHUNK);
-    for (let r = start; r < end; r++) forecastRow(b, res, r, pattern);
+    if (fast) fast.rows(b, res, start, end, pattern);
+    else for (let r = start; r < end; r++) forecastRow(b, res, r, pattern);
     res.done = end;
     onProgress?.(end, rows);
   }
   return res;
 }
+
+/** Whether the call is plain fixed-alpha SES (no fitted values, no backtest): the four-row path. */
+function fastSes(b: Batch, res: ForecastBatchResult): boolean {
+  return b.methods === null && b.method === M_SES && typeof b.o.alpha === "number" && !Number.isNaN(b.o.alpha) && res.fitted === null && res.backtest === null;
+}
+
+/**
+ * Fixed-alpha SES over a chunk of rows with ses.ts sesFixedRows; a row whose check sum says it is
+ * not ordinary (a non-finite period, or no demand) goes through forecastRow instead, which reports it.
+ * The numbers are the same as forecastRow's.
+ */
+class FastSes {
+  private readonly level: Float64Array;
+  private readonly sse: Float64Array;
+  private readonly abs: Float64Array;
+  constructor(chunk: number) {
+    this.level = new Float64Array(chunk);
+    this.sse = new Float64Array(chunk);
+    this.abs = new Float64Array(chunk);
+  }
+  rows(b: Batch, res: ForecastBatchResult, start: number, end: number, pattern: ArrayLike<number> | null): void {
+    const { h, periods: n } = b;
+    const alpha = b.o.alpha as number;
+    sesFixedRows(b.data, n, start, end, alpha, this.level, this.sse, this.abs);
+    const fc = res.forecast;
+    for (let r = start; r < end; r++) {
+      const i = r - start;
+      const c = this.abs[i];
+      if (!(c > 0 && c < Infinity)) {
+        forecastRow(b, res, r, pattern);
+        continue;
+      }
+      let f = this.level[i];
+      if (b.clip && f < 0) f = 0;
+      fc.fill(f, r * h, r * h + h);
+      res.method[r] = M_SES;
+      res.alpha[r] = alpha;
+      res.fittedRmse[r] = Math.sqrt(this.sse[i] / n);
+    }
+  }
+}
+
 
 function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: ArrayLike<number> | null): void {
   const { data, periods: n, h, m, model } = b;
@@ -469,12 +523,13 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
   given[P_GAMMA] = at(b.o.gamma, r);
   given[P_PHI] = at(b.o.phi, r);
   given[P_WINDOW] = at(b.o.window, r);
-  for (let s = 0; s < PARAM_COUNT; s++) {
-    const name = (["alpha", "beta", "gamma", "phi", "window"] as const)[s];
-    const p = paramProblem(name, given[s]);
-    if (p) {
-      res.errors.set(r, cellError(p));
-      return;
+  if (b.perRowParams) {
+    for (let s = 0; s < PARAM_COUNT; s++) {
+      const p = paramProblem(PARAM_NAMES[s], given[s]);
+      if (p) {
+        res.errors.set(r, cellError(p));
+        return;
+      }
     }
   }
   const dampedSeasonal = b.dampedSeasonal || given[P_PHI] === given[P_PHI];
@@ -500,7 +555,7 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
     if (res.backtest && (b.backtestAll || code === M_AUTO)) {
       const kEff = Math.min(b.k, n - 2);
       if (kEff >= 1) {
-        b.backtest(M_NAIVE, n, n - kEff);
+        b.backtest(M_NAIVE, n, n - kEff, false, false);
         storeBacktest(b, res, r, b.roll.acc, Number.NaN, n - kEff);
       }
     }
@@ -524,7 +579,7 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
       if (firstOk < 0) firstOk = c;
       if (!b.backtestAuto || kEff < 1) continue;
       if (T < minLength(c, m, window === window ? window : 1)) continue;
-      const v = b.backtest(c, n, T);
+      const v = b.backtest(c, n, T, dampedSeasonal, list.length > 1);
       if (v < bestValue) {
         bestValue = v;
         best = c;
@@ -548,7 +603,7 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
       return;
     }
     if (b.backtestAll && kEff >= 1 && T >= minLength(code, m, window === window ? window : 1)) {
-      b.backtest(code, n, T);
+      b.backtest(code, n, T, dampedSeasonal, false);
       b.bestAcc.set(b.roll.acc);
       b.bestTrain.set(b.trainParams);
       haveBacktest = true;

@@ -98,6 +98,67 @@ export function hwFilter(
   return sse;
 }
 
+/**
+ * SSE only (the fitting objective), with the level and trend updates rearranged as in holt.ts
+ * holtSse (u = y_t - s_{t-m}, or y_t / s_{t-m} when multiplicative):
+ *   l_t = alpha u + (1 - alpha) l + (1 - alpha) phi b,   b_t = alpha beta (u - l) + phi (1 - alpha beta) b.
+ * Leaves the seasonal ring in `season` (as hwFilter would, up to rounding).
+ */
+export function hwSse(
+  y: ArrayLike<number>,
+  off: number,
+  n: number,
+  m: number,
+  mul: boolean,
+  alpha: number,
+  beta: number,
+  gamma: number,
+  phi: number,
+  state: Float64Array,
+  season: Float64Array,
+): number {
+  start(y, off, m, mul, state, season);
+  const a1 = 1 - alpha;
+  const a1phi = a1 * phi;
+  const c1 = alpha * beta;
+  const c2 = phi * (1 - alpha * beta);
+  const g1 = 1 - gamma;
+  let l = state[0];
+  let b = state[1];
+  let sse = 0;
+  let j = 0;
+  if (mul) {
+    for (let i = off, end = off + n; i < end; i++) {
+      const v = y[i];
+      const ls = season[j];
+      const lp = l + phi * b;
+      const e = v - lp * ls;
+      sse += e * e;
+      const u = v / ls;
+      season[j] = gamma * (v / lp) + g1 * ls;
+      const ln = alpha * u + a1 * l + a1phi * b;
+      b = c1 * (u - l) + c2 * b;
+      l = ln;
+      if (++j === m) j = 0;
+    }
+  } else {
+    for (let i = off, end = off + n; i < end; i++) {
+      const v = y[i];
+      const ls = season[j];
+      const pb = phi * b;
+      const e = v - (l + pb + ls);
+      sse += e * e;
+      const u = v - ls;
+      season[j] = gamma * (v - l - pb) + g1 * ls;
+      const ln = alpha * u + a1 * l + a1phi * b;
+      b = c1 * (u - l) + c2 * b;
+      l = ln;
+      if (++j === m) j = 0;
+    }
+  }
+  return sse;
+}
+
 /** The horizon from the state hwFilter left (n = the number of periods it ran through). */
 export function hwForecast(state: Float64Array, season: Float64Array, n: number, m: number, mul: boolean, phi: number, h: number, out: Float64Array, oOff: number): void {
   const l = state[0];

@@ -22,32 +22,9 @@
  */
 import { crostonEvents, crostonFactor, crostonFilter, crostonSse } from "./croston";
 import { holtFilter, holtForecast, holtSse } from "./holt";
-import { hwFilter, hwForecast } from "./holtWinters";
-import {
-  M_CROSTON,
-  M_DAMPED,
-  M_HOLT,
-  M_HW_ADD,
-  M_HW_MUL,
-  M_MA,
-  M_NAIVE,
-  M_SBA,
-  M_SBJ,
-  M_SES,
-  M_SNAIVE,
-  M_TSB,
-  P_ALPHA,
-  P_BETA,
-  P_GAMMA,
-  P_PHI,
-  P_WINDOW,
-  PARAM_COUNT,
-  PHI_LOWER,
-  PHI_UPPER,
-  SMOOTHING_LOWER,
-  SMOOTHING_UPPER,
-  usedParams,
-} from "./methods";
+import { hwFilter, hwForecast, hwSse } from "./holtWinters";
+import * as methods from "./methods";
+import { usedParams } from "./methods";
 import { maFilter, maFitWindow, maForecast } from "./movingAverage";
 import { naiveFilter, naiveForecast, snaiveFilter, snaiveForecast } from "./naive";
 import { Minimizer, Objective } from "./optimize";
@@ -55,17 +32,49 @@ import { Roll } from "./roll";
 import { sesFilter, sesForecast, sesSse } from "./ses";
 import { firstDemand, tsbFilter, tsbForecast, tsbSse } from "./tsb";
 
+// Local copies of the method and slot codes: read through a module namespace (as the CommonJS
+// output of tsx and ts-jest does) every access would be a getter call inside the hot loops.
+const M_CROSTON = methods.M_CROSTON;
+const M_DAMPED = methods.M_DAMPED;
+const M_HOLT = methods.M_HOLT;
+const M_HW_ADD = methods.M_HW_ADD;
+const M_HW_MUL = methods.M_HW_MUL;
+const M_MA = methods.M_MA;
+const M_NAIVE = methods.M_NAIVE;
+const M_SBA = methods.M_SBA;
+const M_SBJ = methods.M_SBJ;
+const M_SES = methods.M_SES;
+const M_SNAIVE = methods.M_SNAIVE;
+const M_TSB = methods.M_TSB;
+const P_ALPHA = methods.P_ALPHA;
+const P_BETA = methods.P_BETA;
+const P_GAMMA = methods.P_GAMMA;
+const P_PHI = methods.P_PHI;
+const P_WINDOW = methods.P_WINDOW;
+const PARAM_COUNT = methods.PARAM_COUNT;
+const PHI_LOWER = methods.PHI_LOWER;
+const PHI_UPPER = methods.PHI_UPPER;
+const SMOOTHING_LOWER = methods.SMOOTHING_LOWER;
+const SMOOTHING_UPPER = methods.SMOOTHING_UPPER;
+
 const START_LEVELS: readonly (readonly number[])[] = [
   [0.02, 0.1, 0.3, 0.6, 0.95], // alpha
   [0, 0.05, 0.3, 1], // beta
   [0.05, 0.3, 0.7, 0.95], // gamma
   [0.85, 0.95], // phi
 ];
+/** The smaller grid of the quick fit (auto's candidate screening). */
+const QUICK_LEVELS: readonly (readonly number[])[] = [
+  [0.1, 0.5], // alpha
+  [0, 0.2], // beta
+  [0.1, 0.6], // gamma
+  [0.9], // phi
+];
 const FIRST_STEP = [0.1, 0.1, 0.1, 0.05];
 /** Coarse Nelder-Mead runs, from the best grid points (see fitSimplex). */
 const START_RUNS = 3;
 /** Simplex size at which a coarse run stops. */
-const SCREEN_XTOL = 1e-3;
+const SCREEN_XTOL = 1e-2;
 
 function variant(code: number): "croston" | "sba" | "sbj" {
   return code === M_SBA ? "sba" : code === M_SBJ ? "sbj" : "croston";
@@ -127,8 +136,9 @@ export class SeriesModel implements Objective {
     }
   }
 
-  private prepare(code: number): void {
-    if ((code === M_CROSTON || code === M_SBA || code === M_SBJ) && this.eventsFor !== this.len) {
+  /** What the objective of `code` needs besides the series: Croston's demand events, TSB's z_0. */
+  private prepare(code: number, forObjective: boolean): void {
+    if (forObjective && (code === M_CROSTON || code === M_SBA || code === M_SBJ) && this.eventsFor !== this.len) {
       this.events = crostonEvents(this.y, this.off, this.len, this.sizes, this.gaps, this.pos);
       this.eventsFor = this.len;
     }
@@ -148,7 +158,7 @@ export class SeriesModel implements Objective {
       case M_HW_ADD:
       case M_HW_MUL: {
         const phi = p[P_PHI];
-        return hwFilter(y, off, n, this.m, code === M_HW_MUL, p[P_ALPHA], p[P_BETA], p[P_GAMMA], phi === phi ? phi : 1, null, 0, null, this.state, this.season);
+        return hwSse(y, off, n, this.m, code === M_HW_MUL, p[P_ALPHA], p[P_BETA], p[P_GAMMA], phi === phi ? phi : 1, this.state, this.season);
       }
       case M_CROSTON:
       case M_SBA:
@@ -175,7 +185,7 @@ export class SeriesModel implements Objective {
    */
   run(code: number, p: Float64Array, fitted: Float64Array | null, fOff: number, roll: Roll | null): number {
     const { y, off, len: n, state } = this;
-    this.prepare(code);
+    this.prepare(code, false);
     switch (code) {
       case M_NAIVE:
         return naiveFilter(y, off, n, fitted, fOff, roll);
@@ -239,10 +249,10 @@ export class SeriesModel implements Objective {
   /**
    * Fits the free parameters of `code` over the current length. `given` holds fixed values (NaN =
    * free) for the slots the method uses; `out` receives the full parameter vector (NaN in slots the
-   * method does not use). `warm`, when given, is a starting point for the free slots. Returns the SSE
-   * at the result.
+   * method does not use). `warm`, when given, is a starting point for the free slots; `quick` asks
+   * for the cheaper search of fitSimplex. Returns the SSE at the result (NaN when nothing was free).
    */
-  fit(code: number, given: Float64Array, dampedSeasonal: boolean, out: Float64Array, warm: Float64Array | null): number {
+  fit(code: number, given: Float64Array, dampedSeasonal: boolean, out: Float64Array, warm: Float64Array | null, quick = false): number {
     const used = usedParams(code, dampedSeasonal);
     const p = this.params;
     let dims = 0;
@@ -254,12 +264,12 @@ export class SeriesModel implements Objective {
         if (g !== g && s !== P_WINDOW) this.free[dims++] = s;
       }
     }
-    this.prepare(code);
+    if (dims > 0) this.prepare(code, true);
     if (code === M_MA && p[P_WINDOW] !== p[P_WINDOW]) p[P_WINDOW] = maFitWindow(this.y, this.off, this.len, this.prefix);
     this.code = code;
     this.dims = dims;
     let f: number;
-    if (dims === 0) f = this.sse(code, p);
+    if (dims === 0) f = Number.NaN; // nothing to fit (run() gives the SSE)
     else {
       for (let k = 0; k < dims; k++) {
         const s = this.free[k];
@@ -268,7 +278,7 @@ export class SeriesModel implements Objective {
         this.step[k] = FIRST_STEP[s];
       }
       if (dims === 1) f = this.minimizer.golden(this, this.x, this.lo[0], this.hi[0]);
-      else f = this.fitSimplex(warm);
+      else f = this.fitSimplex(warm, quick);
       for (let k = 0; k < dims; k++) p[this.free[k]] = this.x[k];
     }
     for (let s = 0; s < PARAM_COUNT; s++) out[s] = p[s];
@@ -278,12 +288,19 @@ export class SeriesModel implements Objective {
   /**
    * Two to four free parameters: from a warm start, one coarse run; otherwise coarse runs from the
    * best START_RUNS grid points (no two that differ only in phi). The best result is polished.
+   * quick (auto's candidate screening): the small grid QUICK_LEVELS, one coarse run from its best
+   * point, no polish.
    */
-  private fitSimplex(warm: Float64Array | null): number {
+  private fitSimplex(warm: Float64Array | null, quick: boolean): number {
     const dims = this.dims;
     const mz = this.minimizer;
     const maxEval = 40 + 40 * dims;
     let f: number;
+    if (quick && warm === null) {
+      this.bestStarts(QUICK_LEVELS, 1);
+      for (let k = 0; k < dims; k++) this.x[k] = this.starts[k];
+      return mz.nelderMead(this, this.x, dims, this.lo, this.hi, this.step, maxEval, SCREEN_XTOL);
+    }
     if (warm !== null) {
       for (let k = 0; k < dims; k++) {
         const w = warm[this.free[k]];
@@ -292,7 +309,7 @@ export class SeriesModel implements Objective {
       }
       f = mz.nelderMead(this, this.x, dims, this.lo, this.hi, this.polishStep, maxEval, SCREEN_XTOL);
     } else {
-      const runs = this.bestStarts();
+      const runs = this.bestStarts(START_LEVELS, START_RUNS);
       f = Infinity;
       for (let s = 0; s < runs; s++) {
         for (let k = 0; k < dims; k++) this.trial[k] = this.starts[s * 4 + k];
@@ -346,20 +363,20 @@ export class SeriesModel implements Objective {
   }
 
   /**
-   * Evaluates the candidate grid over the free slots and keeps the START_RUNS best points in
+   * Evaluates the candidate grid over the free slots and keeps the `runs` best points in
    * this.starts (4 numbers per point, best first). Returns how many were kept.
    */
-  private bestStarts(): number {
+  private bestStarts(grid: readonly (readonly number[])[], runs: number): number {
     const dims = this.dims;
     const idx = this.free;
     let total = 1;
-    for (let k = 0; k < dims; k++) total *= START_LEVELS[idx[k]].length;
-    const keep = Math.min(START_RUNS, total);
+    for (let k = 0; k < dims; k++) total *= grid[idx[k]].length;
+    const keep = Math.min(runs, total);
     const sf = this.startValues.fill(Infinity);
     for (let c = 0; c < total; c++) {
       let r = c;
       for (let k = 0; k < dims; k++) {
-        const levels = START_LEVELS[idx[k]];
+        const levels = grid[idx[k]];
         this.trial[k] = levels[r % levels.length];
         r = Math.floor(r / levels.length);
       }
@@ -389,7 +406,7 @@ export class SeriesModel implements Objective {
     }
     if (sf[0] === Infinity) {
       // every candidate failed (non-finite SSE): start from the first grid point
-      for (let k = 0; k < dims; k++) this.starts[k] = START_LEVELS[idx[k]][0];
+      for (let k = 0; k < dims; k++) this.starts[k] = grid[idx[k]][0];
       return 1;
     }
     let kept = 1;

@@ -6,7 +6,10 @@
  * Parameters are not refitted per origin; the state is updated with each new observation.
  * Pairs are pooled per lag into acc (lag h at (h - 1) * ACC_SIZE, layout of accuracy.ts).
  */
-import { ACC_SIZE, accumulate } from "./accuracy";
+import * as accuracy from "./accuracy";
+import { accumulate } from "./accuracy";
+
+const ACC_SIZE = accuracy.ACC_SIZE; // a local copy: no getter call per pair under CommonJS
 
 export interface Roll {
   /** First origin (observations seen before the first forecast), >= 1. */

@@ -52,7 +52,7 @@ export function tsbFilter(
   return sse;
 }
 
-/** SSE only (the fitting objective). */
+/** SSE only (the fitting objective): tsbFilter's recursion without the optional outputs. */
 export function tsbSse(y: ArrayLike<number>, off: number, n: number, alpha: number, beta: number, z0: number): number {
   const a1 = 1 - alpha;
   const b1 = 1 - beta;
