@@ -23,30 +23,28 @@
  *    auto.selectBy says otherwise): > 0 means the method beats naive.
  *    MASE in the backtest is scaled by the naive (lag 1, or the season length when given) in-sample
  *    MAE of the training part;
- * 5. the parameters are fitted on the whole history (warm-started from the backtest's training fit)
- *    unless given, the fitted values and the horizon are produced, and forecasts are clipped at 0
- *    when `clip` is set (fitted values are never clipped; the backtest compares clipped forecasts).
+ * 5. the parameters are fitted on the whole history unless given (model.ts: the full search, or
+ *    after a backtest a refit that starts from the training fit), the fitted values and the horizon
+ *    are produced, and forecasts are clipped at 0 when `clip` is set (fitted values are never clipped;
+ *    the backtest compares clipped forecasts).
  * Hw_* are undamped unless phi is given, or `dampedSeasonal` asks for phi to be fitted.
+ * Plain fixed-alpha SES (no fitted values, no backtest) runs four rows at a time (ses.ts
+ * sesFixedRows) with the same numbers.
+ * Progress: onProgress(done, total) after every CHUNK rows; signal.aborted is checked before each
+ * chunk, and an aborted call returns what it has with aborted = true (rows from `done` on untouched).
  */
 import { CellError, ArgumentError, cellError } from "../errors";
-import { classifyPattern, PATTERN_LABELS, PatternOptions, type PatternLabel } from "../pattern";
+import { classifyPattern, PatternOptions } from "../pattern";
 import { historyFromArray } from "../xyz";
 import { ACC_SIZE, Metric, maseScale, metricValue } from "./accuracy";
+import { AutoOptions, AutoSettings, autoSettings, CandidateRunner, candidatesFor, chooseAuto } from "./auto";
 import * as methods from "./methods";
-import {
-  FORECAST_METHODS,
-  ForecastMethod,
-  METHOD_CHOICES,
-  MethodChoice,
-  methodCode,
-  ParamName,
-  minLength,
-  PARAM_NAMES,
-  undefinedPrefix,
-} from "./methods";
+import { FORECAST_METHODS, ForecastMethod, METHOD_CHOICES, MethodChoice, methodCode, ParamName, minLength, PARAM_NAMES, undefinedPrefix } from "./methods";
 import { SeriesModel } from "./model";
-import { sesFixedRows } from "./ses";
 import { newRoll, Roll } from "./roll";
+import { sesFixedRows } from "./ses";
+
+export type { AutoOptions } from "./auto";
 
 // Local copies of the codes (no getter call per access under CommonJS, see model.ts).
 const M_AUTO = methods.M_AUTO;
@@ -55,8 +53,8 @@ const M_HW_ADD = methods.M_HW_ADD;
 const M_HW_MUL = methods.M_HW_MUL;
 const M_MA = methods.M_MA;
 const M_NAIVE = methods.M_NAIVE;
-const M_SNAIVE = methods.M_SNAIVE;
 const M_SES = methods.M_SES;
+const M_SNAIVE = methods.M_SNAIVE;
 const P_ALPHA = methods.P_ALPHA;
 const P_BETA = methods.P_BETA;
 const P_GAMMA = methods.P_GAMMA;
@@ -65,11 +63,13 @@ const P_WINDOW = methods.P_WINDOW;
 const PARAM_COUNT = methods.PARAM_COUNT;
 
 export const NO_DEMAND_NOTE = "no demand: forecast 0";
+export const NEGATIVE_PATTERN_NOTE = "pattern undefined (negative demand): auto treats the row as smooth";
 export const DEFAULT_HORIZON = 12;
 export const MAX_HORIZON = 10_000;
 export const DEFAULT_BACKTEST_PERIODS = 12;
 export const DEFAULT_BACKTEST_LAGS = 1;
-const CHUNK = 256;
+/** Rows between progress reports and abort checks. */
+export const CHUNK = 256;
 
 /** Per-call scalar or per-row column; NaN (or undefined) = not given. */
 export type PerRow = number | ArrayLike<number>;
@@ -79,22 +79,6 @@ export interface BacktestOptions {
   periods?: number;
   /** Lags 1..L forecast from each origin (default 1). */
   lags?: number;
-}
-
-/** How auto chooses (see auto.ts for the rule). */
-export interface AutoOptions {
-  /** "pattern" (default): by the Syntetos-Boylan pattern, then by backtest within its candidates. "backtest": best of `candidates`. */
-  by?: "pattern" | "backtest";
-  smooth?: readonly ForecastMethod[];
-  erratic?: readonly ForecastMethod[];
-  intermittent?: readonly ForecastMethod[];
-  lumpy?: readonly ForecastMethod[];
-  /** Candidates for by = "backtest". */
-  candidates?: readonly ForecastMethod[];
-  /** A fixed method per pattern (the planner's choice); "auto" or missing = the rule. */
-  methodByPattern?: Partial<Record<PatternLabel, MethodChoice>>;
-  /** Backtest metric the choice minimises: "mae" (default), "rmse" or "mase" (ranks as mae). */
-  selectBy?: "mae" | "rmse" | "mase";
 }
 
 export interface ForecastOptions {
@@ -176,14 +160,6 @@ export interface ForecastBatchResult {
   done: number;
 }
 
-const DEFAULT_AUTO: Required<Omit<AutoOptions, "methodByPattern" | "by" | "selectBy">> = {
-  smooth: ["ses", "holt", "damped", "hw_add", "hw_mul"],
-  erratic: ["ses", "damped"],
-  intermittent: ["sba"],
-  lumpy: ["tsb"],
-  candidates: ["naive", "ses", "holt", "damped", "hw_add", "hw_mul", "croston", "sba", "tsb"],
-};
-
 function describe(x: unknown): string {
   return typeof x === "string" ? JSON.stringify(x) : String(x);
 }
@@ -193,7 +169,7 @@ function checkWhole(name: string, v: number | undefined, min: number, max: numbe
   if (!(Number.isInteger(v) && v >= min && v <= max)) throw new ArgumentError(name, `must be a whole number from ${min} to ${max}, got ${describe(v)}`);
 }
 
-/** Range check of a parameter value; returns the problem or undefined. NaN (not given) passes. */
+/** Range check of a given parameter value; the problem, or undefined. NaN (not given) passes. */
 export function paramProblem(name: ParamName, v: number): string | undefined {
   if (v !== v) return undefined;
   if (name === "window") return Number.isInteger(v) && v >= 1 ? undefined : `window must be a whole number of periods >= 1, got ${describe(v)}`;
@@ -210,37 +186,15 @@ function checkPerRow(name: ParamName, v: PerRow | undefined, rows: number): void
 }
 
 const at = (v: PerRow | undefined, r: number): number => (v === undefined ? Number.NaN : typeof v === "number" ? v : v[r]);
+const needsSeason = (code: number) => code === M_SNAIVE || code === M_HW_ADD || code === M_HW_MUL;
 
-function methodList(name: string, list: readonly ForecastMethod[] | undefined, fallback: readonly ForecastMethod[]): Int8Array {
-  const l = list ?? fallback;
-  const codes = new Int8Array(l.length);
-  for (let i = 0; i < l.length; i++) {
-    const c = methodCode(l[i]);
-    if (c < 0) throw new ArgumentError(name, `${describe(l[i])} is not a method (${FORECAST_METHODS.join(", ")})`);
-    codes[i] = c;
-  }
-  return codes;
+/** Name of a method code (for adapters); undefined for -1. */
+export function methodName(code: number): ForecastMethod | undefined {
+  return code >= 0 && code < FORECAST_METHODS.length ? FORECAST_METHODS[code] : undefined;
 }
 
-/** Why `code` cannot run on this row (CellError), or undefined. */
-function unfit(code: number, n: number, m: number, window: number, firstNegative: number, firstNonPositive: number, y: ArrayLike<number>, off: number): CellError | undefined {
-  const name = FORECAST_METHODS[code];
-  if (code >= M_CROSTON && firstNegative >= 0) {
-    return cellError(`period ${firstNegative + 1}: demand ${y[off + firstNegative]} is negative; ${name} needs demand >= 0`);
-  }
-  if (code === M_HW_MUL && firstNonPositive >= 0) {
-    return cellError(`hw_mul needs every period > 0 (multiplicative seasonality); period ${firstNonPositive + 1} is ${y[off + firstNonPositive]}`, "na");
-  }
-  const min = minLength(code, m, window);
-  if (n < min) {
-    const why = code === M_HW_ADD || code === M_HW_MUL ? ` (two full seasons with season_length ${m})` : code === M_SNAIVE ? ` (one full season)` : code === M_MA ? ` (its window)` : "";
-    return cellError(`${name} needs at least ${min} periods${why}, got ${n}`, "na");
-  }
-  return undefined;
-}
-
-/** Everything one call needs, resolved and validated once. */
-class Batch {
+/** Everything one call needs, resolved and validated once, plus the current row's facts (for auto). */
+class Batch implements CandidateRunner {
   readonly model: SeriesModel;
   readonly given = new Float64Array(PARAM_COUNT);
   readonly trainParams = new Float64Array(PARAM_COUNT);
@@ -259,14 +213,19 @@ class Batch {
   readonly backtestAll: boolean;
   readonly backtestAuto: boolean;
   readonly selectBy: Metric;
-  readonly autoBy: "pattern" | "backtest";
-  readonly byPattern: Int8Array[];
-  readonly candidates: Int8Array;
-  readonly fixedByPattern: Int16Array;
+  readonly auto: AutoSettings;
   readonly methods: Int8Array | null;
   readonly method: number;
   /** Some parameter is a per-row column (checked row by row). */
   readonly perRowParams: boolean;
+  // the current row
+  off = 0;
+  kEff = 0;
+  T = 0;
+  window = 1;
+  rowDamped = false;
+  firstNegative = -1;
+  firstNonPositive = -1;
 
   constructor(
     readonly data: Float64Array,
@@ -284,41 +243,22 @@ class Batch {
     this.clip = o.clip === true;
     this.dampedSeasonal = o.dampedSeasonal === true;
     const bt = o.backtest;
-    this.backtestAll = typeof bt === "object" && bt !== null;
+    const bto = typeof bt === "object" && bt !== null ? bt : undefined;
+    this.backtestAll = bto !== undefined;
     this.backtestAuto = bt !== false;
-    const k = (typeof bt === "object" && bt !== null ? bt.periods : undefined) ?? DEFAULT_BACKTEST_PERIODS;
-    const lags = (typeof bt === "object" && bt !== null ? bt.lags : undefined) ?? DEFAULT_BACKTEST_LAGS;
+    const k = bto?.periods ?? DEFAULT_BACKTEST_PERIODS;
+    const lags = bto?.lags ?? DEFAULT_BACKTEST_LAGS;
     checkWhole("backtest periods", k, 1, 1_000_000);
     checkWhole("backtest lags", lags, 1, 1_000_000);
     this.k = k;
     this.lags = lags;
-    const a = o.auto ?? {};
-    const sel = a.selectBy ?? "mae";
-    if (sel !== "mae" && sel !== "rmse" && sel !== "mase") throw new ArgumentError("selectBy", `must be "mae", "rmse" or "mase", got ${describe(sel)}`);
-    this.selectBy = sel === "mase" ? "mae" : sel;
-    const by = a.by ?? "pattern";
-    if (by !== "pattern" && by !== "backtest") throw new ArgumentError("auto", `by must be "pattern" or "backtest", got ${describe(by)}`);
-    this.autoBy = by;
-    this.byPattern = [
-      methodList("smooth", a.smooth, DEFAULT_AUTO.smooth),
-      methodList("erratic", a.erratic, DEFAULT_AUTO.erratic),
-      methodList("intermittent", a.intermittent, DEFAULT_AUTO.intermittent),
-      methodList("lumpy", a.lumpy, DEFAULT_AUTO.lumpy),
-    ];
-    this.candidates = methodList("candidates", a.candidates, DEFAULT_AUTO.candidates);
-    this.fixedByPattern = new Int16Array(PATTERN_LABELS.length).fill(M_AUTO);
-    for (const [label, choice] of Object.entries(a.methodByPattern ?? {})) {
-      const pi = (PATTERN_LABELS as readonly string[]).indexOf(label);
-      if (pi < 0) throw new ArgumentError("methodByPattern", `${describe(label)} is not a pattern (${PATTERN_LABELS.join(", ")})`);
-      const c = methodCode(String(choice));
-      if (c < M_AUTO || (c === M_AUTO && choice !== "auto")) throw new ArgumentError("methodByPattern", `${describe(choice)} is not a method (${METHOD_CHOICES.join(", ")})`);
-      this.fixedByPattern[pi] = c;
-    }
+    this.auto = autoSettings(o.auto);
+    this.selectBy = this.auto.selectBy;
     const method = o.method ?? "auto";
     if (typeof method === "string") {
       const c = methodCode(method);
       if (c < M_AUTO || (c === M_AUTO && method !== "auto")) throw new ArgumentError("method", `must be one of ${METHOD_CHOICES.join(", ")}, got ${describe(method)}`);
-      if ((c === M_SNAIVE || c === M_HW_ADD || c === M_HW_MUL) && this.m === 0) throw new ArgumentError("season_length", `is required for method ${method}`);
+      if (needsSeason(c) && this.m === 0) throw new ArgumentError("season_length", `is required for method ${method}`);
       this.method = c;
       this.methods = null;
     } else {
@@ -344,29 +284,63 @@ class Batch {
     return p;
   }
 
+  /** Whether `code` can forecast the current row (no allocation; whyNot gives the message). */
+  usable(code: number): boolean {
+    if (needsSeason(code) && this.m === 0) return false;
+    if (code >= M_CROSTON && this.firstNegative >= 0) return false;
+    if (code === M_HW_MUL && this.firstNonPositive >= 0) return false;
+    return this.periods >= minLength(code, this.m, this.window);
+  }
+
+  /** Why `code` cannot forecast the current row. */
+  whyNot(code: number): CellError {
+    const name = FORECAST_METHODS[code];
+    const { data, off } = this;
+    if (needsSeason(code) && this.m === 0) return cellError(`season_length is required for method ${name}`);
+    if (code >= M_CROSTON && this.firstNegative >= 0) {
+      return cellError(`period ${this.firstNegative + 1}: demand ${data[off + this.firstNegative]} is negative; ${name} needs demand >= 0`);
+    }
+    if (code === M_HW_MUL && this.firstNonPositive >= 0) {
+      return cellError(`hw_mul needs every period > 0 (multiplicative seasonality); period ${this.firstNonPositive + 1} is ${data[off + this.firstNonPositive]}`, "na");
+    }
+    const min = minLength(code, this.m, this.window);
+    const why = code === M_HW_ADD || code === M_HW_MUL ? ` (two full seasons with season_length ${this.m})` : code === M_SNAIVE ? ` (one full season)` : code === M_MA ? ` (its window)` : "";
+    return cellError(`${name} needs at least ${min} periods${why}, got ${this.periods}`, "na");
+  }
+
+  testable(code: number): boolean {
+    return this.backtestAuto && this.kEff >= 1 && this.T >= minLength(code, this.m, this.window);
+  }
+
   /**
-   * Backtest of `code` on the current series (length n, training length T): fits on T (free
-   * parameters), rolls through the holdout. Leaves the accumulators in this.roll and the training
+   * Backtest of `code` on the current row: fits on the first T periods (free parameters only),
+   * then rolls through the holdout. Leaves the accumulators in this.roll and the training
    * parameters in this.trainParams. Returns the selection metric (NaN when undefined).
    */
-  backtest(code: number, n: number, T: number, dampedSeasonal: boolean, quick: boolean): number {
+  backtest(code: number, quick: boolean): number {
     const model = this.model;
-    model.setLength(T);
-    model.fit(code, this.given, dampedSeasonal, this.trainParams, null, quick);
-    model.setLength(n);
+    model.setLength(this.T);
+    model.fit(code, this.given, this.rowDamped, this.trainParams, null, quick);
+    model.setLength(this.periods);
     const roll = this.roll;
-    roll.from = T;
+    roll.from = this.T;
     roll.clip = this.clip;
     roll.acc.fill(0);
     model.run(code, this.trainParams, null, 0, roll);
     return metricValue(this.pool(roll.acc), 0, this.selectBy);
+  }
+
+  keep(): void {
+    this.bestAcc.set(this.roll.acc);
+    this.bestTrain.set(this.trainParams);
   }
 }
 
 function allocResult(b: Batch, wantPattern: boolean): ForecastBatchResult {
   const { rows, periods, h } = b;
   const nan = (len: number) => new Float64Array(len).fill(Number.NaN);
-  const anyBacktest = b.backtestAll || (b.backtestAuto && (b.method === M_AUTO || b.methods !== null));
+  const anyAuto = b.method === M_AUTO || (b.methods !== null && b.methods.some((c) => c === M_AUTO));
+  const anyBacktest = b.backtestAll || (b.backtestAuto && anyAuto);
   return {
     rows,
     periods,
@@ -447,8 +421,8 @@ function fastSes(b: Batch, res: ForecastBatchResult): boolean {
 
 /**
  * Fixed-alpha SES over a chunk of rows with ses.ts sesFixedRows; a row whose check sum says it is
- * not ordinary (a non-finite period, or no demand) goes through forecastRow instead, which reports it.
- * The numbers are the same as forecastRow's.
+ * not ordinary (a non-finite period, or no demand) goes through forecastRow instead, which reports
+ * it. The numbers are forecastRow's.
  */
 class FastSes {
   private readonly level: Float64Array;
@@ -481,30 +455,37 @@ class FastSes {
   }
 }
 
-
 function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: ArrayLike<number> | null): void {
   const { data, periods: n, h, m, model } = b;
   const off = r * n;
-  // 1. validate; gather what the method checks need
-  let bad = -1;
-  let nonZero = 0;
-  let firstNegative = -1;
-  let firstNonPositive = -1;
-  for (let j = 0; j < n; j++) {
-    const v = data[off + j];
-    if (v - v !== 0) {
-      bad = j;
-      break;
-    }
-    if (v !== 0) {
-      nonZero++;
-      if (v < 0 && firstNegative < 0) firstNegative = j;
-    }
-    if (v <= 0 && firstNonPositive < 0) firstNonPositive = j;
+  // 1. validate: one branch-free pass for sum |y| (NaN or Infinity when a period is not finite,
+  // 0 when there is no demand) and the smallest value; the periods are located only when needed.
+  let absSum = 0;
+  let min = Infinity;
+  for (let j = off, e = off + n; j < e; j++) {
+    const v = data[j];
+    absSum += Math.abs(v);
+    min = Math.min(min, v);
   }
-  if (bad >= 0) {
-    res.errors.set(r, cellError(`period ${bad + 1}: ${data[off + bad]} is not a finite number`));
-    return;
+  if (!(absSum < Infinity)) {
+    for (let j = 0; j < n; j++) {
+      const v = data[off + j];
+      if (v - v !== 0) {
+        res.errors.set(r, cellError(`period ${j + 1}: ${v} is not a finite number`));
+        return;
+      }
+    }
+    // every period is finite; only the sum overflowed (values near the double range): carry on
+  }
+  let firstNonPositive = -1;
+  let firstNegative = -1;
+  if (min <= 0) {
+    firstNonPositive = 0;
+    while (data[off + firstNonPositive] > 0) firstNonPositive++;
+  }
+  if (min < 0) {
+    firstNegative = firstNonPositive;
+    while (data[off + firstNegative] >= 0) firstNegative++;
   }
   let code = b.methods === null ? b.method : b.methods[r];
   if (code === -2) {
@@ -512,11 +493,7 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
     return;
   }
   const pat = pattern === null ? -1 : pattern[r];
-  if (code === M_AUTO && pat >= 0 && b.fixedByPattern[pat] !== M_AUTO) code = b.fixedByPattern[pat];
-  if ((code === M_SNAIVE || code === M_HW_ADD || code === M_HW_MUL) && m === 0) {
-    res.errors.set(r, cellError(`season_length is required for method ${FORECAST_METHODS[code]}`));
-    return;
-  }
+  if (code === M_AUTO && pat >= 0 && b.auto.fixedByPattern[pat] !== M_AUTO) code = b.auto.fixedByPattern[pat];
   const given = b.given;
   given[P_ALPHA] = at(b.o.alpha, r);
   given[P_BETA] = at(b.o.beta, r);
@@ -532,93 +509,70 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
       }
     }
   }
-  const dampedSeasonal = b.dampedSeasonal || given[P_PHI] === given[P_PHI];
   const window = given[P_WINDOW];
+  b.off = off;
+  b.window = window === window ? window : 1;
+  b.rowDamped = b.dampedSeasonal || given[P_PHI] === given[P_PHI];
+  b.firstNegative = firstNegative;
+  b.firstNonPositive = firstNonPositive;
+  b.kEff = Math.min(b.k, n - 2);
+  b.T = n - b.kEff;
   model.setSeries(data, off, n, Math.max(1, m));
 
   // 2. no demand
-  if (nonZero === 0) {
+  if (absSum === 0) {
     const c = code === M_AUTO ? M_NAIVE : code;
-    const problem = unfit(c, n, m, window === window ? window : 1, -1, -1, data, off);
-    if (problem) {
-      res.errors.set(r, problem);
+    if (!b.usable(c)) {
+      res.errors.set(r, b.whyNot(c));
       return;
     }
     res.method[r] = c;
     res.forecast.fill(0, r * h, r * h + h);
-    if (res.fitted) {
-      const u = Math.min(n, undefinedPrefix(c, m, window === window ? window : 1));
-      res.fitted.fill(0, r * n + u, r * n + n);
-    }
+    if (res.fitted) res.fitted.fill(0, r * n + Math.min(n, undefinedPrefix(c, m, b.window)), r * n + n);
     res.fittedRmse[r] = 0;
     res.notes.set(r, NO_DEMAND_NOTE);
-    if (res.backtest && (b.backtestAll || code === M_AUTO)) {
-      const kEff = Math.min(b.k, n - 2);
-      if (kEff >= 1) {
-        b.backtest(M_NAIVE, n, n - kEff, false, false);
-        storeBacktest(b, res, r, b.roll.acc, Number.NaN, n - kEff);
-      }
+    if (res.backtest && (b.backtestAll || code === M_AUTO) && b.kEff >= 1) {
+      b.backtest(M_NAIVE, false);
+      storeBacktest(b, res, r, b.roll.acc, Number.NaN);
     }
     return;
   }
 
-  // 3. method
-  const kEff = Math.min(b.k, n - 2);
-  const T = n - kEff;
-  let haveBacktest = false;
+  // 3. method, 4. backtest
+  let backtested = false;
   if (code === M_AUTO) {
-    const list = b.autoBy === "backtest" ? b.candidates : b.byPattern[pat >= 0 && pat < 4 ? pat : 0];
-    if (pat < 0 && b.autoBy === "pattern") res.notes.set(r, "pattern undefined (negative demand): auto treats the row as smooth");
-    let best = -1;
-    let bestValue = Infinity;
-    let firstOk = -1;
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
-      if ((c === M_SNAIVE || c === M_HW_ADD || c === M_HW_MUL) && m === 0) continue;
-      if (unfit(c, n, m, window === window ? window : 1, firstNegative, firstNonPositive, data, off)) continue;
-      if (firstOk < 0) firstOk = c;
-      if (!b.backtestAuto || kEff < 1) continue;
-      if (T < minLength(c, m, window === window ? window : 1)) continue;
-      const v = b.backtest(c, n, T, dampedSeasonal, list.length > 1);
-      if (v < bestValue) {
-        bestValue = v;
-        best = c;
-        b.bestAcc.set(b.roll.acc);
-        b.bestTrain.set(b.trainParams);
-      }
-    }
-    if (best < 0) {
-      if (firstOk < 0) {
-        res.errors.set(r, cellError(`no auto candidate can forecast this row (${list.length} tried)`, "na"));
-        return;
-      }
-      best = firstOk;
-      if (b.backtestAuto && list.length > 1) res.notes.set(r, `too short for a backtest: auto took ${FORECAST_METHODS[best]}, the first candidate that fits the history`);
-    } else haveBacktest = true;
-    code = best;
-  } else {
-    const problem = unfit(code, n, m, window === window ? window : 1, firstNegative, firstNonPositive, data, off);
-    if (problem) {
-      res.errors.set(r, problem);
+    if (pat < 0 && b.auto.by === "pattern") res.notes.set(r, NEGATIVE_PATTERN_NOTE);
+    const list = candidatesFor(b.auto, pat);
+    const chosen = chooseAuto(list, b);
+    if (chosen === -1) {
+      res.errors.set(r, cellError(`no auto candidate can forecast this row (${list.length} tried: ${Array.from(list, (c) => FORECAST_METHODS[c]).join(", ")})`, "na"));
       return;
     }
-    if (b.backtestAll && kEff >= 1 && T >= minLength(code, m, window === window ? window : 1)) {
-      b.backtest(code, n, T, dampedSeasonal, false);
-      b.bestAcc.set(b.roll.acc);
-      b.bestTrain.set(b.trainParams);
-      haveBacktest = true;
+    if (chosen >= 0) {
+      code = chosen;
+      backtested = true;
+    } else {
+      code = -2 - chosen;
+      if (b.backtestAuto && list.length > 1) res.notes.set(r, `too short for a backtest: auto took ${FORECAST_METHODS[code]}, the first candidate that fits the history`);
+    }
+  } else {
+    if (!b.usable(code)) {
+      res.errors.set(r, b.whyNot(code));
+      return;
+    }
+    if (b.backtestAll && b.testable(code)) {
+      b.backtest(code, false);
+      b.keep();
+      backtested = true;
     }
   }
-
-  // 4. backtest columns
-  if (haveBacktest && res.backtest) storeBacktest(b, res, r, b.bestAcc, maseScale(data, off, T, m > 0 ? m : 1), T);
+  if (backtested && res.backtest) storeBacktest(b, res, r, b.bestAcc, maseScale(data, off, b.T, m > 0 ? m : 1));
 
   // 5. final fit, fitted values, horizon
   model.setLength(n);
   const params = b.params;
-  model.fit(code, given, dampedSeasonal, params, haveBacktest ? b.bestTrain : null);
-  const fitted = res.fitted;
-  const sse = model.run(code, params, fitted, r * n, null);
+  model.fit(code, given, b.rowDamped, params, backtested ? b.bestTrain : null);
+  const sse = model.run(code, params, res.fitted, r * n, null);
   model.forecast(code, params, h, res.forecast, r * h);
   if (b.clip) for (let j = r * h, e = j + h; j < e; j++) if (res.forecast[j] < 0) res.forecast[j] = 0;
   res.method[r] = code;
@@ -627,11 +581,13 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
   res.gamma[r] = params[P_GAMMA];
   res.phi[r] = params[P_PHI];
   res.window[r] = params[P_WINDOW];
-  const count = n - Math.min(n, undefinedPrefix(code, m, params[P_WINDOW] === params[P_WINDOW] ? params[P_WINDOW] : 1));
+  const w = params[P_WINDOW];
+  const count = n - Math.min(n, undefinedPrefix(code, m, w === w ? w : 1));
   res.fittedRmse[r] = count > 0 ? Math.sqrt(sse / count) : Number.NaN;
 }
 
-function storeBacktest(b: Batch, res: ForecastBatchResult, r: number, acc: Float64Array, scale: number, T: number): void {
+/** Writes the backtest metrics of the current row from acc (lags x ACC_SIZE) and its naive baseline. */
+function storeBacktest(b: Batch, res: ForecastBatchResult, r: number, acc: Float64Array, scale: number): void {
   const bt = res.backtest!;
   const p = b.pool(acc);
   bt.count[r] = p[0];
@@ -645,9 +601,8 @@ function storeBacktest(b: Batch, res: ForecastBatchResult, r: number, acc: Float
   bt.ts[r] = metricValue(p, 0, "ts");
   for (let lag = 0; lag < b.lags; lag++) bt.maeByLag[r * b.lags + lag] = metricValue(acc, lag * ACC_SIZE, "mae");
   const method = metricValue(p, 0, b.selectBy);
-  // naive baseline over the same pairs
   const nr = b.naiveRoll;
-  nr.from = T;
+  nr.from = b.T;
   nr.clip = b.clip;
   nr.acc.fill(0);
   b.model.setLength(b.periods);
@@ -655,9 +610,4 @@ function storeBacktest(b: Batch, res: ForecastBatchResult, r: number, acc: Float
   const naive = metricValue(b.pool(nr.acc), 0, b.selectBy);
   bt.naive[r] = naive;
   bt.valueAdded[r] = naive > 0 ? (naive - method) / naive : Number.NaN;
-}
-
-/** Name of a method code (for adapters). */
-export function methodName(code: number): ForecastMethod | undefined {
-  return code >= 0 && code < FORECAST_METHODS.length ? FORECAST_METHODS[code] : undefined;
 }

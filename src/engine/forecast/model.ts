@@ -286,38 +286,36 @@ export class SeriesModel implements Objective {
   }
 
   /**
-   * Two to four free parameters: from a warm start, one coarse run; otherwise coarse runs from the
-   * best START_RUNS grid points (no two that differ only in phi). The best result is polished.
-   * quick (auto's candidate screening): the small grid QUICK_LEVELS, one coarse run from its best
-   * point, no polish.
+   * Two to four free parameters. Full search: coarse runs from the best START_RUNS points of the
+   * START_LEVELS grid (no two that differ only in phi), the best result polished. Warm start (a
+   * refit on the whole history after the backtest's training fit): one coarse run from `warm`, then
+   * the polish. Quick search (auto's candidate screening): one coarse run from the best point of
+   * the small QUICK_LEVELS grid, no polish.
    */
   private fitSimplex(warm: Float64Array | null, quick: boolean): number {
     const dims = this.dims;
     const mz = this.minimizer;
     const maxEval = 40 + 40 * dims;
-    let f: number;
-    if (quick && warm === null) {
+    if (quick) {
       this.bestStarts(QUICK_LEVELS, 1);
       for (let k = 0; k < dims; k++) this.x[k] = this.starts[k];
       return mz.nelderMead(this, this.x, dims, this.lo, this.hi, this.step, maxEval, SCREEN_XTOL);
     }
+    let runs: number;
     if (warm !== null) {
       for (let k = 0; k < dims; k++) {
         const w = warm[this.free[k]];
-        this.x[k] = w === w ? Math.min(this.hi[k], Math.max(this.lo[k], w)) : START_LEVELS[this.free[k]][0];
-        this.polishStep[k] = this.step[k] / 2;
+        this.starts[k] = w === w ? Math.min(this.hi[k], Math.max(this.lo[k], w)) : START_LEVELS[this.free[k]][0];
       }
-      f = mz.nelderMead(this, this.x, dims, this.lo, this.hi, this.polishStep, maxEval, SCREEN_XTOL);
-    } else {
-      const runs = this.bestStarts(START_LEVELS, START_RUNS);
-      f = Infinity;
-      for (let s = 0; s < runs; s++) {
-        for (let k = 0; k < dims; k++) this.trial[k] = this.starts[s * 4 + k];
-        const fs = mz.nelderMead(this, this.trial, dims, this.lo, this.hi, this.step, maxEval, SCREEN_XTOL);
-        if (fs < f) {
-          f = fs;
-          for (let k = 0; k < dims; k++) this.x[k] = this.trial[k];
-        }
+      runs = 1;
+    } else runs = this.bestStarts(START_LEVELS, START_RUNS);
+    let f = Infinity;
+    for (let s = 0; s < runs; s++) {
+      for (let k = 0; k < dims; k++) this.trial[k] = this.starts[s * 4 + k];
+      const fs = mz.nelderMead(this, this.trial, dims, this.lo, this.hi, this.step, maxEval, SCREEN_XTOL);
+      if (fs < f) {
+        f = fs;
+        for (let k = 0; k < dims; k++) this.x[k] = this.trial[k];
       }
     }
     for (let k = 0; k < dims; k++) this.polishStep[k] = this.step[k] / 8;
