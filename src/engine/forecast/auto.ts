@@ -96,7 +96,7 @@ export function autoSettings(a: AutoOptions = {}): AutoSettings {
     const pi = (PATTERN_LABELS as readonly string[]).indexOf(label);
     if (pi < 0) throw new ArgumentError("methodByPattern", `${describe(label)} is not a pattern (${PATTERN_LABELS.join(", ")})`);
     const c = methodCode(String(choice));
-    if (c < M_AUTO || (c === M_AUTO && choice !== "auto")) throw new ArgumentError("methodByPattern", `${describe(choice)} is not a method (${METHOD_CHOICES.join(", ")})`);
+    if (c < M_AUTO) throw new ArgumentError("methodByPattern", `${describe(choice)} is not a method (${METHOD_CHOICES.join(", ")})`);
     fixedByPattern[pi] = c;
   }
   return {

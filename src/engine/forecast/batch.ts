@@ -257,7 +257,7 @@ class Batch implements CandidateRunner {
     const method = o.method ?? "auto";
     if (typeof method === "string") {
       const c = methodCode(method);
-      if (c < M_AUTO || (c === M_AUTO && method !== "auto")) throw new ArgumentError("method", `must be one of ${METHOD_CHOICES.join(", ")}, got ${describe(method)}`);
+      if (c < M_AUTO) throw new ArgumentError("method", `must be one of ${METHOD_CHOICES.join(", ")}, got ${describe(method)}`);
       if (needsSeason(c) && this.m === 0) throw new ArgumentError("season_length", `is required for method ${method}`);
       this.method = c;
       this.methods = null;
@@ -267,7 +267,7 @@ class Batch implements CandidateRunner {
       this.methods = new Int8Array(rows);
       for (let r = 0; r < rows; r++) {
         const c = methodCode(String(method[r]));
-        this.methods[r] = c < M_AUTO || (c === M_AUTO && method[r] !== "auto") ? -2 : c;
+        this.methods[r] = c; // -2 (unknown) is reported on the row
       }
     }
     this.model = new SeriesModel(periods, Math.max(1, this.m));
@@ -522,6 +522,7 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
   // 2. no demand
   if (absSum === 0) {
     const c = code === M_AUTO ? M_NAIVE : code;
+    b.firstNonPositive = -1; // hw_mul's positivity does not matter when every forecast is 0
     if (!b.usable(c)) {
       res.errors.set(r, b.whyNot(c));
       return;

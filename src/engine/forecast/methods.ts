@@ -54,9 +54,11 @@ export const PHI_UPPER = 0.98;
 /** Largest window the ma fitting tries. */
 export const MA_MAX_WINDOW = 24;
 
+/** The code of a method name, M_AUTO (-1) for "auto", -2 for anything else. */
 export function methodCode(name: string): number {
   if (name === "auto") return M_AUTO;
-  return (FORECAST_METHODS as readonly string[]).indexOf(name);
+  const i = (FORECAST_METHODS as readonly string[]).indexOf(name);
+  return i >= 0 ? i : -2;
 }
 
 export function isSeasonal(code: number): boolean {
