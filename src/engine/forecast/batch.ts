@@ -575,7 +575,19 @@ function forecastRow(b: Batch, res: ForecastBatchResult, r: number, pattern: Arr
   model.fit(code, given, b.rowDamped, params, backtested ? b.bestTrain : null);
   const sse = model.run(code, params, res.fitted, r * n, null);
   model.forecast(code, params, h, res.forecast, r * h);
-  if (b.clip) for (let j = r * h, e = j + h; j < e; j++) if (res.forecast[j] < 0) res.forecast[j] = 0;
+  let finite = true;
+  for (let j = r * h, e = j + h; j < e; j++) {
+    const f = res.forecast[j];
+    if (f - f !== 0) finite = false;
+    else if (b.clip && f < 0) res.forecast[j] = 0;
+  }
+  if (!finite) {
+    // values near the ends of the double range: report instead of returning Infinity or NaN
+    res.forecast.fill(Number.NaN, r * h, r * h + h);
+    if (res.fitted) res.fitted.fill(Number.NaN, r * n, r * n + n);
+    res.errors.set(r, cellError(`the ${FORECAST_METHODS[code]} forecast is not a finite number: the history's values are too large to extrapolate`, "na"));
+    return;
+  }
   res.method[r] = code;
   res.alpha[r] = params[P_ALPHA];
   res.beta[r] = params[P_BETA];

@@ -167,6 +167,19 @@ describe("bad input", () => {
   });
 });
 
+describe("values near the ends of the double range", () => {
+  it("give an error instead of Infinity, and never throw", () => {
+    const r = one([1e308, -1e308, 1e308], { method: "holt", alpha: 1, beta: 1 });
+    expect(r.errors.get(0)).toEqual({ kind: "na", message: "the holt forecast is not a finite number: the history's values are too large to extrapolate" });
+    expect(Array.from(r.forecast).every(Number.isNaN)).toBe(true);
+    const s = one([1e308, 1e308, 1e308], { method: "ses" });
+    expect(s.errors.size).toBe(0);
+    expect(s.forecast[0]).toBe(1e308);
+    const empty = forecastBatch(new Float64Array(0), 0, 5, {});
+    expect(empty.rows).toBe(0);
+  });
+});
+
 describe("clipping at 0", () => {
   it("is off by default and clips the horizon (not the fitted values) when on", () => {
     // falling trend: 10, 8, 6, 4 with alpha = beta = 1 extrapolates -2 per period: 2, 0, -2
