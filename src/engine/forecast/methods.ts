@@ -11,7 +11,7 @@
  * - beta: trend smoothing beta* of FPP3 §8.2 (b = beta (l_t - l_{t-1}) + (1 - beta) phi b_{t-1});
  *   for tsb the smoothing of the demand probability.
  * - gamma: seasonal smoothing (hw_*).
- * - phi: damping (damped; hw_* when given, see DampedSeasonal in batch.ts).
+ * - phi: damping (damped; hw_* when given, or fitted with the batch option dampedSeasonal).
  * - window: number of periods averaged (ma).
  * Bounds of the fitting: alpha, beta, gamma in [0, 1] (R forecast's HoltWintersZZ bounds, also used
  * for croston and tsb), phi in [0.8, 0.98] (FPP3 §8.2: "phi is restricted to 0.8..0.98"), window a

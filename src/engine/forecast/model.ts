@@ -8,14 +8,16 @@
  * number of periods with a fitted value is fixed for a series and method) over the free parameters
  * within the bounds of methods.ts:
  * - one free parameter: grid + golden-section search (optimize.ts);
- * - two to four: Nelder-Mead with bounds by projection (optimize.ts), started from the best of a
- *   small grid of candidate points (alpha 0.1/0.4/0.8 x beta 0.02/0.2 x gamma 0.05/0.3, phi 0.9),
- *   or from a warm start (the parameters fitted on the backtest's training part) when one is given;
+ * - two to four: Nelder-Mead with bounds by projection (optimize.ts). Full search: coarse runs
+ *   from the START_RUNS best points of the START_LEVELS grid, the best one polished. After a
+ *   backtest: one coarse run from the training fit (warm start), polished. auto's screening of
+ *   competing candidates: the small QUICK_LEVELS grid and one coarse run (see fitSimplex);
  * - ma's window: exhaustive search over the whole numbers (movingAverage.ts).
  * The objective is the same recursion that produces the fitted values, run once over the series
- * per evaluation; fitted values are never produced by refitting on each prefix. Croston-type
- * methods evaluate the objective from their demand events (croston.ts crostonSse), which costs
- * one step per demand instead of one per period.
+ * per evaluation (holtSse / hwSse rearrange the updates to shorten the dependency chain: equal up
+ * to rounding); fitted values come from one run with the final parameters, never from refitting
+ * on each prefix. Croston-type methods evaluate the objective from their demand events
+ * (croston.ts crostonSse), one step per demand instead of one per period.
  * The SSE counts the periods with a defined fitted value: all for ses, holt, damped, hw_* and tsb
  * (the first has error 0 for ses and tsb), periods 2..n for naive and croston-type, after the first
  * season for snaive and after the window for ma.

@@ -1,9 +1,9 @@
 /**
  * Derivative-free minimisers for fitting the smoothing parameters (objective: in-sample one-step
- * MSE, see fit.ts). Both work on a box lo <= x <= hi and allocate nothing per call.
+ * MSE, see model.ts). Both work on a box lo <= x <= hi and allocate nothing per call.
  *
  * - One parameter: a grid of GRID_POINTS evenly spaced values including both bounds, then
- *   golden-section search (Kiefer 1953; Press et al., Numerical Recipes 3rd ed. §10.2) on the
+ *   golden-section search (Kiefer 1953; Press et al., Numerical Recipes, 3rd ed., §10.2) on the
  *   bracket around the best grid point, down to a width of GOLDEN_TOL; the better of the golden
  *   result and the best grid point is returned (so a minimum on a bound is found exactly). The grid
  *   guards against a second, worse local minimum capturing a plain golden search.
