@@ -1,5 +1,6 @@
 /* Webpack build for the add-in: one shared runtime page (taskpane.html) that hosts the
    task pane and the custom functions, plus functions.json generated from JSDoc. */
+const fs = require("fs");
 const path = require("path");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
@@ -10,6 +11,12 @@ const devUrl = "https://localhost:3000/";
 // Where a production build is hosted; set ADDIN_PUBLIC_URL when deploying.
 const prodUrl = process.env.ADDIN_PUBLIC_URL || devUrl;
 const port = Number(process.env.npm_package_config_dev_server_port || 3000);
+
+/** The custom-function modules, as src/functions/functions.ts imports them (one line per feature). */
+function functionModules() {
+  const registry = fs.readFileSync(path.resolve(__dirname, "src/functions/functions.ts"), "utf8");
+  return [...registry.matchAll(/^import "\.\/([\w-]+)";$/gm)].map((m) => `./src/functions/${m[1]}.ts`);
+}
 
 module.exports = async (env, options) => {
   const dev = options.mode === "development";
@@ -38,7 +45,7 @@ module.exports = async (env, options) => {
     plugins: [
       new CustomFunctionsMetadataPlugin({
         output: "functions.json",
-        input: "./src/functions/functions.ts",
+        input: functionModules(),
       }),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",

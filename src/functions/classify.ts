@@ -1,7 +1,7 @@
 /**
- * Bodies of the classification custom functions (SEGMENT_ABC, XYZ_CV, DEMAND_PATTERN, ABC_XYZ):
- * argument shaping and result mapping around src/engine. functions.ts holds the JSDoc'd entry
- * points that Excel registers and calls these.
+ * The classification custom functions (SEGMENT_ABC, XYZ_CV, DEMAND_PATTERN, ABC_XYZ): their entry
+ * points (JSDoc = formula-builder help) at the end, the argument shaping and result mapping around
+ * src/engine above them. The argument readers and error wording are src/functions/excel.ts's.
  * Row errors: an input problem becomes #VALUE! whose message names the row within the range
  * ("row 7: text "abc" is not a number"); an undefined result (no demand, total 0) becomes #N/A
  * with the reason. Whole-argument problems become a single #VALUE! naming the argument.
@@ -12,84 +12,7 @@ import { ArgumentError, CellError, cellError, isCellError } from "../engine/erro
 import { classifyPattern, PATTERN_LABELS } from "../engine/pattern";
 import { combineSegments } from "../engine/segments";
 import { classifyXyz, historyFromCells, SD_TYPES, XYZ_LABELS, type DemandHistory, type XyzResult } from "../engine/xyz";
-import { asMatrix, asVector, ExcelCell, ExcelMatrix, guard, isOmitted, readChoice, toExcelError } from "./excel";
-
-// ---------------------------------------------------------------- argument readers
-
-/** A row's problem as an Excel error; input problems (kind "value") get the row number in front. */
-export function rowError(row: number, e: CellError): CustomFunctions.Error {
-  return toExcelError(e.kind === "value" ? cellError(`row ${row + 1}: ${e.message}`, e.kind) : e);
-}
-
-/**
- * rowError for one spill. An "na" error carries no row number, and the engine shares one CellError
- * between all rows it applies to (every no-demand row, say), so its Excel error is built once:
- * constructing an Error captures a stack trace, and 10,000 of them cost more than the CVs.
- */
-function rowErrors(): (row: number, e: CellError) => CustomFunctions.Error {
-  const shared = new Map<CellError, CustomFunctions.Error>();
-  return (row, e) => {
-    if (e.kind === "value") return rowError(row, e);
-    let x = shared.get(e);
-    if (x === undefined) shared.set(e, (x = toExcelError(e)));
-    return x;
-  };
-}
-
-/** Excel on the web passes an empty referenced cell as "" (desktop as 0, which cannot be told apart). */
-const isBlankCell = (v: unknown[]) => v.length === 1 && (v[0] === "" || v[0] === null || v[0] === undefined);
-/** Omitted, or a single blank cell: the option takes its default. */
-const useDefault = (arg: unknown) => isOmitted(arg) || (Array.isArray(arg) && arg.length === 1 && isBlankCell(asMatrix(arg)[0]));
-
-/** readChoice, with a blank cell also meaning the default. */
-function readOption<T extends string>(arg: unknown, name: string, choices: readonly T[], fallback: T): T {
-  return useDefault(arg) ? fallback : readChoice(arg, name, choices, fallback);
-}
-
-/** An optional list of numbers given as a row, a column or an array constant ({0.7,0.9}). */
-export function readNumberList(arg: unknown, name: string): number[] | undefined {
-  if (useDefault(arg)) return undefined;
-  return asVector(arg, name).map((cell, i) => {
-    const x = readNumber(cell, "reject");
-    if (isCellError(x)) throw new ArgumentError(name, `item ${i + 1}: ${x.message}`);
-    return x;
-  });
-}
-
-/** An optional list of labels (text; numbers are taken as their text). */
-export function readLabelList(arg: unknown, name: string): string[] | undefined {
-  if (useDefault(arg)) return undefined;
-  return asVector(arg, name).map((cell, i) => {
-    if (typeof cell === "string" && cell.trim() !== "") return cell.trim();
-    if (typeof cell === "number" && Number.isFinite(cell)) return String(cell);
-    throw new ArgumentError(name, `item ${i + 1} must be a non-empty text label`);
-  });
-}
-
-/** An optional single number; omitted or a blank cell gives the fallback. */
-export function readOptionalNumber(arg: unknown, name: string, fallback: number): number {
-  if (isOmitted(arg)) return fallback;
-  const v = asVector(arg, name);
-  if (isBlankCell(v)) return fallback;
-  if (v.length !== 1) throw new ArgumentError(name, `expected a single number, got ${v.length} cells`);
-  const x = readNumber(v[0], "reject");
-  if (isCellError(x)) throw new ArgumentError(name, x.message);
-  return x;
-}
-
-/** An optional TRUE/FALSE (also 1/0 and the texts "true"/"false"); omitted or blank gives the fallback. */
-export function readOptionalBoolean(arg: unknown, name: string, fallback: boolean): boolean {
-  if (isOmitted(arg)) return fallback;
-  const v = asVector(arg, name);
-  if (isBlankCell(v)) return fallback;
-  if (v.length === 1) {
-    const c = v[0];
-    if (typeof c === "boolean") return c;
-    if (c === 0 || c === 1) return c === 1;
-    if (typeof c === "string" && ["true", "false"].includes(c.trim().toLowerCase())) return c.trim().toLowerCase() === "true";
-  }
-  throw new ArgumentError(name, "must be TRUE or FALSE");
-}
+import { asMatrix, ExcelCell, ExcelMatrix, guard, readLabelList, readNumberList, readOption, readOptionalBoolean, readOptionalNumber, rowErrors } from "./excel";
 
 /**
  * The values argument: one column of annual consumption values, or two columns (quantity, unit
@@ -252,4 +175,84 @@ export function abcXyzCells(
     }
     return out;
   });
+}
+
+// ---------------------------------------------------------------- entry points
+// Each function's JSDoc is what Excel shows in the formula builder (custom-functions-metadata-plugin
+// turns it into functions.json); bodies only call the cell functions above.
+
+// Conventions (see docs/functions-classify.md): one output row per input row, in input order; a bad
+// row gives #VALUE! naming the row, an undefined result #N/A with the reason.
+
+/**
+ * ABC class per row by annual consumption value, largest first. cumShare includes the row; class = first cut-off with cumShare ≤ cut-off (so 50,30,10,5,3,2 → A,A,B,B,C,C). Ties keep input order. Bad rows are left out of the total.
+ * @customfunction SEGMENT_ABC
+ * @param values One column of annual values, or two columns (quantity, unit cost) multiplied per row. Values ≥ 0; blank = 0.
+ * @param [cutoffs] Cumulative-share cut-offs, strictly increasing in (0, 1], as a range or {0.8,0.95}. Default {0.8,0.95}.
+ * @param [labels] One label per class (one more than the cut-offs). Default A, B, C, …
+ * @returns {any[][]} One class label per input row.
+ */
+export function classifySegmentAbc(values: unknown[][], cutoffs?: unknown[][], labels?: unknown[][]): unknown[][] {
+  return segmentAbcCells(values, cutoffs, labels);
+}
+
+/**
+ * Coefficient of variation (sd / mean) of each row's demand history, zero periods included, and its XYZ class: CV ≤ x_max → X, ≤ y_max → Y, else Z. All-zero history: CV #N/A, class "N" (no demand).
+ * @customfunction XYZ_CV
+ * @param history Demand history: one row per SKU, one column per period. Values ≥ 0; blank = 0.
+ * @param [x_max] Largest CV of class X (inclusive). Default 0.5.
+ * @param [y_max] Largest CV of class Y (inclusive), greater than x_max. Default 1.0.
+ * @param [output] "cv" (default), "class", or "both" (two columns: CV, class).
+ * @param [sd_type] "population" (default, divide by n) or "sample" (divide by n − 1).
+ * @param [exclude_outliers] TRUE replaces Hampel outliers (beyond 3 scaled MADs of a 7-period window median) by that median before the CV. Default FALSE.
+ * @returns {any[][]} CV and/or class per history row.
+ */
+export function classifyXyzCv(
+  history: unknown[][],
+  x_max?: unknown[][],
+  y_max?: unknown[][],
+  output?: unknown[][],
+  sd_type?: unknown[][],
+  exclude_outliers?: unknown[][],
+): unknown[][] {
+  return xyzCvCells(history, x_max, y_max, output, sd_type, exclude_outliers);
+}
+
+/**
+ * Syntetos–Boylan demand pattern per row: ADI = periods / periods with demand; CV² of the non-zero demands (population sd). ADI ≥ 1.32 → intermittent side, CV² ≥ 0.49 → erratic side: smooth, erratic, intermittent, lumpy; "no demand" if all zero.
+ * @customfunction DEMAND_PATTERN
+ * @param history Demand history: one row per SKU, one column per period. Values ≥ 0; blank = 0.
+ * @param [adi_cutoff] ADI cut-off (inclusive on the intermittent side). Default 1.32.
+ * @param [cv2_cutoff] CV² cut-off (inclusive on the erratic side). Default 0.49.
+ * @param [output] "class" (default) or "all" (three columns: pattern, ADI, CV²).
+ * @returns {any[][]} Pattern (and ADI, CV²) per history row.
+ */
+export function classifyDemandPattern(history: unknown[][], adi_cutoff?: unknown[][], cv2_cutoff?: unknown[][], output?: unknown[][]): unknown[][] {
+  return demandPatternCells(history, adi_cutoff, cv2_cutoff, output);
+}
+
+/**
+ * ABC-XYZ segment per row ("AX" … "CZ"; "AN"/"BN"/"CN" for no demand): SEGMENT_ABC of the values followed by the XYZ class of the history, with the same conventions.
+ * @customfunction ABC_XYZ
+ * @param values One column of annual values, or two columns (quantity, unit cost).
+ * @param history Demand history with one row per value row, one column per period.
+ * @param [cutoffs] ABC cumulative-share cut-offs. Default {0.8,0.95}.
+ * @param [labels] ABC labels, one more than the cut-offs. Default A, B, C.
+ * @param [x_max] Largest CV of class X. Default 0.5.
+ * @param [y_max] Largest CV of class Y. Default 1.0.
+ * @param [sd_type] "population" (default) or "sample".
+ * @param [exclude_outliers] TRUE applies the Hampel outlier filter before the CV. Default FALSE.
+ * @returns {any[][]} One segment label per input row.
+ */
+export function classifyAbcXyz(
+  values: unknown[][],
+  history: unknown[][],
+  cutoffs?: unknown[][],
+  labels?: unknown[][],
+  x_max?: unknown[][],
+  y_max?: unknown[][],
+  sd_type?: unknown[][],
+  exclude_outliers?: unknown[][],
+): unknown[][] {
+  return abcXyzCells(values, history, cutoffs, labels, x_max, y_max, sd_type, exclude_outliers);
 }

@@ -1,15 +1,18 @@
 /**
  * Checks the generated dist/functions.json (custom-functions-metadata-plugin output of the production
- * build, which npm test runs before jest) against the source: every @customfunction declared in
- * src/functions/functions.ts is listed with the same parameters, optional flags and help text.
+ * build, which npm test runs before jest) against the source: every @customfunction declared in the
+ * modules src/functions/functions.ts registers is listed with the same parameters, optional flags
+ * and help text, and no module with custom functions is left out of the registry.
  * The source side is read with the TypeScript compiler API, independently of the plugin.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 
 const root = path.resolve(__dirname, "../..");
-const source = path.join(root, "src/functions/functions.ts");
+const dir = path.join(root, "src/functions");
+const registry = readFileSync(path.join(dir, "functions.ts"), "utf8");
+const registered = [...registry.matchAll(/^import "\.\/([\w-]+)";$/gm)].map((m) => path.join(dir, `${m[1]}.ts`));
 const built = path.join(root, "dist/functions.json");
 
 interface Declared {
@@ -18,6 +21,10 @@ interface Declared {
 }
 
 function declaredFunctions(): Declared[] {
+  return registered.flatMap(declaredIn);
+}
+
+function declaredIn(source: string): Declared[] {
   const sf = ts.createSourceFile(source, readFileSync(source, "utf8"), ts.ScriptTarget.ES2022, true);
   const out: Declared[] = [];
   sf.forEachChild((node) => {
@@ -42,6 +49,15 @@ interface Meta {
 describe("functions.json", () => {
   const meta: Meta = existsSync(built) ? JSON.parse(readFileSync(built, "utf8")) : { functions: [] };
   const declared = declaredFunctions();
+
+  it("the registry lists every module that declares custom functions", () => {
+    const withFunctions = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => path.join(dir, f))
+      .filter((f) => declaredIn(f).length > 0);
+    expect(registered.sort()).toEqual(withFunctions.sort());
+    expect(registered.length).toBeGreaterThanOrEqual(2);
+  });
 
   it("exists (run `npm run build` first)", () => {
     expect(existsSync(built)).toBe(true);

@@ -2,12 +2,12 @@ import { isExcelError } from "../helpers/customFunctionsShim";
 import {
   abcXyzCells,
   demandPatternCells,
-  readOptionalBoolean,
   readValues,
   segmentAbcCells,
   xyzCvCells,
 } from "../../src/functions/classify";
-import * as functions from "../../src/functions/functions";
+import * as functions from "../../src/functions/classify";
+import { readOptionalBoolean } from "../../src/functions/excel";
 
 /** Excel hands a one-column range as [[a], [b], ...] and an array constant {a,b} as [[a, b]]. */
 const col = (...xs: unknown[]) => xs.map((x) => [x]);

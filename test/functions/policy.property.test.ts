@@ -34,25 +34,30 @@ const arg = (n: number, optional: boolean) =>
   );
 
 /**
- * The row count the broadcast should produce, worked out from the shapes alone (independently of
+ * The spill the broadcast should produce, worked out from the shapes alone (independently of
  * broadcastRows): a scalar/omitted argument counts 1, a single row counts its width, a single
- * column its height; anything wider, or two different lengths above 1, is one error row.
+ * column its height; anything wider, or two different lengths above 1, is one error cell. The
+ * result lies along a row when every argument longer than one cell is a single row.
  */
-function expectedRows(args: unknown[]): { rows: number; shapeError: boolean } {
+function expectedRows(args: unknown[]): { rows: number; shapeError: boolean; alongRow: boolean } {
   let rows = 1;
+  let anyRow = false;
+  let anyColumn = false;
   for (const a of args) {
     if (a === null || a === undefined) continue;
     const m = a as unknown[][];
     let len: number;
     if (m.length === 1) len = m[0].length;
     else if (m.every((r) => r.length === 1)) len = m.length;
-    else return { rows: 1, shapeError: true };
+    else return { rows: 1, shapeError: true, alongRow: false };
     if (len > 1) {
-      if (rows > 1 && len !== rows) return { rows: 1, shapeError: true };
+      if (m.length === 1) anyRow = true;
+      else anyColumn = true;
+      if (rows > 1 && len !== rows) return { rows: 1, shapeError: true, alongRow: false };
       rows = len;
     }
   }
-  return { rows, shapeError: false };
+  return { rows, shapeError: false, alongRow: anyRow && !anyColumn };
 }
 
 const functions: [string, (...a: unknown[]) => unknown[][], number, number][] = [
@@ -74,12 +79,12 @@ describe.each(functions)("SEG.%s on random Excel input", (_name, body, required,
     fc.assert(
       fc.property(args, (a) => {
         const out = body(...a);
-        const { rows, shapeError } = expectedRows(a);
-        expect(out).toHaveLength(rows);
-        for (const row of out) {
-          expect(row).toHaveLength(1);
-          expect(isExcelValueOrError(row[0])).toBe(true);
-        }
+        const { rows, shapeError, alongRow } = expectedRows(a);
+        const cells = alongRow && rows > 1 ? out[0] : out.map((r) => r[0]);
+        if (alongRow && rows > 1) expect(out).toHaveLength(1);
+        else for (const row of out) expect(row).toHaveLength(1);
+        expect(cells).toHaveLength(rows);
+        for (const c of cells) expect(isExcelValueOrError(c)).toBe(true);
         if (shapeError) expect(isExcelValueOrError(out[0][0]) && typeof out[0][0] === "object").toBe(true);
       }),
       { numRuns: 400 },

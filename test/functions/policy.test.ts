@@ -79,7 +79,7 @@ describe("SEG.SAFETY_STOCK", () => {
 
   it("fill without order_qty under continuous review names order_qty", () => {
     const out = safetyStockCells(one(0.95), one(100), one(20), one(4), null, null, one("fill"), null);
-    expect(errorOf(out[0][0]).message).toMatch(/^order_qty is required/);
+    expect(errorOf(out[0][0]).message).toMatch(/^row 1: order_qty is required/);
   });
 
   it("wrong shapes give one clear error", () => {
@@ -96,14 +96,14 @@ describe("SEG.REORDER_POINT / EOQ / Z_VALUE / FILL_RATE_K / NORMAL_LOSS", () => 
   it("REORDER_POINT broadcasts and switches to order-up-to with a review period", () => {
     const out = reorderPointCells(col(100, 100, 100), one(4), col(66, -30, 66), col(0, 0, 2));
     expect(out).toEqual([[466], [370], [666]]);
-    expect(errorOf(reorderPointCells(one(100), one(-1), one(5), null)[0][0]).message).toBe("lead_time must be a number >= 0, got -1");
+    expect(errorOf(reorderPointCells(one(100), one(-1), one(5), null)[0][0]).message).toBe("row 1: lead_time must be a number >= 0, got -1");
   });
 
   it("EOQ: stockpyl / Snyder & Shen Example 3.1 and Problem 3.1", () => {
     const out = eoqCells(col(1300, 182500), col(8, 2250), col(0.225, 275));
     expect(out[0][0]).toBeCloseTo(304.0467800264368, 9);
     expect(out[1][0]).toBeCloseTo(1728.109844993551, 8);
-    expect(errorOf(eoqCells(one(1), one(1), one(0))[0][0]).message).toBe("holding_cost must be a number > 0, got 0");
+    expect(errorOf(eoqCells(one(1), one(1), one(0))[0][0]).message).toBe("row 1: holding_cost must be a number > 0, got 0");
   });
 
   it("Z_VALUE: a column of service levels, errors per row", () => {
@@ -132,12 +132,10 @@ describe("SEG.REORDER_POINT / EOQ / Z_VALUE / FILL_RATE_K / NORMAL_LOSS", () => 
   });
 });
 
-describe("functions.ts policy block metadata", () => {
-  // Parses only the policy block, so that work in progress elsewhere in the file does not matter.
-  const source = fs.readFileSync(path.join(__dirname, "../../src/functions/functions.ts"), "utf8");
-  const start = source.indexOf("// ---- policy functions");
-  const end = source.indexOf("// ---- end policy functions");
-  const result = parseTree(source.slice(start, end), "functions.ts");
+describe("policy.ts entry-point metadata", () => {
+  // Parses the module's entry points, as custom-functions-metadata-plugin does for functions.json.
+  const source = fs.readFileSync(path.join(__dirname, "../../src/functions/policy.ts"), "utf8");
+  const result = parseTree(source, "policy.ts");
   const byId = Object.fromEntries(result.functions.map((f) => [f.id, f]));
 
   it("parses without errors into the six SEG policy functions", () => {
@@ -170,5 +168,27 @@ describe("functions.ts policy block metadata", () => {
         expect(p.description!.length).toBeLessThanOrEqual(255);
       }
     }
+  });
+});
+
+describe("spill shape follows the input", () => {
+  it("a one-row input spills one row, a one-column input one column", () => {
+    const row = zValueCells([[0.5, 0.95, 0.975]]);
+    expect(row).toHaveLength(1);
+    expect(row[0]).toHaveLength(3);
+    expect(row[0][1]).toBeCloseTo(1.6448536269514722, 12);
+    const column = zValueCells([[0.5], [0.95], [0.975]]);
+    expect(column.map((r) => r.length)).toEqual([1, 1, 1]);
+    expect(column[2][0]).toBeCloseTo(1.959963984540054, 12);
+    // a row of service levels with single-cell demand arguments still spills along the row
+    const ss = safetyStockCells([[0.9, 0.95]], [[100]], [[20]], [[4]], null, null, null, null);
+    expect(ss).toHaveLength(1);
+    expect(ss[0]).toHaveLength(2);
+    expect(ss[0][1]).toBeCloseTo(1.6448536269514722 * 40, 9);
+  });
+
+  it("says which row is bad in the same words for one row and for many", () => {
+    expect(errorOf(zValueCells([[1.5]])[0][0]).message).toMatch(/^row 1: service_level/);
+    expect(errorOf(zValueCells([[0.5], [1.5]])[1][0]).message).toMatch(/^row 2: service_level/);
   });
 });
