@@ -1,5 +1,5 @@
 /**
- * The seam for sending audit entries to the backend (implemented in another issue). The pane only
+ * The seam for sending audit entries to the backend (SyncService in syncService.ts). The pane only
  * shows a status from it and offers "sync now"; the default does nothing but count pending rows.
  * An implementation reads pending rows (syncState "pending"), sends them, then calls
  * gateway.audit.markSynced(ids) and reports its status to subscribers.

@@ -248,7 +248,7 @@ export function skuPolicy(policy: SegmentPolicy, input: SkuPolicyInput, options:
   const up = (x: number) => (whole ? Math.ceil(x - 1e-9) || 0 : x); // || 0: no -0 on the sheet
   const notes: string[] = [];
   if (lift > 0) notes.push(`safety stock ${round(r.safetyStock)} (${policy.method === "fill" ? "fill rate" : "service level below 50 %"}) floored at 0`);
-  if (whole) notes.push("levels rounded up to whole units");
+  // the rounding itself is said once, in the Policy sheet's notes, not on every row
   return {
     ...base,
     safetyStock: up(r.safetyStock + lift),

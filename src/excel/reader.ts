@@ -20,7 +20,7 @@ export const SAMPLE_CELLS = 20_000;
 /** What a cell is assumed to cost before the sample is seen (sizes the sample under small budgets). */
 const SAMPLE_BYTES_PER_CELL = 100;
 /** Rows not read yet may be wider than those read so far. */
-const ROW_HEADROOM = 1.2;
+const ROW_HEADROOM = 1.1;
 
 export function intersectRects(a: Rect, b: Rect): Rect | null {
   const row = Math.max(a.row, b.row);
@@ -64,7 +64,7 @@ interface SyncContext {
 
 /**
  * Reads `rect` of `sheet` in blocks; returns the values row by row.
- * Row-size estimate: 1.2 x the larger of the mean row seen so far and the mean row of the last
+ * Row-size estimate: 1.1 x the larger of the mean row seen so far and the mean row of the last
  * sync. A sync's size is the sum of many rows, so the mean (not the widest row, often the header)
  * is what matters; the recent mean follows data that gets wider further down, and a sync that is
  * still too large is retried with fewer rows.

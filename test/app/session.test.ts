@@ -147,7 +147,7 @@ describe("write", () => {
     expect(s01["Reorder point"]).toBe(20);
     // EOQ = sqrt(2 * 520 * 50 / (0.25 * 5)) = 203.96, rounded up to a whole unit
     expect(s01["Order quantity"]).toBe(Math.ceil(Math.sqrt((2 * 520 * 50) / 1.25)));
-    expect(s01["Order quantity source"]).toBe("EOQ; levels rounded up to whole units");
+    expect(s01["Order quantity source"]).toBe("EOQ");
     expect(s01.Max).toBe(20 + 204);
     const s07 = sku.find((r) => r.SKU === "S07")!;
     expect(s07["Segment source"]).toBe("inactive");

@@ -275,7 +275,7 @@ describe("backend wiring", () => {
     const store = new ServerSettingsStore(new MemoryKeyValueStorage());
     const session = createPane({ gateway: gw, runner: createInlineRunner(), auditSync: sync, publisher });
     const user = userEvent.setup();
-    const view = render(<App session={session} theme="light" initialTab={tab} settingsExtra={<ServerSettings store={store} />} />);
+    const view = render(<App session={session} theme="light" initialTab={tab} settingsExtra={<ServerSettings store={store} testConnection={async () => ({ name: "alice", role: "planner", tokenId: "t1" })} />} />);
     return { gw, sync, publisher, store, session, user, view };
   }
 

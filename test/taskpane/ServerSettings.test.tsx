@@ -45,12 +45,18 @@ test("shows what is stored; the token field is masked", async () => {
   expect(tokenField().type).toBe("password");
 });
 
-test("Save stores the normalised URL and the token in the browser's storage (localStorage here)", async () => {
+const planner = async (): Promise<Me> => ({ name: "alice", role: "planner", tokenId: "t1" });
+
+test("Save tests the connection, then stores the normalised URL and the token in the browser's storage (localStorage here)", async () => {
   const user = userEvent.setup();
   const store = new ServerSettingsStore();
   let changes = 0;
   store.subscribe(() => changes++);
-  show(store);
+  const asked: Settings[] = [];
+  show(store, async (s) => {
+    asked.push(s);
+    return planner();
+  });
   await waitFor(() => expect(urlField().disabled).toBe(false));
   await user.type(urlField(), "https://localhost:3001/api/v1/");
   await user.type(tokenField(), TOKEN);
@@ -60,11 +66,29 @@ test("Save stores the normalised URL and the token in the browser's storage (loc
   expect(localStorage.getItem(SERVER_SETTINGS_KEYS.token)).toBe(TOKEN);
   expect(urlField().value).toBe("https://localhost:3001");
   expect(changes).toBe(1);
+  expect(asked).toEqual([{ url: "https://localhost:3001", token: TOKEN }]);
+});
+
+test("Save refuses settings the server does not accept, and offers Save anyway for a server that is away", async () => {
+  const user = userEvent.setup();
+  const store = new ServerSettingsStore();
+  show(store, async () => {
+    throw new ApiError({ kind: "network", message: "Cannot reach the server at https://localhost:3001." });
+  });
+  await waitFor(() => expect(urlField().disabled).toBe(false));
+  await user.type(urlField(), "https://localhost:3001");
+  await user.type(tokenField(), TOKEN);
+  await user.click(screen.getByRole("button", { name: "Save" }));
+  expect((await screen.findByRole("alert")).textContent).toContain("Not saved: Cannot reach the server at https://localhost:3001.");
+  expect(localStorage.length).toBe(0);
+  await user.click(screen.getByRole("button", { name: "Save anyway" }));
+  expect((await screen.findByRole("status")).textContent).toBe("Saved without a test. The audit trail syncs to https://localhost:3001 once it answers.");
+  expect(localStorage.getItem(SERVER_SETTINGS_KEYS.token)).toBe(TOKEN);
 });
 
 test("bad input: each field says what is wrong, nothing is stored", async () => {
   const user = userEvent.setup();
-  show(new ServerSettingsStore());
+  show(new ServerSettingsStore(), planner);
   await waitFor(() => expect(urlField().disabled).toBe(false));
   await user.type(urlField(), "localhost:3001");
   await user.type(tokenField(), "seg_abc def");

@@ -1,10 +1,11 @@
 /**
- * The backend connection in the Settings tab: server URL and token, "Save", "Test connection"
- * (GET /api/v1/me) and "Forget token". The token goes to the browser storage of the add-in
+ * The backend connection in the Settings tab: server URL and token, "Save" (which first tests the
+ * connection, GET /api/v1/me, and saves only when the server answers, unless the planner chooses
+ * "Save anyway"), "Test connection" and "Forget token". The token goes to the browser storage of the add-in
  * (ServerSettingsStore), never into the workbook. Presentation only: checks and storage are in
  * src/app/serverSettings.ts, the call in src/client.
  */
-import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Subtitle2, Text, tokens } from "@fluentui/react-components";
+import { Button, Field, Input, makeStyles, MessageBar, MessageBarActions, MessageBarBody, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { SegApiClient, type Me } from "../../client";
 import { validateServerSettings, type ServerSettings as Settings, type ServerSettingsStore } from "../../app/serverSettings";
@@ -25,7 +26,7 @@ function defaultTestConnection(settings: Settings): Promise<Me> {
   return new SegApiClient({ baseUrl: settings.url, token: settings.token, timeoutMs: 10_000 }).me();
 }
 
-type Outcome = { intent: "success" | "warning" | "error"; text: string };
+type Outcome = { intent: "success" | "warning" | "error"; text: string; offerSaveAnyway?: boolean };
 type Problems = Partial<Record<"url" | "token", string>>;
 
 /** The pane page is https: a browser refuses calls from it to an http server (mixed content). */
@@ -75,14 +76,25 @@ export function ServerSettings({ store, testConnection = defaultTestConnection }
     }
   };
 
-  const save = () =>
+  const save = (anyway = false) =>
     run("saving", async () => {
       const s = checked();
       if (!s) return null;
+      let note = "";
+      if (!anyway) {
+        try {
+          const me = await testConnection(s);
+          if (me.role !== "planner") note = ` Connected as ${me.name} (${me.role}), but syncing and publishing need a planner token.`;
+        } catch (e) {
+          return { intent: "error", text: `Not saved: ${e instanceof Error ? e.message : String(e)}`, offerSaveAnyway: true };
+        }
+      }
       const saved = await store.save(s);
       setUrl(saved.url);
       setToken(saved.token);
-      return { intent: "success", text: `Saved. The audit trail syncs to ${saved.url}.` };
+      return anyway
+        ? { intent: "warning", text: `Saved without a test. The audit trail syncs to ${saved.url} once it answers.` }
+        : { intent: note ? "warning" : "success", text: `Saved. The audit trail syncs to ${saved.url}.${note}` };
     });
 
   const test = () =>
@@ -120,11 +132,11 @@ export function ServerSettings({ store, testConnection = defaultTestConnection }
       >
         <Field
           label="Server URL"
-          hint="Where the segmentation server runs, e.g. https://localhost:3001."
+          hint="Where the segmentation server runs: https://localhost:3001, or just localhost:3001."
           validationState={problems.url ? "error" : urlMessage ? "warning" : "none"}
           validationMessage={urlMessage}
         >
-          <Input type="url" value={url} disabled={!loaded} onChange={(_, d) => setUrl(d.value)} placeholder="https://localhost:3001" />
+          <Input type="text" inputMode="url" value={url} disabled={!loaded} onChange={(_, d) => setUrl(d.value)} placeholder="https://localhost:3001" />
         </Field>
         <Field
           label="Token"
@@ -147,12 +159,19 @@ export function ServerSettings({ store, testConnection = defaultTestConnection }
         </div>
       </form>
       {outcome && (
-        <MessageBar intent={outcome.intent} role={outcome.intent === "error" ? "alert" : "status"}>
+        <MessageBar layout="multiline" intent={outcome.intent} role={outcome.intent === "error" ? "alert" : "status"}>
           <MessageBarBody>{outcome.text}</MessageBarBody>
+          {outcome.offerSaveAnyway && (
+            <MessageBarActions>
+              <Button size="small" onClick={() => void save(true)} disabled={busy !== null}>
+                Save anyway
+              </Button>
+            </MessageBarActions>
+          )}
         </MessageBar>
       )}
       <Text size={200} className={styles.muted}>
-        No token yet? An admin creates one on the server: npm run token -- create --role planner --name &lt;your name&gt;.
+        No token yet? Ask the person who runs the server for a planner token. (For them: npm run token -- create --role planner --name &lt;your name&gt;.)
       </Text>
     </section>
   );
