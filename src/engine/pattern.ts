@@ -174,6 +174,8 @@ export function classifyPattern(history: DemandHistory, options: PatternOptions 
 function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: PatternColumns): void {
   const { rows, periods: p } = history;
   const inPlace = source.kind === "array" ? source.data : undefined;
+  const stride = source.kind === "array" ? source.stride : 0;
+  const start = source.kind === "array" ? source.start : 0;
   const bufA = new Float64Array(p);
   const bufB = new Float64Array(p);
   for (let r = 0; r < rows; r += 2) {
@@ -186,8 +188,8 @@ function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: Pat
     let okB = true;
     if (inPlace !== undefined) {
       xa = xb = inPlace;
-      offA = r * p;
-      offB = b * p;
+      offA = r * stride + start;
+      offB = b * stride + start;
     } else {
       xa = bufA;
       xb = bufB;

@@ -50,8 +50,10 @@ export interface DemandHistory {
  * DemandHistory is read through readRow. Internal to the engine; the results are the same either way.
  */
 export type HistoryStorage =
-  | { kind: "array"; data: Float64Array }
-  | { kind: "cells"; cells: readonly (readonly unknown[])[] };
+  /** Period j of row r is data[r * stride + start + j]. */
+  | { kind: "array"; data: Float64Array; start: number; stride: number }
+  /** Period j of row r is cells[r][start + j]. */
+  | { kind: "cells"; cells: readonly (readonly unknown[])[]; start: number; blank: BlankRule };
 const storage = new WeakMap<DemandHistory, HistoryStorage>();
 
 /** The storage behind a history made by historyFromArray / historyFromCells, if any. */
@@ -74,7 +76,7 @@ export function historyFromArray(data: ArrayLike<number>, rows: number, periods:
       return undefined;
     },
   };
-  if (data instanceof Float64Array) storage.set(h, { kind: "array", data });
+  if (data instanceof Float64Array) storage.set(h, { kind: "array", data, start: 0, stride: periods });
   return h;
 }
 
@@ -87,25 +89,23 @@ export function historyFromCells(cells: readonly (readonly unknown[])[], blank: 
   const rows = cells.length;
   const periods = rows > 0 ? cells[0].length : 0;
   if (rows === 0 || periods === 0) throw new ArgumentError("history", "the range is empty");
-  const h: DemandHistory = {
-    rows,
-    periods,
-    readRow(r, into) {
-      const row = cells[r];
-      for (let j = 0; j < periods; j++) {
-        const c = row[j];
-        if (typeof c === "number" && c >= 0 && c < Infinity) into[j] = c;
-        else {
-          const x = readNumber(c, blank);
-          if (isCellError(x)) return cellError(`period ${j + 1}: ${x.message}`, x.kind);
-          into[j] = x;
-        }
-      }
-      return undefined;
-    },
-  };
-  storage.set(h, { kind: "cells", cells });
+  const h: DemandHistory = { rows, periods, readRow: (r, into) => readCells(cells[r], 0, periods, blank, into) };
+  storage.set(h, { kind: "cells", cells, start: 0, blank });
   return h;
+}
+
+/** Cells row[start .. start + periods) into `into` by readNumber's rules; the first bad cell as a CellError. */
+function readCells(row: readonly unknown[], start: number, periods: number, blank: BlankRule, into: Float64Array): CellError | undefined {
+  for (let j = 0; j < periods; j++) {
+    const c = row[start + j];
+    if (typeof c === "number" && c >= 0 && c < Infinity) into[j] = c;
+    else {
+      const x = readNumber(c, blank);
+      if (isCellError(x)) return cellError(`period ${j + 1}: ${x.message}`, x.kind);
+      into[j] = x;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -116,7 +116,7 @@ export function historyFromCells(cells: readonly (readonly unknown[])[], blank: 
  */
 export function copyPlainRow(s: HistoryStorage, r: number, periods: number, into: Float64Array): boolean {
   if (s.kind === "array") {
-    const off = r * periods;
+    const off = r * s.stride + s.start;
     const d = s.data;
     let ok = true;
     for (let j = 0; j < periods; j++) {
@@ -127,9 +127,10 @@ export function copyPlainRow(s: HistoryStorage, r: number, periods: number, into
     return ok;
   }
   const row = s.cells[r];
-  if (row.length < periods) return false;
+  const start = s.start;
+  if (row.length < start + periods) return false;
   for (let j = 0; j < periods; j++) {
-    const c = row[j];
+    const c = row[start + j];
     if (typeof c === "number" && c >= 0 && c < Infinity) into[j] = c;
     else return false;
   }
@@ -297,6 +298,8 @@ export function demandCv(history: DemandHistory, options: CvOptions = {}): CvRes
 function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumns): void {
   const { rows, periods: p } = history;
   const inPlace = source.kind === "array" ? source.data : undefined;
+  const stride = source.kind === "array" ? source.stride : 0;
+  const start = source.kind === "array" ? source.start : 0;
   const bufA = new Float64Array(p);
   const bufB = new Float64Array(p);
   const plainLength = p - o.ddof >= 1;
@@ -310,8 +313,8 @@ function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumn
     let okB: boolean;
     if (inPlace !== undefined) {
       a = bb = inPlace;
-      offA = r * p;
-      offB = b * p;
+      offA = r * stride + start;
+      offB = b * stride + start;
       okA = okB = true;
     } else {
       a = bufA;
@@ -445,4 +448,50 @@ export function classifyXyz(history: DemandHistory, options: XyzOptions = {}): X
     else xyz[r] = atMost(c, xMax) ? 0 : atMost(c, yMax) ? 1 : 2;
   }
   return { ...res, xMax, yMax, xyz };
+}
+
+/**
+ * Periods start .. start + length - 1 of a history, as a history of `length` periods (a view: no
+ * copy; the batch loops read the parent's storage in place). Row r of the view is row r of the
+ * parent; a bad cell is reported by its period number within the view. (For a history that is
+ * neither array- nor cell-backed, a bad cell anywhere in the parent row is reported.)
+ */
+export function historyPeriods(history: DemandHistory, start: number, length: number): DemandHistory {
+  if (!(Number.isInteger(start) && Number.isInteger(length) && start >= 0 && length >= 1 && start + length <= history.periods)) {
+    throw new ArgumentError("window", `periods ${start + 1} to ${start + length} are not within the history's ${history.periods} periods`);
+  }
+  if (start === 0 && length === history.periods) return history;
+  const parent = storage.get(history);
+  let view: DemandHistory;
+  if (parent?.kind === "cells") {
+    const { cells, blank } = parent;
+    const from = parent.start + start;
+    view = { rows: history.rows, periods: length, readRow: (r, into) => readCells(cells[r], from, length, blank, into) };
+    storage.set(view, { ...parent, start: from });
+  } else if (parent?.kind === "array") {
+    const { data, stride } = parent;
+    const from = parent.start + start;
+    view = {
+      rows: history.rows,
+      periods: length,
+      readRow(r, into) {
+        into.set(data.subarray(r * stride + from, r * stride + from + length));
+        return undefined;
+      },
+    };
+    storage.set(view, { ...parent, start: from });
+  } else {
+    const full = new Float64Array(history.periods);
+    view = {
+      rows: history.rows,
+      periods: length,
+      readRow(r, into) {
+        const bad = history.readRow(r, full);
+        if (bad !== undefined) return bad;
+        for (let k = 0; k < length; k++) into[k] = full[start + k];
+        return undefined;
+      },
+    };
+  }
+  return view;
 }
