@@ -63,7 +63,9 @@ interface CompiledCondition {
   num: number;
   text: string;
   numeric: boolean;
-  list: { num: number; text: string; numeric: boolean }[];
+  /** The value as given, for descriptions. */
+  shown: string;
+  list: { num: number; text: string; numeric: boolean; shown: string }[];
 }
 
 export interface CompiledRule {
@@ -93,12 +95,14 @@ function cellText(c: unknown): string {
   return String(c).trim().toLowerCase();
 }
 
-function operand(v: unknown, label: string): { num: number; text: string; numeric: boolean } {
+function operand(v: unknown, label: string): { num: number; text: string; numeric: boolean; shown: string } {
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new ArgumentError("rules", `${label}: value ${v} is not a finite number`);
-    return { num: v, text: String(v), numeric: true };
+    return { num: v, text: String(v), numeric: true, shown: String(v) };
   }
-  if (typeof v === "string" || typeof v === "boolean" || v === null || v === undefined) return { num: NaN, text: cellText(v), numeric: false };
+  if (typeof v === "string" || typeof v === "boolean" || v === null || v === undefined) {
+    return { num: NaN, text: cellText(v), numeric: false, shown: JSON.stringify(typeof v === "string" ? v.trim() : cellText(v)) };
+  }
   throw new ArgumentError("rules", `${label}: value ${JSON.stringify(v)} must be a number or a text`);
 }
 
@@ -124,7 +128,7 @@ export function compileRules(rules: readonly BusinessRule[], attributes: Readonl
       if (col === undefined) throw new ArgumentError("rules", `${label}: field ${JSON.stringify(c.field)} is not a mapped column (mapped: ${available})`);
       const op = (RULE_OPERATORS as readonly string[]).includes(c.op) ? (c.op as RuleOperator) : ALIASES[c.op];
       if (op === undefined) throw new ArgumentError("rules", `${label}: operator ${JSON.stringify(c.op)} is not one of ${RULE_OPERATORS.join(" ")}`);
-      const base = { column: col.values, field: col.name, op, num: NaN, text: "", numeric: false, list: [] as CompiledCondition["list"] };
+      const base = { column: col.values, field: col.name, op, num: NaN, text: "", numeric: false, shown: "", list: [] as CompiledCondition["list"] };
       if (op === "in") {
         const items = Array.isArray(c.value) ? (c.value as unknown[]) : typeof c.value === "string" ? c.value.split(/[;,]/) : [c.value];
         const list = items.map((v) => operand(typeof v === "string" ? v.trim() : v, label)).filter((o) => o.numeric || o.text !== "");
@@ -161,11 +165,10 @@ export function compileRules(rules: readonly BusinessRule[], attributes: Readonl
 }
 
 function showValue(c: CompiledCondition): string {
-  if (c.op === "in") return `{${c.list.map((o) => (o.numeric ? o.text : JSON.stringify(o.text))).join(", ")}}`;
-  return c.numeric ? c.text : JSON.stringify(c.text);
+  return c.op === "in" ? `{${c.list.map((o) => o.shown).join(", ")}}` : c.shown;
 }
 
-/** A compiled rule in words: 'Category = "critical spares" → service level 99.5%'. */
+/** A compiled rule in words: 'Category = "Critical spares" → service level 99.5%'. */
 export function describeRule(rule: CompiledRule): string {
   const when = rule.conditions.map((c) => `${c.field} ${c.op} ${showValue(c)}`).join(" and ");
   const then: string[] = [];
@@ -295,7 +298,7 @@ export function evaluateRules(
 
 /**
  * "Why" for one outcome of SKU i: the deciding rule in words, e.g.
- * 'rule 2 "EOL items": Lifecycle = "eol" → segment EOL', or `computed` when no rule decided it.
+ * 'rule 2 "EOL items": Lifecycle = "EOL" → segment EOL', or `computed` when no rule decided it.
  */
 export function whyDecided(ev: RuleEvaluation, target: RuleTarget, i: number, computed = "computed"): string {
   const k = (target === "segment" ? ev.segmentRule : target === "serviceLevel" ? ev.serviceLevelRule : ev.policyRule)[i];

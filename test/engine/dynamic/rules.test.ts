@@ -25,11 +25,11 @@ describe("evaluateRules", () => {
     expect(Array.from(ev.serviceLevel)).toEqual([0.995, 0.9, 0.995, 0.9, NaN]);
     expect(ev.policy).toEqual([null, "run down", null, "run down", null]);
     expect(Array.from(ev.matchedCount)).toEqual([1, 2, 2, 2]);
-    expect(whySegment(ev, 1)).toBe('rule 1 "EOL items": Lifecycle = "eol" → segment EOL');
+    expect(whySegment(ev, 1)).toBe('rule 1 "EOL items": Lifecycle = "EOL" → segment EOL');
     expect(whySegment(ev, 2)).toBe('rule 2 "New items": History periods < 6 → segment NEW');
     expect(whySegment(ev, 0, "computed: AX")).toBe("computed: AX");
-    expect(whyDecided(ev, "serviceLevel", 0)).toBe('rule 3 "Critical spares": Category = "critical spares" → service level 99.5%');
-    expect(whyDecided(ev, "policy", 3)).toBe('rule 4: Lifecycle in {"eol", "phase-out"} → service level 90%, policy run down');
+    expect(whyDecided(ev, "serviceLevel", 0)).toBe('rule 3 "Critical spares": Category = "Critical spares" → service level 99.5%');
+    expect(whyDecided(ev, "policy", 3)).toBe('rule 4: Lifecycle in {"EOL", "Phase-out"} → service level 90%, policy run down');
   });
 
   it("lets an explicit priority override the table order", () => {
