@@ -30,7 +30,7 @@
  * rejection steps take further outputs as uniforms (w + 0.5) / 2^32. The independent reference
  * test/fixtures/gen_stability.py implements the same scheme in Python and numpy.
  */
-import { classifyAbc, DEFAULT_ABC_CUTOFFS, validateAbcCutoffs, validateAbcLabels } from "./abc";
+import { classifyAbc, CUTOFF_TOLERANCE, DEFAULT_ABC_CUTOFFS, validateAbcCutoffs, validateAbcLabels } from "./abc";
 import { ArgumentError, CellError, cellError } from "./errors";
 import { checkMask, keptPeriods, PeriodMask } from "./promotions";
 import { isSeed, nextUint32, seedStream, uniformOf } from "./random";
@@ -322,95 +322,25 @@ export class StabilitySimulation {
   }
 
   private oneRun(): void {
-    const n = this.n;
-    const { data, rowStart, kept, simulate, baseSum, baseMean, values, errorCv, state, perturbed, runXyz } = this;
-    const xMaxLimit = this.xMax + this.xMax * 1e-12;
-    const yMaxLimit = this.yMax + this.yMax * 1e-12;
-    const ddof = this.ddof;
-    for (let i = 0; i < n; i++) {
-      if (simulate[i] === 0) {
-        perturbed[i] = values[i];
-        runXyz[i] = -1;
-        continue;
-      }
-      const e = errorCv[i];
-      const m0 = baseMean[i];
-      const off = rowStart[i];
-      const k = kept[i];
-      const at = 4 * i;
-      let s0 = state[at];
-      let s1 = state[at + 1];
-      let s2 = state[at + 2];
-      let s3 = state[at + 3];
-      let sum = 0;
-      let sd = 0;
-      let qd = 0;
-      for (let j = 0; j < k; j++) {
-        const x = data[off + j];
-        let y = 0;
-        if (x > 0) {
-          // xoshiro128** step (random.ts nextUint32), output as a signed 32-bit integer
-          const m = Math.imul(s1, 5);
-          const w = Math.imul((m << 7) | (m >>> 25), 9);
-          const t = s1 << 9;
-          s2 ^= s0;
-          s3 ^= s1;
-          s1 ^= s2;
-          s0 ^= s3;
-          s2 ^= t;
-          s3 = (s3 << 11) | (s3 >>> 21);
-          const iz = w & 127;
-          const hz = w >> 7;
-          let z: number;
-          if ((hz < 0 ? -hz : hz) < KN[iz]) z = hz * WN[iz];
-          else {
-            state[at] = s0;
-            state[at + 1] = s1;
-            state[at + 2] = s2;
-            state[at + 3] = s3;
-            z = zigguratSlow(w, state, at);
-            s0 = state[at];
-            s1 = state[at + 1];
-            s2 = state[at + 2];
-            s3 = state[at + 3];
-          }
-          const f = 1 + e * z;
-          y = f > 0 ? x * f : 0;
-        }
-        sum += y;
-        const d = y - m0;
-        sd += d;
-        qd += d * d;
-      }
-      state[at] = s0;
-      state[at + 1] = s1;
-      state[at + 2] = s2;
-      state[at + 3] = s3;
-      const s = baseSum[i];
-      perturbed[i] = s > 0 ? values[i] * (sum / s) : values[i];
-      if (!(sum > 0)) runXyz[i] = NO_DEMAND;
-      else {
-        let v = (qd - (sd * sd) / k) / (k - ddof);
-        if (v < 0) v = 0;
-        const cv = Math.sqrt(v) / (sum / k);
-        runXyz[i] = cv <= xMaxLimit ? 0 : cv <= yMaxLimit ? 1 : 2;
-      }
-    }
-    const needAbc = this.mode !== "xyz";
-    const abc = needAbc ? classifyAbc(perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: this.valueIssues, classesOnly: true }).abc : undefined;
-    const K = this.labels.length;
-    const ref = this.reference;
-    const mode = this.mode;
-    for (let i = 0; i < n; i++) {
-      const r0 = ref[i];
-      if (r0 < 0) continue;
-      let c: number;
-      if (mode === "abc") c = abc![i];
-      else if (mode === "xyz") c = runXyz[i];
-      else c = abc![i] >= 0 && runXyz[i] >= 0 ? abc![i] * XYZ_LABELS.length + runXyz[i] : -1;
-      if (c === r0) this.stays[i]++;
-      if (c >= 0) this.moves[r0 * K + c]++;
-    }
+    perturbRun(
+      this.n,
+      this.data,
+      this.rowStart,
+      this.kept,
+      this.simulate,
+      this.baseSum,
+      this.baseMean,
+      this.values,
+      this.errorCv,
+      this.state,
+      this.perturbed,
+      this.runXyz,
+      this.xMax + this.xMax * CUTOFF_TOLERANCE,
+      this.yMax + this.yMax * CUTOFF_TOLERANCE,
+      this.ddof,
+    );
+    const abc = this.mode !== "xyz" ? classifyAbc(this.perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: this.valueIssues, classesOnly: true }).abc : undefined;
+    tallyRun(this.n, this.mode === "abc" ? 0 : this.mode === "xyz" ? 1 : 2, this.reference, abc, this.runXyz, this.stays, this.moves, this.labels.length);
   }
 
   /** The figures over the runs done so far. */
@@ -456,6 +386,181 @@ export class StabilitySimulation {
       byClass,
       issues: new Map(this.issues),
     };
+  }
+}
+
+/**
+ * One Monte Carlo run over every row: perturbed value per row into `perturbed` and the XYZ class
+ * of the perturbed periods into `runXyz` (-1 for rows not simulated). A free function over typed
+ * arrays (not a method) so that the optimiser keeps the generator's four words in registers.
+ */
+function perturbRun(
+  n: number,
+  data: Float64Array,
+  rowStart: Float64Array,
+  kept: Int32Array,
+  simulate: Uint8Array,
+  baseSum: Float64Array,
+  baseMean: Float64Array,
+  values: Float64Array,
+  errorCv: Float64Array,
+  state: Uint32Array,
+  perturbed: Float64Array,
+  runXyz: Int8Array,
+  xMaxLimit: number,
+  yMaxLimit: number,
+  ddof: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    if (simulate[i] === 0) {
+      perturbed[i] = values[i];
+      runXyz[i] = -1;
+      continue;
+    }
+    const e = errorCv[i];
+    const m0 = baseMean[i];
+    const off = rowStart[i];
+    const k = kept[i];
+    const at = 4 * i;
+    // "| 0": the words as int32, which keeps the whole loop in integer registers (read as
+    // uint32 they would be doubles, and the loop several times slower). The generator's steps
+    // are random.ts nextUint32 written out.
+    let s0 = state[at] | 0;
+    let s1 = state[at + 1] | 0;
+    let s2 = state[at + 2] | 0;
+    let s3 = state[at + 3] | 0;
+    let sum = 0;
+    let sd = 0;
+    let qd = 0;
+    for (let j = 0; j < k; j++) {
+      const x = data[off + j];
+      let y = 0;
+      if (x > 0) {
+        // xoshiro128** step (random.ts nextUint32), output as a signed 32-bit integer
+        const m = Math.imul(s1, 5);
+        const w = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        // ziggurat fast path (zigguratNormal)
+        const iz = w & 127;
+        const hz = w >> 7;
+        let z: number;
+        if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
+        else {
+          // The slow path (zigguratSlow), inline on the local words: a call here would cost the
+          // loop more than the 2-3 % of draws that take it.
+          let jz = iz;
+          let kz = hz;
+          for (;;) {
+            if (jz === 0) {
+              let tx: number;
+              let ty: number;
+              do {
+                let mm = Math.imul(s1, 5);
+                let ww = Math.imul((mm << 7) | (mm >>> 25), 9) >>> 0;
+                let tt = s1 << 9;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= tt;
+                s3 = (s3 << 11) | (s3 >>> 21);
+                tx = -Math.log((ww + 0.5) / 4294967296) / ZIG_R;
+                mm = Math.imul(s1, 5);
+                ww = Math.imul((mm << 7) | (mm >>> 25), 9) >>> 0;
+                tt = s1 << 9;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= tt;
+                s3 = (s3 << 11) | (s3 >>> 21);
+                ty = -Math.log((ww + 0.5) / 4294967296);
+              } while (ty + ty < tx * tx);
+              z = kz > 0 ? ZIG_R + tx : -ZIG_R - tx;
+              break;
+            }
+            const wx = kz * WN[jz];
+            let mm = Math.imul(s1, 5);
+            let ww = Math.imul((mm << 7) | (mm >>> 25), 9);
+            let tt = s1 << 9;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= tt;
+            s3 = (s3 << 11) | (s3 >>> 21);
+            if (FN[jz] + (((ww >>> 0) + 0.5) / 4294967296) * (FN[jz - 1] - FN[jz]) < Math.exp(-0.5 * wx * wx)) {
+              z = wx;
+              break;
+            }
+            mm = Math.imul(s1, 5);
+            ww = Math.imul((mm << 7) | (mm >>> 25), 9);
+            tt = s1 << 9;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= tt;
+            s3 = (s3 << 11) | (s3 >>> 21);
+            jz = ww & 127;
+            kz = ww >> 7;
+            if (Math.abs(kz) < KN[jz]) {
+              z = kz * WN[jz];
+              break;
+            }
+          }
+        }
+        const f = 1 + e * z;
+        y = f > 0 ? x * f : 0;
+      }
+      sum += y;
+      const d = y - m0;
+      sd += d;
+      qd += d * d;
+    }
+    state[at] = s0;
+    state[at + 1] = s1;
+    state[at + 2] = s2;
+    state[at + 3] = s3;
+    const s = baseSum[i];
+    perturbed[i] = s > 0 ? values[i] * (sum / s) : values[i];
+    if (!(sum > 0)) runXyz[i] = NO_DEMAND;
+    else {
+      let v = (qd - (sd * sd) / k) / (k - ddof);
+      if (v < 0) v = 0;
+      const cv = Math.sqrt(v) / (sum / k);
+      runXyz[i] = cv <= xMaxLimit ? 0 : cv <= yMaxLimit ? 1 : 2;
+    }
+  }
+}
+
+/** Counts, per row, whether the run kept the reference class, and the class it went to (mode 0 abc, 1 xyz, 2 segment). */
+function tallyRun(
+  n: number,
+  mode: number,
+  reference: Int32Array,
+  abc: Int32Array | undefined,
+  runXyz: Int8Array,
+  stays: Int32Array,
+  moves: Float64Array,
+  K: number,
+): void {
+  const xyzCount = XYZ_LABELS.length;
+  for (let i = 0; i < n; i++) {
+    const r0 = reference[i];
+    if (r0 < 0) continue;
+    let c: number;
+    if (mode === 0) c = abc![i];
+    else if (mode === 1) c = runXyz[i];
+    else c = abc![i] >= 0 && runXyz[i] >= 0 ? abc![i] * xyzCount + runXyz[i] : -1;
+    if (c === r0) stays[i]++;
+    if (c >= 0) moves[r0 * K + c]++;
   }
 }
 
