@@ -20,7 +20,7 @@
 import { atLeast } from "./abc";
 import { ArgumentError, CellError, cellError } from "./errors";
 import { checkMask, EVERY_PERIOD_EXCLUDED_MESSAGE, excludedCounts, keptPeriods, PeriodMask } from "./promotions";
-import { checkPeriods, copyPlainRow, DemandHistory, HistoryStorage, historyStorage } from "./xyz";
+import { checkPeriods, DemandHistory, HistoryStorage, historyStorage, pairStats, scanCellsPair } from "./xyz";
 
 /** Pattern labels by code. */
 export const PATTERN_LABELS = ["smooth", "erratic", "intermittent", "lumpy", "no demand"] as const;
@@ -193,8 +193,7 @@ function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: Pat
     } else {
       xa = bufA;
       xb = bufB;
-      okA = copyPlainRow(source, r, p, bufA);
-      okB = b === r ? okA : copyPlainRow(source, b, p, bufB);
+      okA = okB = false;
     }
     let kA = 0;
     let kB = 0;
@@ -202,22 +201,34 @@ function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: Pat
     let sumB = 0;
     let maxA = 0;
     let maxB = 0;
-    let badA = false;
-    let badB = false;
-    for (let j = 0; j < p; j++) {
-      const va = xa[offA + j];
-      const vb = xb[offB + j];
-      if (!(va >= 0 && va < Infinity)) badA = true;
-      if (!(vb >= 0 && vb < Infinity)) badB = true;
-      kA += +(va > 0);
-      kB += +(vb > 0);
-      sumA += va;
-      sumB += vb;
-      if (va > maxA) maxA = va;
-      if (vb > maxB) maxB = vb;
+    if (inPlace !== undefined) {
+      let badA = false;
+      let badB = false;
+      for (let j = 0; j < p; j++) {
+        const va = xa[offA + j];
+        const vb = xb[offB + j];
+        if (!(va >= 0 && va < Infinity)) badA = true;
+        if (!(vb >= 0 && vb < Infinity)) badB = true;
+        kA += +(va > 0);
+        kB += +(vb > 0);
+        sumA += va;
+        sumB += vb;
+        if (va > maxA) maxA = va;
+        if (vb > maxB) maxB = vb;
+      }
+      okA = !badA;
+      okB = !badB;
+    } else if (source.kind === "cells") {
+      const ok = scanCellsPair(source.cells[r], source.cells[b], source.start, p, bufA, bufB);
+      okA = (ok & 1) !== 0;
+      okB = (ok & 2) !== 0;
+      sumA = pairStats[0];
+      sumB = pairStats[1];
+      maxA = pairStats[2];
+      maxB = pairStats[3];
+      kA = pairStats[4];
+      kB = pairStats[5];
     }
-    okA = okA && !badA;
-    okB = okB && !badB;
     const plainA = okA && kA > 0 && sumA < Infinity && maxA <= 1e150 && maxA >= 1e-150;
     const plainB = okB && kB > 0 && sumB < Infinity && maxB <= 1e150 && maxB >= 1e-150;
     if (plainA && plainB) {

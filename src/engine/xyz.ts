@@ -288,6 +288,51 @@ export function demandCv(history: DemandHistory, options: CvOptions = {}): CvRes
   return { rows, periods: p, sdType, mean: o.mean, sd: o.sd, cv: o.cv, outliers, excluded, issues: o.issues };
 }
 
+/** Sums, maxima and non-zero counts of the last scanCellsPair: [sumA, sumB, maxA, maxB, nonZeroA, nonZeroB]. */
+export const pairStats = new Float64Array(6);
+
+/**
+ * Reads periods start .. start + p - 1 of two cell rows into bufA / bufB and, in the same pass,
+ * their sums (in period order), maxima and non-zero counts (into pairStats). Returns bit 0 set
+ * when every cell of row A is a finite number >= 0, bit 1 for row B; a row without its bit needs
+ * readRow (a blank, text, a negative or non-finite number, or a short row).
+ */
+export function scanCellsPair(ra: readonly unknown[], rb: readonly unknown[], start: number, p: number, bufA: Float64Array, bufB: Float64Array): number {
+  let okA = ra.length >= start + p;
+  let okB = rb.length >= start + p;
+  let sumA = 0;
+  let sumB = 0;
+  let maxA = 0;
+  let maxB = 0;
+  let kA = 0;
+  let kB = 0;
+  for (let j = 0; j < p; j++) {
+    const ca = ra[start + j];
+    const cb = rb[start + j];
+    let va = 0;
+    let vb = 0;
+    if (typeof ca === "number" && ca >= 0 && ca < Infinity) va = ca;
+    else okA = false;
+    if (typeof cb === "number" && cb >= 0 && cb < Infinity) vb = cb;
+    else okB = false;
+    bufA[j] = va;
+    bufB[j] = vb;
+    sumA += va;
+    sumB += vb;
+    if (va > maxA) maxA = va;
+    if (vb > maxB) maxB = vb;
+    kA += +(va > 0);
+    kB += +(vb > 0);
+  }
+  pairStats[0] = sumA;
+  pairStats[1] = sumB;
+  pairStats[2] = maxA;
+  pairStats[3] = maxB;
+  pairStats[4] = kA;
+  pairStats[5] = kB;
+  return (okA ? 1 : 0) | (okB ? 2 : 0);
+}
+
 /**
  * demandCv without filter or mask over a storage-backed history, two rows at a time: each row's
  * sums are taken in the same order as finishCvRow's (so the results are identical), but the two
@@ -319,28 +364,38 @@ function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumn
     } else {
       a = bufA;
       bb = bufB;
-      okA = copyPlainRow(source, r, p, bufA);
-      okB = b === r ? okA : copyPlainRow(source, b, p, bufB);
+      okA = okB = false;
     }
-    // Pass 1: sums and maxima (and, in place, the validity check).
+    // Pass 1: sums and maxima (and the validity check). Cells are read, checked and summed in
+    // one go by scanCellsPair.
     let sumA = 0;
     let sumB = 0;
     let maxA = 0;
     let maxB = 0;
-    let badA = false;
-    let badB = false;
-    for (let j = 0; j < p; j++) {
-      const va = a[offA + j];
-      const vb = bb[offB + j];
-      if (!(va >= 0 && va < Infinity)) badA = true;
-      if (!(vb >= 0 && vb < Infinity)) badB = true;
-      sumA += va;
-      sumB += vb;
-      if (va > maxA) maxA = va;
-      if (vb > maxB) maxB = vb;
+    if (inPlace !== undefined) {
+      let badA = false;
+      let badB = false;
+      for (let j = 0; j < p; j++) {
+        const va = a[offA + j];
+        const vb = bb[offB + j];
+        if (!(va >= 0 && va < Infinity)) badA = true;
+        if (!(vb >= 0 && vb < Infinity)) badB = true;
+        sumA += va;
+        sumB += vb;
+        if (va > maxA) maxA = va;
+        if (vb > maxB) maxB = vb;
+      }
+      okA = !badA;
+      okB = !badB;
+    } else if (source.kind === "cells") {
+      const ok = scanCellsPair(source.cells[r], source.cells[b], source.start, p, bufA, bufB);
+      okA = (ok & 1) !== 0;
+      okB = (ok & 2) !== 0;
+      sumA = pairStats[0];
+      sumB = pairStats[1];
+      maxA = pairStats[2];
+      maxB = pairStats[3];
     }
-    okA = okA && !badA;
-    okB = okB && !badB;
     const plainA = okA && plainLength && sumA < Infinity && maxA <= 1e150 && maxA >= 1e-150;
     const plainB = okB && plainLength && sumB < Infinity && maxB <= 1e150 && maxB >= 1e-150;
     if (plainA && plainB) {
