@@ -101,17 +101,17 @@ async function main(): Promise<{ wrapper: Timing; segments: Timing }> {
 }
 
 // For comparison only: the same csl formula vectorised in numpy/scipy (no validation, no shaping).
-function comparePython(): number | undefined {
+function comparePython(): { wall: number; cpu: number } | undefined {
   const py = `
 import time, numpy as np
 from scipy.stats import norm
 rng = np.random.default_rng(1); n = ${ROWS}
 p = 0.8 + 0.199 * rng.random(n); d = 1 + 1000 * rng.random(n); sd = 200 * rng.random(n)
 L = 1 + 12 * rng.random(n); sL = 2 * rng.random(n); R = np.where(rng.random(n) < 0.5, 0, 1 + np.floor(4 * rng.random(n)))
-ts = []
+ts, cs = [], []
 for i in range(${RUNS}):
-    t0 = time.perf_counter(); ss = norm.ppf(p) * np.sqrt((L + R) * sd**2 + d**2 * sL**2); ts.append((time.perf_counter() - t0) * 1000)
-print(sorted(ts)[len(ts)//2])
+    c0 = time.process_time(); t0 = time.perf_counter(); ss = norm.ppf(p) * np.sqrt((L + R) * sd**2 + d**2 * sL**2); ts.append((time.perf_counter() - t0) * 1000); cs.append((time.process_time() - c0) * 1000)
+print(sorted(ts)[len(ts)//2], sorted(cs)[len(cs)//2])
 `;
   // Debian's python3 has numpy and scipy (the pyenv python3 first on PATH may not).
   const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -123,16 +123,17 @@ print(sorted(ts)[len(ts)//2])
     console.log("(python3 with numpy/scipy not available: comparison skipped)");
     return undefined;
   }
-  const ms = Number(r.stdout.trim());
-  console.log(`${"numpy/scipy norm.ppf * sigma (vectorised, no validation)".padEnd(58)} median ${ms.toFixed(1).padStart(6)} ms`);
-  return ms;
+  const [wall, cpu] = r.stdout.trim().split(/\s+/).map(Number);
+  console.log(`${"numpy/scipy norm.ppf * sigma (vectorised, no validation)".padEnd(58)} median ${wall.toFixed(1).padStart(6)} ms wall, ${cpu.toFixed(1).padStart(6)} ms cpu`);
+  return { wall, cpu };
 }
 
 main().then(({ wrapper, segments }) => {
   const scipy = comparePython();
   if (scipy !== undefined) {
-    const ratio = (t: number) => `${(t / scipy).toFixed(1)}x ${t / scipy <= 3 ? "ok" : "MISSED"} (target <= 3x)`;
-    console.log(`ratio to scipy: wrapper, per-row levels ${ratio(wrapper.wall)}; nine segment levels ${ratio(segments.wall)}`);
+    // Judged on wall clock; the CPU ratio is the fairer figure on a shared machine.
+    const ratio = (t: Timing) => `${(t.wall / scipy.wall).toFixed(1)}x ${t.wall / scipy.wall <= 3 ? "ok" : "MISSED"} (cpu ${(t.cpu / scipy.cpu).toFixed(1)}x)`;
+    console.log(`ratio to scipy (target <= 3x): wrapper, per-row levels ${ratio(wrapper)}; nine segment levels ${ratio(segments)}`);
   }
   if (wrapper.best >= TARGET_MS) process.exitCode = 1; // fails only when not even the best run meets the target
 });
