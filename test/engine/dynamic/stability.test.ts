@@ -4,6 +4,7 @@ import { classifyAbc } from "../../../src/engine/abc";
 import { ArgumentError } from "../../../src/engine/errors";
 import { RandomStream, seedStream } from "../../../src/engine/random";
 import { classStability, StabilitySimulation, zigguratNormal } from "../../../src/engine/stability";
+import { rollingWindow, windowHistory } from "../../../src/engine/window";
 import { historyFromArray } from "../../../src/engine/xyz";
 
 interface Fixture {
@@ -155,5 +156,27 @@ describe("ziggurat normals", () => {
     expect(Math.abs(s4 / N - 3)).toBeLessThan(0.08); // kurtosis of the normal
     expect(Math.abs(beyond2 / N - 0.05)).toBeLessThan(0.002);
     expect(Math.abs(beyond3 / N - 0.001)).toBeLessThan(0.0003);
+  });
+});
+
+describe("classStability with a promotion mask or a window", () => {
+  it("equals the simulation on the history without the excluded (or outside) periods", () => {
+    const p = fx.periods;
+    const keep = (j: number) => j % 5 !== 2; // exclude every fifth period, the same in every row
+    const keptCols = Array.from({ length: p }, (_, j) => j).filter(keep);
+    const flags = new Uint8Array(n * p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) flags[i * p + j] = keep(j) ? 0 : 1;
+    const removed = Float64Array.from({ length: n * keptCols.length }, (_, k) => fx.history[Math.floor(k / keptCols.length) * p + keptCols[k % keptCols.length]]);
+    const opts = { seed: 11, runs: 30, errorCv: fx.errorCv };
+    const masked = classStability(Float64Array.from(fx.values), history, { ...opts, exclude: { rows: n, periods: p, flags } });
+    const plain = classStability(Float64Array.from(fx.values), historyFromArray(removed, n, keptCols.length), opts);
+    expect(Array.from(masked.reference)).toEqual(Array.from(plain.reference));
+    expect(Array.from(masked.stay)).toEqual(Array.from(plain.stay));
+    // a window (a view over the same storage) against a copy of its periods
+    const w = rollingWindow(p, { length: 13 });
+    const sliced = Float64Array.from({ length: n * w.length }, (_, k) => fx.history[Math.floor(k / w.length) * p + w.start + (k % w.length)]);
+    const viaWindow = classStability(Float64Array.from(fx.values), windowHistory(history, w), opts);
+    const viaCopy = classStability(Float64Array.from(fx.values), historyFromArray(sliced, n, w.length), opts);
+    expect(Array.from(viaWindow.stay)).toEqual(Array.from(viaCopy.stay));
   });
 });
