@@ -193,9 +193,25 @@ export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError 
   return bad ?? out;
 }
 
-// Service levels usually repeat down a column (one per segment): remember the last z.
-let lastLevel = Number.NaN;
-let lastZ = Number.NaN;
+// Service levels repeat down a column (one per segment), interleaved in SKU order: z is kept in
+// a small direct-mapped cache keyed by the level's bits (same value in, same z out; a miss costs
+// one hash over computing z anyway, ~5 % of the quantile itself).
+const Z_CACHE_SIZE = 256;
+const zCacheLevel = new Float64Array(Z_CACHE_SIZE).fill(Number.NaN);
+const zCacheZ = new Float64Array(Z_CACHE_SIZE);
+const levelBits = new Float64Array(1);
+const levelWords = new Uint32Array(levelBits.buffer);
+
+/** zFromServiceLevel through the cache (for a level strictly inside (0, 1)). */
+function cachedZ(level: number): number {
+  levelBits[0] = level;
+  const slot = (Math.imul(levelWords[0] ^ Math.imul(levelWords[1], 0x9e3779b1), 0x85ebca6b) >>> 24) & (Z_CACHE_SIZE - 1);
+  if (zCacheLevel[slot] === level) return zCacheZ[slot];
+  const z = zFromServiceLevel(level);
+  zCacheLevel[slot] = level;
+  zCacheZ[slot] = z;
+  return z;
+}
 
 /** The shared body: fills `out` and returns null, or returns the first problem found. */
 function computeSafetyStock(
@@ -242,11 +258,7 @@ function computeSafetyStock(
   let k: number;
   let ss: number;
   if (method === "csl") {
-    if (serviceLevel !== lastLevel) {
-      lastZ = zFromServiceLevel(serviceLevel);
-      lastLevel = serviceLevel;
-    }
-    k = lastZ;
+    k = cachedZ(serviceLevel);
     ss = k * sigma;
   } else {
     let q: number;

@@ -19,6 +19,7 @@ import { atMost } from "./abc";
 import { BlankRule, readNumber } from "./cells";
 import { ArgumentError, CellError, cellError, isCellError } from "./errors";
 import { HampelOptions, HampelSettings, hampelInto, hampelSettings } from "./outliers";
+import { checkMask, EVERY_PERIOD_EXCLUDED_MESSAGE, excludedCounts, keptPeriods, PeriodMask } from "./promotions";
 
 export const SD_TYPES = ["population", "sample"] as const;
 export type SdType = (typeof SD_TYPES)[number];
@@ -42,12 +43,30 @@ export interface DemandHistory {
   readRow(r: number, into: Float64Array): CellError | undefined;
 }
 
+/**
+ * Direct access to the storage behind historyFromArray and historyFromCells, for the batch loops
+ * (demandCv, classifyPattern, the stability simulation): they read a Float64Array in place, and
+ * a row of cells without first copying it, instead of calling readRow per row. Any other
+ * DemandHistory is read through readRow. Internal to the engine; the results are the same either way.
+ */
+export type HistoryStorage =
+  /** Period j of row r is data[r * stride + start + j]. */
+  | { kind: "array"; data: Float64Array; start: number; stride: number }
+  /** Period j of row r is cells[r][start + j]. */
+  | { kind: "cells"; cells: readonly (readonly unknown[])[]; start: number; blank: BlankRule };
+const storage = new WeakMap<DemandHistory, HistoryStorage>();
+
+/** The storage behind a history made by historyFromArray / historyFromCells, if any. */
+export function historyStorage(history: DemandHistory): HistoryStorage | undefined {
+  return storage.get(history);
+}
+
 /** A history held as a row-major array of numbers (rows x periods). */
 export function historyFromArray(data: ArrayLike<number>, rows: number, periods: number): DemandHistory {
   if (!(Number.isInteger(rows) && rows >= 0 && Number.isInteger(periods) && periods >= 1) || data.length !== rows * periods) {
     throw new ArgumentError("history", `expected ${rows} x ${periods} numbers, got ${data.length}`);
   }
-  return {
+  const h: DemandHistory = {
     rows,
     periods,
     readRow(r, into) {
@@ -57,6 +76,8 @@ export function historyFromArray(data: ArrayLike<number>, rows: number, periods:
       return undefined;
     },
   };
+  if (data instanceof Float64Array) storage.set(h, { kind: "array", data, start: 0, stride: periods });
+  return h;
 }
 
 /**
@@ -68,23 +89,52 @@ export function historyFromCells(cells: readonly (readonly unknown[])[], blank: 
   const rows = cells.length;
   const periods = rows > 0 ? cells[0].length : 0;
   if (rows === 0 || periods === 0) throw new ArgumentError("history", "the range is empty");
-  return {
-    rows,
-    periods,
-    readRow(r, into) {
-      const row = cells[r];
-      for (let j = 0; j < periods; j++) {
-        const c = row[j];
-        if (typeof c === "number" && c >= 0 && c < Infinity) into[j] = c;
-        else {
-          const x = readNumber(c, blank);
-          if (isCellError(x)) return cellError(`period ${j + 1}: ${x.message}`, x.kind);
-          into[j] = x;
-        }
-      }
-      return undefined;
-    },
-  };
+  const h: DemandHistory = { rows, periods, readRow: (r, into) => readCells(cells[r], 0, periods, blank, into) };
+  storage.set(h, { kind: "cells", cells, start: 0, blank });
+  return h;
+}
+
+/** Cells row[start .. start + periods) into `into` by readNumber's rules; the first bad cell as a CellError. */
+function readCells(row: readonly unknown[], start: number, periods: number, blank: BlankRule, into: Float64Array): CellError | undefined {
+  for (let j = 0; j < periods; j++) {
+    const c = row[start + j];
+    if (typeof c === "number" && c >= 0 && c < Infinity) into[j] = c;
+    else {
+      const x = readNumber(c, blank);
+      if (isCellError(x)) return cellError(`period ${j + 1}: ${x.message}`, x.kind);
+      into[j] = x;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Copies row r of the history into `into` when every one of its cells is a finite number >= 0
+ * (the common case, read without readNumber), and returns true; false means the row needs
+ * readRow (a blank, text, a negative or non-finite number, or a short row). Storage-backed
+ * histories only; `into` has `periods` slots.
+ */
+export function copyPlainRow(s: HistoryStorage, r: number, periods: number, into: Float64Array): boolean {
+  if (s.kind === "array") {
+    const off = r * s.stride + s.start;
+    const d = s.data;
+    let ok = true;
+    for (let j = 0; j < periods; j++) {
+      const v = d[off + j];
+      if (!(v >= 0 && v < Infinity)) ok = false;
+      into[j] = v;
+    }
+    return ok;
+  }
+  const row = s.cells[r];
+  const start = s.start;
+  if (row.length < start + periods) return false;
+  for (let j = 0; j < periods; j++) {
+    const c = row[start + j];
+    if (typeof c === "number" && c >= 0 && c < Infinity) into[j] = c;
+    else return false;
+  }
+  return true;
 }
 
 /** First period that is not a finite non-negative number, as a CellError; undefined when all are fine. */
@@ -102,6 +152,11 @@ export interface CvOptions {
   sdType?: SdType;
   /** true for the default Hampel filter (half-width 3, t = 3), or its settings. Default false. */
   excludeOutliers?: boolean | HampelOptions;
+  /**
+   * Periods to leave out of the statistics (promotions), one flag per SKU and period
+   * (promotions.ts). The mean, sd and CV are then taken over the kept periods only.
+   */
+  exclude?: PeriodMask;
 }
 
 export interface CvResult {
@@ -116,11 +171,64 @@ export interface CvResult {
   cv: Float64Array;
   /** Periods replaced by the outlier filter, per row (all 0 when the filter is off). */
   outliers: Int32Array;
+  /** Periods left out by `exclude` (promotions), per row (all 0 without a mask). */
+  excluded: Int32Array;
   /** Per row, sparse: rejected rows (kind "value"), undefined CV (kind "na": no demand, single period). */
   issues: Map<number, CellError>;
 }
 
 export const ZERO_MEAN_MESSAGE = "mean demand is 0: CV undefined";
+export const SAMPLE_SD_MESSAGE = "sample sd needs at least 2 periods";
+
+/** The per-row outputs of demandCv, shared by its row routines. */
+interface CvColumns {
+  mean: Float64Array;
+  sd: Float64Array;
+  cv: Float64Array;
+  issues: Map<number, CellError>;
+  ddof: number;
+  zeroMean: CellError;
+  tooShort: CellError;
+}
+
+/**
+ * The statistics of row r from its n values x[0 .. n) (already validated), their sum and maximum.
+ * Two-pass variance. Rows near the ends of the double range are divided by their maximum first
+ * (CV does not depend on the scale), so neither the sum nor the squares overflow.
+ */
+function finishCvRow(x: Float64Array, n: number, sum: number, max: number, r: number, o: CvColumns): void {
+  if (max === 0) {
+    o.mean[r] = 0;
+    o.sd[r] = 0;
+    o.cv[r] = NaN;
+    o.issues.set(r, o.zeroMean);
+    return;
+  }
+  if (n - o.ddof < 1) {
+    o.mean[r] = sum / n;
+    o.sd[r] = o.cv[r] = NaN;
+    o.issues.set(r, o.tooShort);
+    return;
+  }
+  const scale = sum < Infinity && max <= 1e150 && max >= 1e-150 ? 1 : max;
+  const m = scale === 1 ? sum / n : scaledSum(x, n, scale) / n;
+  let ss = 0;
+  if (scale === 1) {
+    for (let j = 0; j < n; j++) {
+      const d = x[j] - m;
+      ss += d * d;
+    }
+  } else {
+    for (let j = 0; j < n; j++) {
+      const d = x[j] / scale - m;
+      ss += d * d;
+    }
+  }
+  const s = Math.sqrt(ss / (n - o.ddof));
+  o.mean[r] = m * scale;
+  o.sd[r] = s * scale;
+  o.cv[r] = s / m;
+}
 
 export function demandCv(history: DemandHistory, options: CvOptions = {}): CvResult {
   const sdType = options.sdType ?? "population";
@@ -130,82 +238,231 @@ export function demandCv(history: DemandHistory, options: CvOptions = {}): CvRes
     options.excludeOutliers === undefined || options.excludeOutliers === false
       ? undefined
       : hampelSettings(options.excludeOutliers === true ? {} : options.excludeOutliers);
-  const mean = new Float64Array(rows);
-  const sd = new Float64Array(rows);
-  const cv = new Float64Array(rows);
+  const mask = options.exclude;
+  if (mask !== undefined) checkMask(mask, rows, p, "exclude");
+  const o: CvColumns = {
+    mean: new Float64Array(rows),
+    sd: new Float64Array(rows),
+    cv: new Float64Array(rows),
+    issues: new Map<number, CellError>(),
+    ddof: sdType === "sample" ? 1 : 0,
+    zeroMean: cellError(ZERO_MEAN_MESSAGE, "na"),
+    tooShort: cellError(SAMPLE_SD_MESSAGE, "na"),
+  };
   const outliers = new Int32Array(rows);
-  const issues = new Map<number, CellError>();
+  const excluded = mask === undefined ? new Int32Array(rows) : excludedCounts(mask);
+  const source = historyStorage(history);
+  if (hampel === undefined && mask === undefined && source !== undefined) {
+    plainCvRows(history, source, o);
+    return { rows, periods: p, sdType, mean: o.mean, sd: o.sd, cv: o.cv, outliers, excluded, issues: o.issues };
+  }
   const raw = new Float64Array(p);
   const filtered = hampel ? new Float64Array(p) : raw;
   const work = hampel ? new Float64Array(2 * hampel.halfWidth + 1) : raw;
-  const ddof = sdType === "sample" ? 1 : 0;
-  const zeroMean = cellError(ZERO_MEAN_MESSAGE, "na");
-  const tooShort = cellError("sample sd needs at least 2 periods", "na");
+  const allExcluded = cellError(EVERY_PERIOD_EXCLUDED_MESSAGE, "na");
 
   for (let r = 0; r < rows; r++) {
     const unreadable = history.readRow(r, raw);
-    // Validation rides along with the first pass (sum and max); the filter needs it done first.
+    const bad = unreadable ?? checkPeriods(raw, p);
+    if (bad !== undefined) {
+      o.issues.set(r, bad);
+      o.mean[r] = o.sd[r] = o.cv[r] = NaN;
+      continue;
+    }
+    const n = mask === undefined ? p : keptPeriods(mask, r, raw, raw);
+    if (n === 0) {
+      o.issues.set(r, allExcluded);
+      o.mean[r] = o.sd[r] = o.cv[r] = NaN;
+      continue;
+    }
+    if (hampel) outliers[r] = hampelInto(raw, 0, n, filtered, hampel, work);
     let sum = 0;
     let max = 0;
-    let valid = unreadable === undefined;
-    if (valid && hampel) valid = checkPeriods(raw, p) === undefined;
-    if (valid && !hampel) {
-      for (let j = 0; j < p; j++) {
-        const v = raw[j];
-        if (!(v >= 0 && v < Infinity)) valid = false;
-        sum += v;
-        if (v > max) max = v;
-      }
+    for (let j = 0; j < n; j++) {
+      const v = filtered[j];
+      sum += v;
+      if (v > max) max = v;
     }
-    if (!valid) {
-      issues.set(r, unreadable ?? checkPeriods(raw, p)!);
-      mean[r] = sd[r] = cv[r] = NaN;
-      continue;
-    }
-    if (hampel) {
-      outliers[r] = hampelInto(raw, 0, p, filtered, hampel, work);
-      for (let j = 0; j < p; j++) {
-        const v = filtered[j];
-        sum += v;
-        if (v > max) max = v;
-      }
-    }
-    const x = filtered;
-    if (max === 0) {
-      mean[r] = 0;
-      sd[r] = 0;
-      cv[r] = NaN;
-      issues.set(r, zeroMean);
-      continue;
-    }
-    if (p - ddof < 1) {
-      mean[r] = sum / p;
-      sd[r] = cv[r] = NaN;
-      issues.set(r, tooShort);
-      continue;
-    }
-    // Two-pass variance. Rows near the ends of the double range are divided by their maximum
-    // first (CV does not depend on the scale), so neither the sum nor the squares overflow.
-    const scale = sum < Infinity && max <= 1e150 && max >= 1e-150 ? 1 : max;
-    const m = scale === 1 ? sum / p : scaledSum(x, p, scale) / p;
-    let ss = 0;
-    if (scale === 1) {
-      for (let j = 0; j < p; j++) {
-        const d = x[j] - m;
-        ss += d * d;
-      }
-    } else {
-      for (let j = 0; j < p; j++) {
-        const d = x[j] / scale - m;
-        ss += d * d;
-      }
-    }
-    const s = Math.sqrt(ss / (p - ddof));
-    mean[r] = m * scale;
-    sd[r] = s * scale;
-    cv[r] = s / m;
+    finishCvRow(filtered, n, sum, max, r, o);
   }
-  return { rows, periods: p, sdType, mean, sd, cv, outliers, issues };
+  return { rows, periods: p, sdType, mean: o.mean, sd: o.sd, cv: o.cv, outliers, excluded, issues: o.issues };
+}
+
+/** Sums, maxima and non-zero counts of the last scanCellsPair: [sumA, sumB, maxA, maxB, nonZeroA, nonZeroB]. */
+export const pairStats = new Float64Array(6);
+
+/**
+ * Reads periods start .. start + p - 1 of two cell rows into bufA / bufB and, in the same pass,
+ * their sums (in period order), maxima and non-zero counts (into pairStats). Returns bit 0 set
+ * when every cell of row A is a finite number >= 0, bit 1 for row B; a row without its bit needs
+ * readRow (a blank, text, a negative or non-finite number, or a short row).
+ */
+export function scanCellsPair(ra: readonly unknown[], rb: readonly unknown[], start: number, p: number, bufA: Float64Array, bufB: Float64Array): number {
+  let okA = ra.length >= start + p;
+  let okB = rb.length >= start + p;
+  let sumA = 0;
+  let sumB = 0;
+  let maxA = 0;
+  let maxB = 0;
+  let kA = 0;
+  let kB = 0;
+  for (let j = 0; j < p; j++) {
+    const ca = ra[start + j];
+    const cb = rb[start + j];
+    let va = 0;
+    let vb = 0;
+    if (typeof ca === "number" && ca >= 0 && ca < Infinity) va = ca;
+    else okA = false;
+    if (typeof cb === "number" && cb >= 0 && cb < Infinity) vb = cb;
+    else okB = false;
+    bufA[j] = va;
+    bufB[j] = vb;
+    sumA += va;
+    sumB += vb;
+    if (va > maxA) maxA = va;
+    if (vb > maxB) maxB = vb;
+    kA += +(va > 0);
+    kB += +(vb > 0);
+  }
+  pairStats[0] = sumA;
+  pairStats[1] = sumB;
+  pairStats[2] = maxA;
+  pairStats[3] = maxB;
+  pairStats[4] = kA;
+  pairStats[5] = kB;
+  return (okA ? 1 : 0) | (okB ? 2 : 0);
+}
+
+/**
+ * demandCv without filter or mask over a storage-backed history, two rows at a time: each row's
+ * sums are taken in the same order as finishCvRow's (so the results are identical), but the two
+ * rows' running sums are independent chains that the processor overlaps, which roughly halves the
+ * time the additions wait on each other. Rows that are not plain (a bad cell, no demand, a single
+ * sample period, extreme magnitudes) go through readRow and finishCvRow one by one.
+ */
+function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumns): void {
+  const { rows, periods: p } = history;
+  const inPlace = source.kind === "array" ? source.data : undefined;
+  const stride = source.kind === "array" ? source.stride : 0;
+  const start = source.kind === "array" ? source.start : 0;
+  const bufA = new Float64Array(p);
+  const bufB = new Float64Array(p);
+  const plainLength = p - o.ddof >= 1;
+  for (let r = 0; r < rows; r += 2) {
+    const b = r + 1 < rows ? r + 1 : r; // an odd last row is paired with itself
+    let a: Float64Array;
+    let bb: Float64Array;
+    let offA = 0;
+    let offB = 0;
+    let okA: boolean;
+    let okB: boolean;
+    if (inPlace !== undefined) {
+      a = bb = inPlace;
+      offA = r * stride + start;
+      offB = b * stride + start;
+      okA = okB = true;
+    } else {
+      a = bufA;
+      bb = bufB;
+      okA = okB = false;
+    }
+    // Pass 1: sums and maxima (and the validity check). Cells are read, checked and summed in
+    // one go by scanCellsPair.
+    let sumA = 0;
+    let sumB = 0;
+    let maxA = 0;
+    let maxB = 0;
+    if (inPlace !== undefined) {
+      let badA = false;
+      let badB = false;
+      for (let j = 0; j < p; j++) {
+        const va = a[offA + j];
+        const vb = bb[offB + j];
+        if (!(va >= 0 && va < Infinity)) badA = true;
+        if (!(vb >= 0 && vb < Infinity)) badB = true;
+        sumA += va;
+        sumB += vb;
+        if (va > maxA) maxA = va;
+        if (vb > maxB) maxB = vb;
+      }
+      okA = !badA;
+      okB = !badB;
+    } else if (source.kind === "cells") {
+      const ok = scanCellsPair(source.cells[r], source.cells[b], source.start, p, bufA, bufB);
+      okA = (ok & 1) !== 0;
+      okB = (ok & 2) !== 0;
+      sumA = pairStats[0];
+      sumB = pairStats[1];
+      maxA = pairStats[2];
+      maxB = pairStats[3];
+    }
+    const plainA = okA && plainLength && sumA < Infinity && maxA <= 1e150 && maxA >= 1e-150;
+    const plainB = okB && plainLength && sumB < Infinity && maxB <= 1e150 && maxB >= 1e-150;
+    if (plainA && plainB) {
+      // Pass 2 for both rows at once.
+      const mA = sumA / p;
+      const mB = sumB / p;
+      let ssA = 0;
+      let ssB = 0;
+      for (let j = 0; j < p; j++) {
+        const da = a[offA + j] - mA;
+        const db = bb[offB + j] - mB;
+        ssA += da * da;
+        ssB += db * db;
+      }
+      const sA = Math.sqrt(ssA / (p - o.ddof));
+      o.mean[r] = mA;
+      o.sd[r] = sA;
+      o.cv[r] = sA / mA;
+      if (b !== r) {
+        const sB = Math.sqrt(ssB / (p - o.ddof));
+        o.mean[b] = mB;
+        o.sd[b] = sB;
+        o.cv[b] = sB / mB;
+      }
+      continue;
+    }
+    slowCvRow(history, r, okA, a, offA, sumA, maxA, o, bufA);
+    if (b !== r) slowCvRow(history, b, okB, bb, offB, sumB, maxB, o, bufB);
+  }
+}
+
+/** One row of plainCvRows that could not take the paired path (or whose partner could not). */
+function slowCvRow(
+  history: DemandHistory,
+  r: number,
+  ok: boolean,
+  x: Float64Array,
+  off: number,
+  sum: number,
+  max: number,
+  o: CvColumns,
+  buf: Float64Array,
+): void {
+  const p = history.periods;
+  if (!ok) {
+    const unreadable = history.readRow(r, buf);
+    const bad = unreadable ?? checkPeriods(buf, p);
+    if (bad !== undefined) {
+      o.issues.set(r, bad);
+      o.mean[r] = o.sd[r] = o.cv[r] = NaN;
+      return;
+    }
+    // readRow made the row readable (blanks read as 0): start again from its values.
+    sum = 0;
+    max = 0;
+    for (let j = 0; j < p; j++) {
+      const v = buf[j];
+      sum += v;
+      if (v > max) max = v;
+    }
+    finishCvRow(buf, p, sum, max, r, o);
+    return;
+  }
+  if (off !== 0 || x !== buf) {
+    for (let j = 0; j < p; j++) buf[j] = x[off + j];
+  }
+  finishCvRow(buf, p, sum, max, r, o);
 }
 
 function scaledSum(x: Float64Array, n: number, scale: number): number {
@@ -246,4 +503,50 @@ export function classifyXyz(history: DemandHistory, options: XyzOptions = {}): X
     else xyz[r] = atMost(c, xMax) ? 0 : atMost(c, yMax) ? 1 : 2;
   }
   return { ...res, xMax, yMax, xyz };
+}
+
+/**
+ * Periods start .. start + length - 1 of a history, as a history of `length` periods (a view: no
+ * copy; the batch loops read the parent's storage in place). Row r of the view is row r of the
+ * parent; a bad cell is reported by its period number within the view. (For a history that is
+ * neither array- nor cell-backed, a bad cell anywhere in the parent row is reported.)
+ */
+export function historyPeriods(history: DemandHistory, start: number, length: number): DemandHistory {
+  if (!(Number.isInteger(start) && Number.isInteger(length) && start >= 0 && length >= 1 && start + length <= history.periods)) {
+    throw new ArgumentError("window", `periods ${start + 1} to ${start + length} are not within the history's ${history.periods} periods`);
+  }
+  if (start === 0 && length === history.periods) return history;
+  const parent = storage.get(history);
+  let view: DemandHistory;
+  if (parent?.kind === "cells") {
+    const { cells, blank } = parent;
+    const from = parent.start + start;
+    view = { rows: history.rows, periods: length, readRow: (r, into) => readCells(cells[r], from, length, blank, into) };
+    storage.set(view, { ...parent, start: from });
+  } else if (parent?.kind === "array") {
+    const { data, stride } = parent;
+    const from = parent.start + start;
+    view = {
+      rows: history.rows,
+      periods: length,
+      readRow(r, into) {
+        into.set(data.subarray(r * stride + from, r * stride + from + length));
+        return undefined;
+      },
+    };
+    storage.set(view, { ...parent, start: from });
+  } else {
+    const full = new Float64Array(history.periods);
+    view = {
+      rows: history.rows,
+      periods: length,
+      readRow(r, into) {
+        const bad = history.readRow(r, full);
+        if (bad !== undefined) return bad;
+        for (let k = 0; k < length; k++) into[k] = full[start + k];
+        return undefined;
+      },
+    };
+  }
+  return view;
 }

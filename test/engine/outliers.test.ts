@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { hampel, hampelInto, hampelSettings } from "../../src/engine/outliers";
+import fc from "fast-check";
+import { hampel, hampelInto, hampelSettings, hampelSorted } from "../../src/engine/outliers";
 
 const fixture = JSON.parse(readFileSync(path.join(__dirname, "../fixtures/classify_reference.json"), "utf8")) as {
   hampel: { series: number[]; filtered: number[]; filteredK2T2: number[] }[];
@@ -60,5 +61,24 @@ describe("hampel", () => {
       if (s.filtered.some((v, i) => v !== s.series[i])) changed++;
     }
     expect(changed).toBeGreaterThan(10); // the fixture does contain outliers
+  });
+});
+
+describe("hampel, 7-period kernel", () => {
+  it("gives exactly the sorted-window filter's result (ties, zeros, flat stretches, any length)", () => {
+    const value = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1e6, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 40 }), fc.constantFrom(0.5, 1, 2, 3, 5), fc.integer({ min: 0, max: 3 }), (xs, threshold, pad) => {
+        const src = Float64Array.from([...Array(pad).fill(7), ...xs, ...Array(pad).fill(9)]);
+        const s = hampelSettings({ threshold });
+        const a = new Float64Array(xs.length);
+        const b = new Float64Array(xs.length);
+        const na = hampelInto(src, pad, xs.length, a, s);
+        const nb = hampelSorted(src, pad, xs.length, b, s);
+        expect(Array.from(a)).toEqual(Array.from(b));
+        expect(na).toBe(nb);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

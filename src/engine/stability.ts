@@ -1,0 +1,584 @@
+/**
+ * Stability of the classification under forecast error, by Monte Carlo: how likely is each SKU to
+ * keep its class if its demand turns out different by its forecast error?
+ *
+ * Model (one run):
+ * - Each kept period j of SKU i with demand x_ij > 0 becomes x_ij · max(0, 1 + e_i · Z_ij), Z_ij
+ *   independent standard normals and e_i the SKU's forecast-error CV (one planner-set CV for all,
+ *   or one per SKU). The error is multiplicative: a period without demand stays without demand
+ *   (and draws nothing), so intermittent items keep their zero periods. Truncation at 0 matters
+ *   only for large e (P(1 + eZ < 0) = Φ(-1/e): 3e-5 at e = 0.25).
+ * - The SKU's value scales with its demand: value' = value · S'_i / S_i, S_i the sum of its kept
+ *   periods and S'_i the perturbed sum (value unchanged when S_i = 0).
+ * - The run is classified like the real data: ABC on value' over all SKUs (classifyAbc, same
+ *   cut-offs), XYZ on the CV of the perturbed periods (same sd type; "N" if they sum to 0), and
+ *   the segment ABC×XYZ. The CV in a run uses the one-pass sums of d = x' - m_i with the shift m_i
+ *   = the unperturbed mean (the "assumed mean" form of the variance, accurate because x' stays
+ *   near m_i); the reference classification uses classifyXyz's two-pass form.
+ * - Over N runs (default 200): stay_i = share of runs in which SKU i keeps its reference class;
+ *   per reference class, the expected churn = mean of (1 - stay) over its SKUs, and the average
+ *   share of its SKUs found in each class. SKUs with stay below the threshold (default 0.8) are
+ *   flagged.
+ *
+ * Random numbers (random.ts): stream i of the seed belongs to SKU i (xoshiro128**, seedStream)
+ * and is used in order: run 1's periods, then run 2's, ... so a SKU's draws never depend on
+ * chunking, aborting or the other SKUs. Normals by the ziggurat method of Marsaglia & Tsang
+ * (2000, "The ziggurat method for generating random variables", J. Statistical Software 5(8)),
+ * 128 layers, r = 3.442619855899, v = 9.91256303526217e-3, tables built with 2^24 as in their
+ * zigset: a 32-bit output w gives the layer w & 127 and the signed 25-bit value w >> 7 (disjoint
+ * bits, which avoids the index/value correlation Doornik (2005) found in the original); the
+ * rejection steps take further outputs as uniforms (w + 0.5) / 2^32. The independent reference
+ * test/fixtures/gen_stability.py implements the same scheme in Python and numpy.
+ */
+import { classifyAbc, CUTOFF_TOLERANCE, DEFAULT_ABC_CUTOFFS, validateAbcCutoffs, validateAbcLabels } from "./abc";
+import { ArgumentError, CellError, cellError } from "./errors";
+import { checkMask, keptPeriods, PeriodMask } from "./promotions";
+import { isSeed, nextUint32, seedStream, uniformOf } from "./random";
+import { classifyXyz, DemandHistory, historyStorage, NO_DEMAND, SdType, validateXyzThresholds, XYZ_LABELS } from "./xyz";
+
+export const DEFAULT_RUNS = 200;
+export const DEFAULT_ERROR_CV = 0.25;
+export const DEFAULT_STABILITY_THRESHOLD = 0.8;
+export const MAX_RUNS = 100_000;
+
+export type StabilityClass = "segment" | "abc" | "xyz";
+
+export interface StabilityOptions {
+  /** Monte Carlo runs, 1 .. 100,000 (default 200). */
+  runs?: number;
+  /** Forecast-error CV: one for every SKU (default 0.25) or one per SKU (>= 0). */
+  errorCv?: number | ArrayLike<number>;
+  /** Seed, a whole number 0 .. 2^32 - 1 (default 1). */
+  seed?: number;
+  /** Which class must hold: the ABC×XYZ segment (default), ABC alone or XYZ alone. */
+  classify?: StabilityClass;
+  cutoffs?: ArrayLike<number>;
+  labels?: readonly string[];
+  xMax?: number;
+  yMax?: number;
+  sdType?: SdType;
+  /** Promotion periods left out (promotions.ts). */
+  exclude?: PeriodMask;
+  /** Rows of `values` the caller already rejected. */
+  issues?: ReadonlyMap<number, CellError>;
+  /** Flag SKUs whose stay probability is below this (default 0.8). */
+  threshold?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: { aborted: boolean };
+}
+
+export interface ClassStability {
+  label: string;
+  /** SKUs whose reference class this is. */
+  skus: number;
+  /** Mean over them of 1 - stay (the expected share leaving per run). */
+  expectedChurn: number;
+  /** Of them, how many are flagged. */
+  flagged: number;
+  /** Average share of them found in each class per run (index = class code, as `labels`). */
+  movesTo: number[];
+}
+
+export interface StabilityResult {
+  /** Runs completed (less than asked when aborted). */
+  runs: number;
+  aborted: boolean;
+  classify: StabilityClass;
+  /** Class labels (segment labels "AX".. for "segment"). */
+  labels: string[];
+  /** Reference class per row (code into labels); -1 when the row has none (see issues). */
+  reference: Int32Array;
+  /** Probability of keeping the reference class, per row; NaN without a class. */
+  stay: Float64Array;
+  /** 1 where stay < threshold. */
+  flagged: Uint8Array;
+  threshold: number;
+  /** One entry per class with members. */
+  byClass: ClassStability[];
+  /** Rows without a result and why. */
+  issues: Map<number, CellError>;
+}
+
+// ---- ziggurat tables (Marsaglia & Tsang 2000, zigset for normals with 2^24) ---------------------
+
+const ZIG_R = 3.442619855899;
+const KN = new Int32Array(128);
+const WN = new Float64Array(128);
+const FN = new Float64Array(128);
+(function zigset() {
+  const m1 = 16777216;
+  const vn = 9.91256303526217e-3;
+  let dn = ZIG_R;
+  let tn = dn;
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  KN[0] = Math.floor((dn / q) * m1);
+  KN[1] = 0;
+  WN[0] = q / m1;
+  WN[127] = dn / m1;
+  FN[0] = 1;
+  FN[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    KN[i + 1] = Math.floor((dn / tn) * m1);
+    tn = dn;
+    FN[i] = Math.exp(-0.5 * dn * dn);
+    WN[i] = dn / m1;
+  }
+})();
+
+/**
+ * The ziggurat's slow path for an output w that failed the fast test, drawing further outputs
+ * from state[at .. at+4) (Marsaglia & Tsang's nfix).
+ */
+function zigguratSlow(w: number, state: Uint32Array, at: number): number {
+  for (;;) {
+    const iz = w & 127;
+    const hz = w >> 7;
+    if (iz === 0) {
+      let x: number;
+      let y: number;
+      do {
+        x = -Math.log(uniformOf(nextUint32(state, at))) / ZIG_R;
+        y = -Math.log(uniformOf(nextUint32(state, at)));
+      } while (y + y < x * x);
+      return hz > 0 ? ZIG_R + x : -ZIG_R - x;
+    }
+    const x = hz * WN[iz];
+    if (FN[iz] + uniformOf(nextUint32(state, at)) * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+    w = nextUint32(state, at) | 0;
+    const jz = w & 127;
+    const kz = w >> 7;
+    if ((kz < 0 ? -kz : kz) < KN[jz]) return kz * WN[jz];
+  }
+}
+
+/** The next standard normal of a stream by the ziggurat (the simulation's hot loop inlines the fast path). */
+export function zigguratNormal(state: Uint32Array, at = 0): number {
+  const w = nextUint32(state, at) | 0;
+  const iz = w & 127;
+  const hz = w >> 7;
+  if ((hz < 0 ? -hz : hz) < KN[iz]) return hz * WN[iz];
+  return zigguratSlow(w, state, at);
+}
+
+// ---- the simulation -----------------------------------------------------------------------------
+
+function checkRuns(runs: number): number {
+  if (!(Number.isInteger(runs) && runs >= 1 && runs <= MAX_RUNS)) throw new ArgumentError("runs", `must be a whole number from 1 to ${MAX_RUNS}, got ${runs}`);
+  return runs;
+}
+
+/**
+ * The simulation as an object that runs a few Monte Carlo runs at a time (step), so that a Web
+ * Worker can hand back control between chunks (to post progress, or to take a cancel message);
+ * classStability runs it to the end in one call.
+ */
+export class StabilitySimulation {
+  readonly totalRuns: number;
+  private done = 0;
+  private readonly n: number;
+  private readonly mode: StabilityClass;
+  private readonly labels: string[];
+  private readonly abcLabels: string[];
+  private readonly cutoffs: number[];
+  private readonly xMax: number;
+  private readonly yMax: number;
+  private readonly ddof: number;
+  private readonly threshold: number;
+  private readonly issues = new Map<number, CellError>();
+  /** Kept periods of each row, compacted: row i is data[rowStart[i] .. rowStart[i] + kept[i]). */
+  private readonly data: Float64Array;
+  private readonly rowStart: Float64Array;
+  private readonly kept: Int32Array;
+  /** 1 when row i's history takes part (valid, with demand or without). */
+  private readonly simulate: Uint8Array;
+  private readonly baseSum: Float64Array;
+  private readonly baseMean: Float64Array;
+  private readonly values: Float64Array;
+  private readonly valueIssues: ReadonlyMap<number, CellError>;
+  private readonly errorCv: Float64Array;
+  private readonly state: Uint32Array;
+  readonly reference: Int32Array;
+  private readonly stays: Int32Array;
+  private readonly moves: Float64Array;
+  private readonly perturbed: Float64Array;
+  private readonly runXyz: Int8Array;
+
+  constructor(values: ArrayLike<number>, history: DemandHistory, options: StabilityOptions = {}) {
+    this.totalRuns = checkRuns(options.runs ?? DEFAULT_RUNS);
+    const seed = options.seed ?? 1;
+    if (!isSeed(seed)) throw new ArgumentError("seed", `must be a whole number from 0 to 4294967295, got ${seed}`);
+    const threshold = options.threshold ?? DEFAULT_STABILITY_THRESHOLD;
+    if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentError("threshold", `must be a probability from 0 to 1, got ${threshold}`);
+    this.threshold = threshold;
+    const mode = options.classify ?? "segment";
+    if (!["segment", "abc", "xyz"].includes(mode)) throw new ArgumentError("classify", `must be "segment", "abc" or "xyz", got ${String(mode)}`);
+    this.mode = mode;
+    const n = values.length;
+    this.n = n;
+    if (history.rows !== n) throw new ArgumentError("history", `has ${history.rows} rows but values has ${n}; give one history row per value row`);
+    this.cutoffs = validateAbcCutoffs(options.cutoffs ?? DEFAULT_ABC_CUTOFFS);
+    this.abcLabels = validateAbcLabels(options.labels, this.cutoffs.length + 1);
+    this.xMax = options.xMax ?? 0.5;
+    this.yMax = options.yMax ?? 1.0;
+    validateXyzThresholds(this.xMax, this.yMax);
+    const sdType = options.sdType ?? "population";
+    this.ddof = sdType === "sample" ? 1 : 0;
+    const p = history.periods;
+    const mask = options.exclude;
+    if (mask !== undefined) checkMask(mask, n, p, "exclude");
+
+    // Error CVs: one for all (an ArgumentError when bad) or one per row (a CellError on the row).
+    this.errorCv = new Float64Array(n);
+    const e = options.errorCv ?? DEFAULT_ERROR_CV;
+    if (typeof e === "number") {
+      if (!(Number.isFinite(e) && e >= 0)) throw new ArgumentError("error_cv", `must be a number >= 0 (e.g. 0.25 for 25%), got ${e}`);
+      this.errorCv.fill(e);
+    } else {
+      if (e.length !== n) throw new ArgumentError("error_cv", `has ${e.length} rows but values has ${n}; give one error CV or one per row`);
+      for (let i = 0; i < n; i++) {
+        const x = e[i];
+        this.errorCv[i] = x;
+        if (!(Number.isFinite(x) && x >= 0)) {
+          // No result for the row; its demand is left unperturbed so that it still ranks as it is.
+          this.issues.set(i, cellError(`error_cv must be a number >= 0, got ${x}`));
+          this.errorCv[i] = 0;
+        }
+      }
+    }
+
+    // The reference classification (what a run must reproduce to count as "stayed").
+    const abc = classifyAbc(values, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: options.issues, classesOnly: true });
+    const xyz = classifyXyz(history, { xMax: this.xMax, yMax: this.yMax, sdType, exclude: mask });
+    this.valueIssues = abc.issues;
+    this.values = Float64Array.from({ length: n }, (_, i) => (abc.abc[i] >= 0 ? values[i] : NaN));
+    this.labels = mode === "abc" ? [...this.abcLabels] : mode === "xyz" ? [...XYZ_LABELS] : this.abcLabels.flatMap((a) => XYZ_LABELS.map((x) => a + x));
+    this.reference = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = abc.abc[i];
+      const x = xyz.xyz[i];
+      const ref = mode === "abc" ? a : mode === "xyz" ? x : a >= 0 && x >= 0 ? a * XYZ_LABELS.length + x : -1;
+      if (this.issues.has(i)) this.reference[i] = -1;
+      else if (ref < 0) {
+        this.reference[i] = -1;
+        const why = mode !== "xyz" && a < 0 ? abc.issues.get(i) : xyz.issues.get(i) ?? abc.issues.get(i);
+        this.issues.set(i, why ?? cellError("no class", "na"));
+      } else this.reference[i] = ref;
+    }
+
+    // The kept periods of every usable row, once (in place when the history is a plain array).
+    this.simulate = new Uint8Array(n);
+    this.kept = new Int32Array(n);
+    this.rowStart = new Float64Array(n);
+    this.baseSum = new Float64Array(n);
+    this.baseMean = new Float64Array(n);
+    const storage = historyStorage(history);
+    const inPlace = mask === undefined && storage?.kind === "array" ? storage : undefined;
+    this.data = inPlace ? inPlace.data : new Float64Array(n * p);
+    const row = new Float64Array(p);
+    for (let i = 0; i < n; i++) {
+      const usable = xyz.xyz[i] >= 0; // a valid history (no demand included)
+      if (!usable) continue;
+      let k = p;
+      if (inPlace) this.rowStart[i] = i * inPlace.stride + inPlace.start;
+      else {
+        history.readRow(i, row);
+        k = mask === undefined ? p : keptPeriods(mask, i, row, row);
+        this.rowStart[i] = i * p;
+        this.data.set(row.subarray(0, k), i * p);
+      }
+      let s = 0;
+      const off = this.rowStart[i];
+      for (let j = 0; j < k; j++) s += this.data[off + j];
+      this.kept[i] = k;
+      this.baseSum[i] = s;
+      this.baseMean[i] = s / k;
+      this.simulate[i] = 1;
+    }
+    this.state = new Uint32Array(4 * n);
+    for (let i = 0; i < n; i++) seedStream(seed, i, this.state, 4 * i);
+    this.stays = new Int32Array(n);
+    this.moves = new Float64Array(this.labels.length * this.labels.length);
+    this.perturbed = new Float64Array(n);
+    this.runXyz = new Int8Array(n);
+  }
+
+  get runsDone(): number {
+    return this.done;
+  }
+
+  get finished(): boolean {
+    return this.done >= this.totalRuns;
+  }
+
+  /** Runs up to `maxRuns` more Monte Carlo runs; returns true when all are done. */
+  step(maxRuns = 1): boolean {
+    const until = Math.min(this.totalRuns, this.done + Math.max(1, Math.floor(maxRuns)));
+    while (this.done < until) {
+      this.oneRun();
+      this.done++;
+    }
+    return this.finished;
+  }
+
+  private oneRun(): void {
+    perturbRun(
+      this.n,
+      this.data,
+      this.rowStart,
+      this.kept,
+      this.simulate,
+      this.baseSum,
+      this.baseMean,
+      this.values,
+      this.errorCv,
+      this.state,
+      this.perturbed,
+      this.runXyz,
+      this.xMax + this.xMax * CUTOFF_TOLERANCE,
+      this.yMax + this.yMax * CUTOFF_TOLERANCE,
+      this.ddof,
+    );
+    const abc = this.mode !== "xyz" ? classifyAbc(this.perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: this.valueIssues, classesOnly: true }).abc : undefined;
+    tallyRun(this.n, this.mode === "abc" ? 0 : this.mode === "xyz" ? 1 : 2, this.reference, abc, this.runXyz, this.stays, this.moves, this.labels.length);
+  }
+
+  /** The figures over the runs done so far. */
+  result(aborted = false): StabilityResult {
+    const n = this.n;
+    const runs = this.done;
+    const K = this.labels.length;
+    const stay = new Float64Array(n);
+    const flagged = new Uint8Array(n);
+    const members = new Int32Array(K);
+    const churn = new Float64Array(K);
+    const flags = new Int32Array(K);
+    for (let i = 0; i < n; i++) {
+      const r0 = this.reference[i];
+      if (r0 < 0 || runs === 0) {
+        stay[i] = NaN;
+        continue;
+      }
+      const s = this.stays[i] / runs;
+      stay[i] = s;
+      members[r0]++;
+      churn[r0] += 1 - s;
+      if (s < this.threshold) {
+        flagged[i] = 1;
+        flags[r0]++;
+      }
+    }
+    const byClass: ClassStability[] = [];
+    for (let c = 0; c < K; c++) {
+      if (members[c] === 0) continue;
+      const movesTo = Array.from({ length: K }, (_, t) => this.moves[c * K + t] / (members[c] * runs));
+      byClass.push({ label: this.labels[c], skus: members[c], expectedChurn: churn[c] / members[c], flagged: flags[c], movesTo });
+    }
+    return {
+      runs,
+      aborted,
+      classify: this.mode,
+      labels: this.labels,
+      reference: this.reference,
+      stay,
+      flagged,
+      threshold: this.threshold,
+      byClass,
+      issues: new Map(this.issues),
+    };
+  }
+}
+
+/**
+ * One Monte Carlo run over every row: perturbed value per row into `perturbed` and the XYZ class
+ * of the perturbed periods into `runXyz` (-1 for rows not simulated). A free function over typed
+ * arrays (not a method) so that the optimiser keeps the generator's four words in registers.
+ */
+function perturbRun(
+  n: number,
+  data: Float64Array,
+  rowStart: Float64Array,
+  kept: Int32Array,
+  simulate: Uint8Array,
+  baseSum: Float64Array,
+  baseMean: Float64Array,
+  values: Float64Array,
+  errorCv: Float64Array,
+  state: Uint32Array,
+  perturbed: Float64Array,
+  runXyz: Int8Array,
+  xMaxLimit: number,
+  yMaxLimit: number,
+  ddof: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    if (simulate[i] === 0) {
+      perturbed[i] = values[i];
+      runXyz[i] = -1;
+      continue;
+    }
+    const e = errorCv[i];
+    const m0 = baseMean[i];
+    const off = rowStart[i];
+    const k = kept[i];
+    const at = 4 * i;
+    // "| 0": the words as int32, which keeps the whole loop in integer registers (read as
+    // uint32 they would be doubles, and the loop several times slower). The generator's steps
+    // are random.ts nextUint32 written out.
+    let s0 = state[at] | 0;
+    let s1 = state[at + 1] | 0;
+    let s2 = state[at + 2] | 0;
+    let s3 = state[at + 3] | 0;
+    let sum = 0;
+    let sd = 0;
+    let qd = 0;
+    for (let j = 0; j < k; j++) {
+      const x = data[off + j];
+      let y = 0;
+      if (x > 0) {
+        // xoshiro128** step (random.ts nextUint32), output as a signed 32-bit integer
+        const m = Math.imul(s1, 5);
+        const w = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        // ziggurat fast path (zigguratNormal)
+        const iz = w & 127;
+        const hz = w >> 7;
+        let z: number;
+        if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
+        else {
+          // The slow path (zigguratSlow), inline on the local words: a call here would cost the
+          // loop more than the 2-3 % of draws that take it.
+          let jz = iz;
+          let kz = hz;
+          for (;;) {
+            if (jz === 0) {
+              let tx: number;
+              let ty: number;
+              do {
+                let mm = Math.imul(s1, 5);
+                let ww = Math.imul((mm << 7) | (mm >>> 25), 9) >>> 0;
+                let tt = s1 << 9;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= tt;
+                s3 = (s3 << 11) | (s3 >>> 21);
+                tx = -Math.log((ww + 0.5) / 4294967296) / ZIG_R;
+                mm = Math.imul(s1, 5);
+                ww = Math.imul((mm << 7) | (mm >>> 25), 9) >>> 0;
+                tt = s1 << 9;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= tt;
+                s3 = (s3 << 11) | (s3 >>> 21);
+                ty = -Math.log((ww + 0.5) / 4294967296);
+              } while (ty + ty < tx * tx);
+              z = kz > 0 ? ZIG_R + tx : -ZIG_R - tx;
+              break;
+            }
+            const wx = kz * WN[jz];
+            let mm = Math.imul(s1, 5);
+            let ww = Math.imul((mm << 7) | (mm >>> 25), 9);
+            let tt = s1 << 9;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= tt;
+            s3 = (s3 << 11) | (s3 >>> 21);
+            if (FN[jz] + (((ww >>> 0) + 0.5) / 4294967296) * (FN[jz - 1] - FN[jz]) < Math.exp(-0.5 * wx * wx)) {
+              z = wx;
+              break;
+            }
+            mm = Math.imul(s1, 5);
+            ww = Math.imul((mm << 7) | (mm >>> 25), 9);
+            tt = s1 << 9;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= tt;
+            s3 = (s3 << 11) | (s3 >>> 21);
+            jz = ww & 127;
+            kz = ww >> 7;
+            if (Math.abs(kz) < KN[jz]) {
+              z = kz * WN[jz];
+              break;
+            }
+          }
+        }
+        const f = 1 + e * z;
+        y = f > 0 ? x * f : 0;
+      }
+      sum += y;
+      const d = y - m0;
+      sd += d;
+      qd += d * d;
+    }
+    state[at] = s0;
+    state[at + 1] = s1;
+    state[at + 2] = s2;
+    state[at + 3] = s3;
+    const s = baseSum[i];
+    perturbed[i] = s > 0 ? values[i] * (sum / s) : values[i];
+    if (!(sum > 0)) runXyz[i] = NO_DEMAND;
+    else {
+      let v = (qd - (sd * sd) / k) / (k - ddof);
+      if (v < 0) v = 0;
+      const cv = Math.sqrt(v) / (sum / k);
+      runXyz[i] = cv <= xMaxLimit ? 0 : cv <= yMaxLimit ? 1 : 2;
+    }
+  }
+}
+
+/** Counts, per row, whether the run kept the reference class, and the class it went to (mode 0 abc, 1 xyz, 2 segment). */
+function tallyRun(
+  n: number,
+  mode: number,
+  reference: Int32Array,
+  abc: Int32Array | undefined,
+  runXyz: Int8Array,
+  stays: Int32Array,
+  moves: Float64Array,
+  K: number,
+): void {
+  const xyzCount = XYZ_LABELS.length;
+  for (let i = 0; i < n; i++) {
+    const r0 = reference[i];
+    if (r0 < 0) continue;
+    let c: number;
+    if (mode === 0) c = abc![i];
+    else if (mode === 1) c = runXyz[i];
+    else c = abc![i] >= 0 && runXyz[i] >= 0 ? abc![i] * xyzCount + runXyz[i] : -1;
+    if (c === r0) stays[i]++;
+    if (c >= 0) moves[r0 * K + c]++;
+  }
+}
+
+/**
+ * Runs the whole simulation (see the module comment), reporting progress after every run and
+ * stopping early when signal.aborted turns true (the result then covers the runs done, with
+ * aborted = true). For `=SEG.CLASS_STABILITY(values, history, [runs], [error_cv], [seed])` the
+ * wrapper passes the values (NaN plus issues for rejected cells) and the history, and writes
+ * `stay` (or the row's issue) per row.
+ */
+export function classStability(values: ArrayLike<number>, history: DemandHistory, options: StabilityOptions = {}): StabilityResult {
+  const sim = new StabilitySimulation(values, history, options);
+  const { onProgress, signal } = options;
+  onProgress?.(0, sim.totalRuns);
+  while (!sim.finished) {
+    if (signal?.aborted) return sim.result(true);
+    sim.step(1);
+    onProgress?.(sim.runsDone, sim.totalRuns);
+  }
+  return sim.result(false);
+}
