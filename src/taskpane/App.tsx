@@ -8,17 +8,13 @@ import {
   Field,
   FluentProvider,
   makeStyles,
-  Menu,
-  MenuItem,
-  MenuList,
-  MenuPopover,
-  MenuTrigger,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
   Overflow,
   OverflowItem,
   ProgressBar,
+  Select,
   Tab,
   TabList,
   tokens,
@@ -55,6 +51,7 @@ const useStyles = makeStyles({
   running: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalXS },
   runningRow: { display: "flex", alignItems: "end", columnGap: tokens.spacingHorizontalS },
   grow: { flexGrow: 1, minWidth: 0 },
+  more: { flexShrink: 0, width: "auto", minWidth: "96px" },
 });
 
 export interface AppProps {
@@ -122,32 +119,36 @@ function useTheme(forced?: ThemeKind): ThemeKind {
   return forced ?? kind;
 }
 
-function OverflowMenuItem({ step, onSelect }: { step: PaneStep; onSelect: (key: string) => void }) {
-  const visible = useIsOverflowItemVisible(step.key);
-  if (visible) return null;
-  return <MenuItem onClick={() => onSelect(step.key)}>{step.label}</MenuItem>;
-}
-
-/** The "More" button holding the tabs that do not fit. */
+/**
+ * The steps that do not fit the tab bar, as a native drop-down ("More (3)"): lighter than a
+ * pop-up menu (no positioning library in the pane's start-up code) and as usable by keyboard.
+ */
 function MoreTabs({ steps, onSelect }: { steps: readonly PaneStep[]; onSelect: (key: string) => void }) {
-  const { ref, isOverflowing, overflowCount } = useOverflowMenu<HTMLButtonElement>();
+  const { ref, isOverflowing, overflowCount } = useOverflowMenu<HTMLSelectElement>();
+  const styles = useStyles();
   if (!isOverflowing) return null;
   return (
-    <Menu hasIcons={false}>
-      <MenuTrigger disableButtonEnhancement>
-        <Button appearance="transparent" size="small" ref={ref} aria-label={`${overflowCount} more steps`} id="seg-tab-more">
-          More ({overflowCount})
-        </Button>
-      </MenuTrigger>
-      <MenuPopover>
-        <MenuList>
-          {steps.map((s) => (
-            <OverflowMenuItem key={s.key} step={s} onSelect={onSelect} />
-          ))}
-        </MenuList>
-      </MenuPopover>
-    </Menu>
+    <Select
+      size="small"
+      appearance="underline"
+      className={styles.more}
+      ref={ref}
+      value=""
+      aria-label={`${overflowCount} more steps`}
+      id="seg-tab-more"
+      onChange={(_, d) => d.value && onSelect(d.value)}
+    >
+      <option value="">More ({overflowCount})</option>
+      {steps.map((s) => (
+        <HiddenStep key={s.key} step={s} />
+      ))}
+    </Select>
   );
+}
+
+function HiddenStep({ step }: { step: PaneStep }) {
+  const visible = useIsOverflowItemVisible(step.key);
+  return visible ? null : <option value={step.key}>{step.label}</option>;
 }
 
 export function App({ session, theme, initialTab, steps = STEPS, settingsExtra }: AppProps) {

@@ -3,6 +3,7 @@ import {
   Button,
   Checkbox,
   Field,
+  mergeClasses,
   Radio,
   RadioGroup,
   Select,
@@ -88,7 +89,7 @@ export function ClassifyTab() {
             {columnSelect("Last history column", mapping.history?.last ?? null, (c) => actions.setHistory(c === null ? null : Math.min(c, mapping.history?.first ?? c), c))}
           </div>
           {mapping.history && (
-            <Text className={`${styles.muted} ${styles.wrap}`}>
+            <Text className={mergeClasses(styles.muted, styles.wrap)}>
               Demand history: {count(mapping.history.last - mapping.history.first + 1)} periods ({colLabel(mapping.history.first)} … {colLabel(mapping.history.last)}), oldest first.
             </Text>
           )}

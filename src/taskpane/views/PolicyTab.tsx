@@ -3,7 +3,7 @@
  * chosen segment's policy in a form below it (so nothing needs a wide table), and the defaults
  * behind every SKU's policy. Service levels and fill rate targets are entered and shown in percent.
  */
-import { Button, Field, makeStyles, Radio, RadioGroup, Select, Subtitle2, Text, tokens } from "@fluentui/react-components";
+import { Button, Field, makeStyles, mergeClasses, Radio, RadioGroup, Select, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { useState } from "react";
 import { gridRowProblems } from "../../app/policyEdits";
 import type { SafetyStockMethod, SegmentPolicy, SegmentPolicyField } from "../../engine/policy";
@@ -43,7 +43,7 @@ export function PolicyTab() {
             return (
               <Button
                 key={p.segment}
-                className={`${own.cell} ${bad ? own.cellProblem : ""}`}
+                className={mergeClasses(own.cell, bad && own.cellProblem)}
                 appearance={p.segment === current?.segment ? "primary" : "secondary"}
                 aria-pressed={p.segment === current?.segment}
                 aria-label={`${p.segment}: ${pct(p.serviceLevel)} ${p.method === "fill" ? "fill rate" : "cycle service level"}${bad ? ", needs a fix" : ""}`}

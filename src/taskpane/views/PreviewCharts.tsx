@@ -4,7 +4,7 @@
  * count in each quadrant). Charts are @fluentui/react-charts, sized to the pane's width.
  * Presentation only: every figure comes from the preview (src/app/preview.ts).
  */
-import { LineChart, ScatterChart, type ChartProps } from "@fluentui/react-charts";
+import { LineChart, ScatterChart, type ChartProps } from "../charts";
 import { makeStyles, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { useEffect, useRef, useState } from "react";
 import type { Preview } from "../../app/preview";
