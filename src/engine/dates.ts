@@ -182,6 +182,13 @@ export function parseDates(cells: ArrayLike<unknown>, options: DateParseOptions 
       bad(i, `${String(c)} is not a date`);
       continue;
     }
+    if (form === "iso" && c.length === 10) {
+      const fast = isoFast(c);
+      if (fast === fast) {
+        day[i] = fast;
+        continue;
+      }
+    }
     const t = c.trim();
     const s = split(t);
     if (!s) {
@@ -226,6 +233,26 @@ export function parseDates(cells: ArrayLike<unknown>, options: DateParseOptions 
     day[i] = r;
   }
   return { day, form, issues };
+}
+
+/** yyyy-mm-dd read by character codes (the common case of large extracts); NaN when not exactly that or not a real date. */
+function isoFast(c: string): number {
+  if (c.charCodeAt(4) !== 45 || c.charCodeAt(7) !== 45) return Number.NaN;
+  let y = 0;
+  for (let k = 0; k < 4; k++) {
+    const x = c.charCodeAt(k) - 48;
+    if (x < 0 || x > 9) return Number.NaN;
+    y = 10 * y + x;
+  }
+  const m1 = c.charCodeAt(5) - 48;
+  const m2 = c.charCodeAt(6) - 48;
+  const d1 = c.charCodeAt(8) - 48;
+  const d2 = c.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return Number.NaN;
+  const m = 10 * m1 + m2;
+  const d = 10 * d1 + d2;
+  if (y < 1900 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN; // the slow path words the reason
+  return daysFromCivil(y, m, d);
 }
 
 function firstDmyText(cells: ArrayLike<unknown>): string {
