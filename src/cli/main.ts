@@ -176,10 +176,11 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     close = () => client.end();
-    const described = (await client.query(`SELECT * FROM ${quoteIdent(input)} LIMIT 0`)).fields.map((f) => f.name);
+    const table = input.split(".").map(quoteIdent).join(".");
+    const described = (await client.query(`SELECT * FROM ${table} LIMIT 0`)).fields.map((f) => f.name);
     const { cols, part } = matchColumns(described, renames, by);
     if (!cols.sku || !cols.period || !cols.quantity) throw new ArgumentError("--in", `table ${input} needs sku, period and quantity columns (has ${described.join(", ")})`);
-    const view = `(${periodViewSelect(quoteIdent(input), { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
+    const view = `(${periodViewSelect(table, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
     const { postgresAggregates } = await import("./postgres");
     source = await postgresAggregates(client, view);
     inputDesc = { engine, table: input, layout: "periods" };
