@@ -113,31 +113,34 @@ export interface FinishedPartition {
   notes: Map<number, string>;
 }
 
+/** One partition's rows, appended into growable columns (×1.5), so that chunks are not kept. */
 class PartBuffer {
   part = "";
   sku: string[] = [];
   location: string[] = [];
-  pieces: AggregateChunk[] = [];
-  offsets: [number, number][] = [];
   n = 0;
+  private cap = 0;
+  private cols = {} as Record<AggNumeric, Float64Array>;
   add(c: AggregateChunk, from: number, to: number) {
+    const m = to - from;
+    if (this.n + m > this.cap) {
+      const cap = Math.max(this.n + m, Math.ceil(this.cap * 1.5), 1024);
+      for (const k of AGG_NUMERIC) {
+        const next = new Float64Array(cap);
+        if (this.cap) next.set(this.cols[k].subarray(0, this.n));
+        this.cols[k] = next;
+      }
+      this.cap = cap;
+    }
+    for (const k of AGG_NUMERIC) this.cols[k].set(c.num[k].subarray(from, to), this.n);
     for (let i = from; i < to; i++) {
       this.sku.push(c.sku[i]);
       this.location.push(c.location[i]);
     }
-    this.pieces.push(c);
-    this.offsets.push([from, to]);
-    this.n += to - from;
+    this.n += m;
   }
   column(name: AggNumeric): Float64Array {
-    const out = new Float64Array(this.n);
-    let k = 0;
-    for (let p = 0; p < this.pieces.length; p++) {
-      const [a, b] = this.offsets[p];
-      out.set(this.pieces[p].num[name].subarray(a, b), k);
-      k += b - a;
-    }
-    return out;
+    return this.cols[name].subarray(0, this.n);
   }
 }
 
@@ -196,7 +199,6 @@ async function finishPartition(buf: PartBuffer, P: number, sink: RowSink, run: C
   const leadTime = buf.column("lead_time");
   const leadTimeSd = buf.column("lead_time_sd");
   const orderQty = buf.column("order_qty");
-  buf.pieces = [];
   const stats = aggregateStats(agg, { sdType: o.sdType, xMax: o.xyzCutoffs[0], yMax: o.xyzCutoffs[1], adiCutoff: o.pattern.adi, cv2Cutoff: o.pattern.cv2 });
   for (let i = 0; i < n; i++) if (neg[i] > 0) stats.invalid.set(i, `${neg[i]} period rows with a negative quantity: net returns into their periods first (or classify the transactions file)`);
 

@@ -86,7 +86,7 @@ function num(v: unknown): number {
 }
 
 /** Aggregates of `relation` (period shape) streamed in chunks of about chunkRows keys. */
-export async function duckAggregates(connection: DuckConnection, relation: string, chunkRows = 65_536): Promise<AggregateSource> {
+export async function duckAggregates(connection: DuckConnection, relation: string, ordered = true, chunkRows = 65_536): Promise<AggregateSource> {
   const range = (await rows(connection, periodRangeSql(relation)))[0];
   const first = num(range.first_period);
   const last = num(range.last_period);
@@ -95,7 +95,7 @@ export async function duckAggregates(connection: DuckConnection, relation: strin
     periods: last - first + 1,
     periodRange: `${first}..${last}`,
     async *chunks() {
-      const result = await connection.stream(aggregateSql(relation));
+      const result = await connection.stream(aggregateSql(relation, ordered));
       const names = result.columnNames();
       const index = AGGREGATE_COLUMNS.map((c) => names.indexOf(c));
       let pending: DuckChunk[] = [];

@@ -196,7 +196,7 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
     if (cols.period) {
       const view = `(${periodViewSelect(rel, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
       say("aggregating in DuckDB", true);
-      source = await duckAggregates(db.connection, view);
+      source = await duckAggregates(db.connection, view, part !== undefined);
       inputDesc = { engine, file: input, layout: "periods" };
     } else {
       if (!calendar) throw new ArgumentError("--calendar", "a transactions file (with a date column) needs a calendar, e.g. --calendar isoWeek");

@@ -41,7 +41,8 @@ export const AGGREGATE_COLUMNS = [
   "order_qty",
 ] as const;
 
-export function aggregateSql(relation: string): string {
+/** ordered: ORDER BY part (needed with partitions, so that each arrives in one run; skipped without). */
+export function aggregateSql(relation: string, ordered = true): string {
   return `SELECT part, sku, location,
   CAST(COUNT(*) AS FLOAT8) AS n_rows,
   COALESCE(SUM(quantity), 0) AS qty_sum,
@@ -58,8 +59,7 @@ export function aggregateSql(relation: string): string {
   MAX(lead_time_sd) AS lead_time_sd,
   MAX(order_qty) AS order_qty
 FROM ${relation}
-GROUP BY part, sku, location
-ORDER BY part`;
+GROUP BY part, sku, location${ordered ? "\nORDER BY part" : ""}`;
 }
 
 /** First and last period and the row count of the relation (the grid is first..last). */
