@@ -22,7 +22,7 @@ export interface BudgetCheck {
 }
 
 function shellQuote(s: string): string {
-  return /^[A-Za-z0-9._/-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+  return /^[A-Za-z0-9._,/=:-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 /**
