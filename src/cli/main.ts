@@ -26,11 +26,11 @@ import { parseDates, type DateFormat } from "../engine/dates";
 import { ArgumentError, type CellError } from "../engine/errors";
 import { parseQuantities, type NumberLocaleName } from "../engine/numbers";
 import { periodsPerYear, type Calendar, type FiscalPattern } from "../engine/periods";
-import { classifyAggregates, historyChunk, OUTPUT_COLUMNS, type AggregateSource, type FinishedPartition } from "./classify";
+import { classifyAggregates, emptyTimings, historyChunk, OUTPUT_COLUMNS, type AggregateSource, type RunTimings } from "./classify";
 import { CsvWriter } from "./csvOut";
 import { describe as describeRelation, duckAggregates, fileRelation, openDuckDb, type DuckConnection } from "./duckdb";
 import { loadModel, type ModelFile } from "./model";
-import { publishPartitions } from "./publish";
+import { MAX_PUBLISH_ITEMS, publishSnapshot, snapshotItems } from "./publish";
 import { periodViewSelect, quoteIdent } from "./sql";
 
 export interface CliArgs {
@@ -108,6 +108,7 @@ export interface RunReport {
   modelVersion: string;
   notes: string[];
   partitions: { part: string; skus: number; segments: Record<string, number> }[];
+  timings: RunTimings;
 }
 
 /** Progress on stderr, at most one line every 2 s. */
@@ -182,10 +183,18 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
     if (!cols.sku || !cols.period || !cols.quantity) throw new ArgumentError("--in", `table ${input} needs sku, period and quantity columns (has ${described.join(", ")})`);
     const view = `(${periodViewSelect(table, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
     const { postgresAggregates } = await import("./postgres");
-    source = await postgresAggregates(client, view);
+    const pgSource = await postgresAggregates(client, view);
+    source = pgSource;
+    close = async () => {
+      try {
+        await pgSource.drop();
+      } finally {
+        await client.end();
+      }
+    };
     inputDesc = { engine, table: input, layout: "periods" };
   } else {
-    const db = await openDuckDb({ threads: Number(one(args, "threads") ?? 0) || undefined, memoryLimit: one(args, "memory-limit") ?? "2GB" });
+    const db = await openDuckDb({ threads: Number(one(args, "threads") ?? 0) || undefined, memoryLimit: one(args, "memory-limit") ?? "2GB", tempDirectory: one(args, "temp-directory") });
     close = () => db.close();
     const rel = fileRelation(input);
     const described = (await describeRelation(db.connection, rel)).map((c) => c.name);
@@ -197,6 +206,7 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
       const view = `(${periodViewSelect(rel, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
       say("aggregating in DuckDB", true);
       source = await duckAggregates(db.connection, view, part !== undefined);
+      // the temporary aggregate table goes with the in-memory database on close
       inputDesc = { engine, file: input, layout: "periods" };
     } else {
       if (!calendar) throw new ArgumentError("--calendar", "a transactions file (with a date column) needs a calendar, e.g. --calendar isoWeek");
@@ -240,32 +250,41 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
     partitions: Object.fromEntries(model.partitions.map((p) => [p, model.resolve(p)])),
   };
   const modelVersion = await makeModelVersion(parameters, now);
-  const writer = new CsvWriter(output, OUTPUT_COLUMNS.map((c) => (c === "part" ? (by ?? "part") : c)));
   const publish = one(args, "publish") === "true";
-  const finished: FinishedPartition[] = [];
+  const server = one(args, "server");
+  const workbook = one(args, "workbook");
+  const token = process.env.SEG_TOKEN;
+  if (publish && (!server || !workbook || !token)) throw new ArgumentError("--publish", "needs --server URL, --workbook ID and the token in SEG_TOKEN");
+  const writer = new CsvWriter(output, OUTPUT_COLUMNS.map((c) => (c === "part" ? (by ?? "part") : c)));
+  const items: ReturnType<typeof snapshotItems> = [];
+  const timings = emptyTimings();
   let summaries;
   try {
     summaries = await classifyAggregates(source, writer, {
       resolve: model.resolve,
       modelVersion,
-      onProgress: (k) => say(`${k.toLocaleString("en")} keys classified`),
-      onPartition: publish ? (p) => finished.push(p) : undefined,
+      timings,
+      onProgress: (k, pass) => say(`${k.toLocaleString("en")} keys ${pass === 1 ? "ranked" : "classified"}`),
+      onCounted: (keys) => {
+        say(`${keys.toLocaleString("en")} keys; ABC per partition`, true);
+        if (publish && keys > MAX_PUBLISH_ITEMS) throw new ArgumentError("--publish", `${keys} items exceed the server's ${MAX_PUBLISH_ITEMS} per snapshot; publish per region (--by) in separate runs or leave --publish off`);
+      },
+      onRows: publish ? (r) => items.push(...snapshotItems([r])) : undefined,
     });
     await writer.close();
+  } catch (e) {
+    await writer.close().catch(() => undefined);
+    throw e;
   } finally {
     await close();
   }
   for (const s of summaries) if (s.valueBasis === "quantity") notes.push(`${s.part || "all"}: no value or unit_cost column, ABC ranks by annual quantity`);
   say(`${writer.rows.toLocaleString("en")} rows written to ${output}, model version ${modelVersion}`, true);
   if (publish) {
-    const server = one(args, "server");
-    const workbook = one(args, "workbook");
-    const token = process.env.SEG_TOKEN;
-    if (!server || !workbook || !token) throw new ArgumentError("--publish", "needs --server URL, --workbook ID and the token in SEG_TOKEN");
-    const res = await publishPartitions({ baseUrl: server, token }, workbook, modelVersion, parameters, finished);
+    const res = await publishSnapshot({ baseUrl: server!, token: token! }, workbook!, modelVersion, parameters, items);
     notes.push(`published ${res.items} items as ${workbook} ${modelVersion} (${res.created ? "created" : "already there"})`);
   }
-  return { rows: writer.rows, modelVersion, notes, partitions: summaries.map((s) => ({ part: s.part, skus: s.skus, segments: s.segments })) };
+  return { rows: writer.rows, modelVersion, notes, partitions: summaries.map((s) => ({ part: s.part, skus: s.skus, segments: s.segments })), timings };
 }
 
 export interface TransactionText {
@@ -349,6 +368,7 @@ export function bucketTransactionsFile(
     source: {
       periods: b.periods,
       periodRange: range,
+      // the same in-memory chunk on every pass
       async *chunks() {
         if (chunk.rows > 0) yield chunk;
       },

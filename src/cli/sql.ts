@@ -13,8 +13,8 @@
  * cost / lead time / lead-time sd / order quantity given on the key's rows.
  * Portable subset only: COUNT/SUM/MIN/MAX/VAR_POP with FILTER (WHERE ...), CAST(... AS FLOAT8),
  * COALESCE, GROUP BY, ORDER BY. Counts are cast to FLOAT8 so both drivers hand back plain numbers.
- * Rows come ordered by part (so each partition arrives in one run); the order within a partition
- * follows the engine's text collation and does not matter.
+ * With `ordered`, rows come ordered by part (so each partition arrives in one run); the order
+ * within a partition follows the engine's text collation and does not matter.
  */
 
 /** Columns of the relation the aggregation reads, in order. */

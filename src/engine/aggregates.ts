@@ -115,6 +115,17 @@ export interface AggregateStats {
   invalid: Map<number, string>;
 }
 
+/**
+ * Why one key's aggregates cannot be classified, or null when they can: more rows than periods
+ * (duplicate rows per key and period), a negative sum or variance, more non-zero periods than rows.
+ * rows = present period rows, sum = their quantity sum, nzCount = non-zero periods, varPop = their
+ * population variance, periods = P. (The tolerance on varPop absorbs rounding of a zero variance.)
+ */
+export function aggregateProblem(rows: number, sum: number, nzCount: number, varPop: number, periods: number): string | null {
+  if (rows >= 0 && rows <= periods && sum >= 0 && nzCount >= 0 && nzCount <= rows && varPop >= -1e-9 * (sum * sum + 1)) return null;
+  return rows > periods ? `${rows} period rows for ${periods} periods: the table has more than one row per key and period` : "aggregates out of range (negative quantities?)";
+}
+
 /** XYZ and pattern from aggregates; rows [from, to) only when given (chunked callers). */
 export function aggregateStats(a: DemandAggregates, options: AggregateStatsOptions = {}, into?: AggregateStats, from = 0, to = a.n): AggregateStats {
   const xMax = options.xMax ?? 0.5;
@@ -139,8 +150,9 @@ export function aggregateStats(a: DemandAggregates, options: AggregateStatsOptio
     const r = a.rows[i];
     const s = a.sum[i];
     const k = a.nzCount[i];
-    if (!(r >= 0 && r <= P && s >= 0 && k >= 0 && k <= r && a.varPop[i] >= -1e-9 * (s * s + 1))) {
-      out.invalid.set(i, r > P ? `${r} period rows for ${P} periods: the table has more than one row per key and period` : "aggregates out of range (negative quantities?)");
+    const problem = aggregateProblem(r, s, k, a.varPop[i], P);
+    if (problem !== null) {
+      out.invalid.set(i, problem);
       out.demandMean[i] = out.demandSd[i] = out.cv[i] = out.adi[i] = out.cv2[i] = out.demandInterval[i] = Number.NaN;
       out.xyz[i] = -1;
       out.pattern[i] = -1;

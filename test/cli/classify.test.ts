@@ -2,9 +2,12 @@
  * seg classify end to end on small inputs: the output CSV must agree with the pane's own
  * classification (src/app/classifyJob.ts computeClassification over the dense histories) and with
  * skuPolicy per SKU, per partition with the partition's cut-offs and grid from the model file.
- * PostgreSQL engine always; DuckDB on CSV and Parquet files when @duckdb/node-api is installed.
+ * On PostgreSQL and on DuckDB (CSV and Parquet files, the Parquet written by DuckDB in the test),
+ * in-process and through the real `seg` launcher (a child process), and --publish against the
+ * real backend started in-process (test/client/helpers/server.ts).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -15,14 +18,10 @@ import { classifyCommand, parseArgs, parseCalendar } from "../../src/cli/main";
 import { loadModel, type ModelFile } from "../../src/cli/model";
 import { isCellError } from "../../src/engine/errors";
 import { skuPolicy } from "../../src/engine/policy";
+import { SegApiClient } from "../../src/client/api";
+import { startTestServer } from "../client/helpers/server";
 
 const PG_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
-let duckAvailable = true;
-try {
-  require.resolve("@duckdb/node-api");
-} catch {
-  duckAvailable = false;
-}
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -63,6 +62,25 @@ const model: ModelFile = {
 const dir = mkdtempSync(path.join(tmpdir(), "seg-cli-"));
 const modelPath = path.join(dir, "model.json");
 writeFileSync(modelPath, JSON.stringify(model));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const csvPath = path.join(dir, "sales.csv");
+writeFileSync(csvPath, "region,sku,period,quantity,unit_cost,lead_time\n" + periodRows.map((r) => [r.region, r.sku, r.period, r.quantity, r.unit_cost, r.lead_time].join(",")).join("\n") + "\n");
+const FIXED_NOW = new Date("2024-03-01T12:00:00Z");
+
+/** The output rows without the model version (which covers the source's description, so it differs between inputs). */
+const withoutVersion = (rows: Record<string, string>[]) => rows.map(({ modelVersion: _mv, ...r }) => JSON.stringify(r)).sort();
+
+/** Runs the real launcher (src/cli/seg.mjs) as `npx seg` would. */
+function segProcess(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, "../../src/cli/seg.mjs"), ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stderr }));
+  });
+}
 
 function readCsv(file: string): Record<string, string>[] {
   const lines = readFileSync(file, "utf8").trim().split("\n");
@@ -112,7 +130,7 @@ function reference(region: string) {
   return { ks, res, m };
 }
 
-function check(out: Record<string, string>[]) {
+function check(out: Record<string, string>[], versionAt = "20240301T120000Z") {
   expect(out.length).toBe(keys.length);
   const byKey = new Map(out.map((r) => [`${r.region}|${r.sku}`, r]));
   let policies = 0;
@@ -142,7 +160,7 @@ function check(out: Record<string, string>[]) {
   const euAx = out.filter((r) => r.segment === "AX");
   for (const r of euAx) expect(Number(r.serviceLevel)).toBe(r.region === "EU" ? 0.995 : 0.98);
   expect(new Set(out.map((r) => r.modelVersion)).size).toBe(1);
-  expect(out[0].modelVersion).toMatch(/^20240301T120000Z-[0-9a-f]{8}$/);
+  expect(out[0].modelVersion).toMatch(new RegExp(`^${versionAt}-[0-9a-f]{8}$`));
 }
 
 describe("seg classify", () => {
@@ -163,33 +181,111 @@ describe("seg classify", () => {
         col("lead_time"),
       ]);
       const out = path.join(dir, "pg.csv");
-      const rep = await classifyCommand(parseArgs(["classify", "--engine", "postgres", "--pg-url", PG_URL, "--in", `${schema}.sales`, "--out", out, "--by", "region", "--config", modelPath, "--quiet"]), new Date("2024-03-01T12:00:00Z"));
+      const rep = await classifyCommand(parseArgs(["classify", "--engine", "postgres", "--pg-url", PG_URL, "--in", `${schema}.sales`, "--out", out, "--by", "region", "--config", modelPath, "--quiet"]), FIXED_NOW);
       expect(rep.partitions.map((p) => p.part)).toEqual(["EU", "US"]);
-      check(readCsv(out));
+      const pgOut = readCsv(out);
+      check(pgOut);
+      // the temporary aggregate table is gone with the session; nothing else was left in the schema
+      const left = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
+      expect(left.rows.map((r) => r.table_name)).toEqual(["sales"]);
+
+      // DuckDB on the same rows (as a CSV file): the same classes, segments and policies
+      const duckPath = path.join(dir, "duck-same.csv");
+      await classifyCommand(parseArgs(["classify", "--in", csvPath, "--out", duckPath, "--by", "region", "--config", modelPath, "--quiet"]), FIXED_NOW);
+      const duckOut = new Map(readCsv(duckPath).map((r) => [`${r.region}|${r.sku}`, r]));
+      for (const p of pgOut) {
+        const d = duckOut.get(`${p.region}|${p.sku}`)!;
+        for (const [k, v] of Object.entries(p)) {
+          if (k === "modelVersion") continue;
+          const a = Number(v);
+          if (v !== "" && a === a && Number.isFinite(a)) expect(Math.abs(Number(d[k]) - a)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
+          else expect(`${k}=${d[k]}`).toBe(`${k}=${v}`);
+        }
+      }
     } finally {
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
     }
   });
 
-  (duckAvailable ? test : test.skip)("DuckDB on a CSV and on a Parquet file give the same output", async () => {
-    const csv = path.join(dir, "sales.csv");
-    writeFileSync(csv, "region,sku,period,quantity,unit_cost,lead_time\n" + periodRows.map((r) => [r.region, r.sku, r.period, r.quantity, r.unit_cost, r.lead_time].join(",")).join("\n") + "\n");
+  test("DuckDB on a CSV and on a Parquet file give the same output", async () => {
     const outCsv = path.join(dir, "duck-csv.csv");
-    await classifyCommand(parseArgs(["classify", "--in", csv, "--out", outCsv, "--by", "region", "--config", modelPath, "--quiet"]), new Date("2024-03-01T12:00:00Z"));
+    await classifyCommand(parseArgs(["classify", "--in", csvPath, "--out", outCsv, "--by", "region", "--config", modelPath, "--quiet"]), FIXED_NOW);
     check(readCsv(outCsv));
     const { openDuckDb } = await import("../../src/cli/duckdb");
     const db = await openDuckDb();
     const parquet = path.join(dir, "sales.parquet");
-    await db.connection.run(`COPY (SELECT * FROM read_csv('${csv}', header = true)) TO '${parquet}' (FORMAT parquet)`);
+    await db.connection.run(`COPY (SELECT * FROM read_csv('${csvPath}', header = true)) TO '${parquet}' (FORMAT parquet)`);
     db.close();
     const outPq = path.join(dir, "duck-pq.csv");
-    await classifyCommand(parseArgs(["classify", "--in", parquet, "--out", outPq, "--by", "region", "--config", modelPath, "--quiet"]), new Date("2024-03-01T12:00:00Z"));
-    const sort = (rows: Record<string, string>[]) => rows.map((r) => JSON.stringify(r)).sort();
-    expect(sort(readCsv(outPq))).toEqual(sort(readCsv(outCsv)));
+    await classifyCommand(parseArgs(["classify", "--in", parquet, "--out", outPq, "--by", "region", "--config", modelPath, "--quiet"]), FIXED_NOW);
+    const pq = readCsv(outPq);
+    check(pq);
+    expect(withoutVersion(pq)).toEqual(withoutVersion(readCsv(outCsv)));
   });
 
-  (duckAvailable ? test : test.skip)("transactions CSV in a German locale with d.m.y dates, a duplicate and a return", async () => {
+  test("the seg launcher end to end on a small CSV and a small Parquet file (written by DuckDB in the test)", async () => {
+    const { openDuckDb } = await import("../../src/cli/duckdb");
+    const db = await openDuckDb();
+    const parquet = path.join(dir, "launcher.parquet");
+    // a Parquet of its own, with the period table typed as a real extract would be (INTEGER period, BIGINT quantity)
+    await db.connection.run(
+      `COPY (SELECT region, sku, CAST(period AS INTEGER) AS period, CAST(quantity AS BIGINT) AS quantity, unit_cost, lead_time FROM read_csv('${csvPath}', header = true)) TO '${parquet}' (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    db.close();
+    const inProcess = path.join(dir, "launcher-ref.csv");
+    await classifyCommand(parseArgs(["classify", "--in", csvPath, "--out", inProcess, "--by", "region", "--config", modelPath, "--quiet"]), FIXED_NOW);
+    for (const input of [csvPath, parquet]) {
+      const out = path.join(dir, `launcher-${path.extname(input).slice(1)}.csv`);
+      const r = await segProcess(["classify", "--in", input, "--out", out, "--by", "region", "--config", modelPath]);
+      expect(r.stderr).toContain("[seg] EU: 60 keys");
+      expect(r.code).toBe(0);
+      const rows = readCsv(out);
+      check(rows, "\\d{8}T\\d{6}Z");
+      expect(withoutVersion(rows)).toEqual(withoutVersion(readCsv(inProcess)));
+    }
+    const bad = await segProcess(["classify", "--in", csvPath]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("seg: --out: give the output file");
+  }, 60_000);
+
+  test("--publish sends one snapshot to the real backend, readable back with the CSV's values", async () => {
+    const server = await startTestServer();
+    try {
+      const out = path.join(dir, "published.csv");
+      const args = ["classify", "--in", csvPath, "--out", out, "--by", "region", "--config", modelPath, "--quiet", "--publish", "--server", server.base, "--workbook", "wb-cli-1"];
+      await expect(classifyCommand(parseArgs(args), FIXED_NOW)).rejects.toThrow("--publish: needs --server URL, --workbook ID and the token in SEG_TOKEN");
+      process.env.SEG_TOKEN = server.tokens.planner;
+      const rep = await classifyCommand(parseArgs(args), FIXED_NOW);
+      expect(rep.notes).toContain(`published 120 items as wb-cli-1 ${rep.modelVersion} (created)`);
+      const again = await classifyCommand(parseArgs(args), FIXED_NOW);
+      expect(again.notes).toContain(`published 120 items as wb-cli-1 ${rep.modelVersion} (already there)`);
+      const reader = new SegApiClient({ baseUrl: server.base, token: server.tokens.controller });
+      const snap = await reader.getSnapshot("wb-cli-1", "latest", { limit: 500 });
+      expect(snap.snapshot).toMatchObject({ modelVersion: rep.modelVersion, itemCount: 120, publishedBy: "alice" });
+      expect(snap.parameters).toMatchObject({ by: "region" });
+      const csv = new Map(readCsv(out).map((r) => [`${r.region}/${r.sku}`, r]));
+      expect(snap.items).toHaveLength(120);
+      expect(snap.items.filter((i) => i.segment === null).length).toBeGreaterThan(0);
+      for (const it of snap.items) {
+        const r = csv.get(it.sku)!;
+        expect(r).toBeDefined();
+        // the pane's conventions: no segment or xyz for keys without demand ("CN"), service level only for csl segments
+        expect(it.segment ?? "").toBe(r.xyz === "N" ? "" : r.segment);
+        expect(it.xyz ?? "").toBe(r.xyz === "N" ? "" : r.xyz);
+        expect(it.abc ?? "").toBe(r.abc);
+        expect(it.serviceLevel ?? "").toBe(r.method === "csl" ? Number(r.serviceLevel) : "");
+        expect(it.safetyStock ?? "").toBe(r.safetyStock === "" ? "" : Number(r.safetyStock));
+        expect(it.reorderPoint ?? "").toBe(r.reorderPoint === "" ? "" : Number(r.reorderPoint));
+        expect(it.meanDemand).toBe(Number(r.demandMean));
+      }
+    } finally {
+      delete process.env.SEG_TOKEN;
+      await server.cleanup();
+    }
+  });
+
+  test("transactions CSV in a German locale with d.m.y dates, a duplicate and a return", async () => {
     const csv = path.join(dir, "tx.csv");
     writeFileSync(
       csv,
