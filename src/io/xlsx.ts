@@ -109,7 +109,8 @@ export class SheetScanner {
 
 /** The part of fflate used here. */
 export interface FflateLike {
-  Unzip: new (cb: (file: { name: string; ondata: (err: Error | null, data: Uint8Array, final: boolean) => void; start(): void }) => void) => {
+  // ondata as a method signature: fflate hands a FlateError (an Error with a code), which a plain Error parameter accepts
+  Unzip: new (cb: (file: { name: string; ondata(err: Error | null, data: Uint8Array, final: boolean): void; start(): void }) => void) => {
     register(decoder: unknown): void;
     push(chunk: Uint8Array, final?: boolean): void;
   };

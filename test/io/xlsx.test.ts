@@ -1,4 +1,7 @@
-import { SheetScanner, columnOf, parseSharedStrings, unescapeXml } from "../../src/io/xlsx";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as fflate from "fflate";
+import { SheetScanner, columnOf, parseSharedStrings, readXlsx, unescapeXml } from "../../src/io/xlsx";
 
 // Worksheet XML as Excel writes it (ECMA-376 18.3.1.4): shared strings, inline strings, numbers, booleans, gaps.
 const SHEET = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -27,5 +30,40 @@ describe("xlsx sheet scanner", () => {
     expect(parseSharedStrings(`<sst><si><t>SKU</t></si><si><r><t>Posting</t></r><r><t xml:space="preserve"> date</t></r></si><si><t>A&lt;1&#233;</t></si></sst>`)).toEqual(["SKU", "Posting date", "A<1é"]);
     expect([columnOf("A1"), columnOf("Z9"), columnOf("AA3"), columnOf("AB12")]).toEqual([0, 25, 26, 27]);
     expect(unescapeXml("&quot;x&quot; &#x41;")).toBe('"x" A');
+  });
+});
+
+// ---- the real fflate (streaming Unzip + UnzipInflate) under readXlsx
+
+
+async function* chunksOf(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+describe("readXlsx with fflate", () => {
+  // written by openpyxl (test/fixtures/gen_extract_xlsx.py): inline strings, dates as serials, booleans, gaps, a second sheet
+  const file = new Uint8Array(readFileSync(path.join(__dirname, "../fixtures/extract.xlsx")));
+  const expected = JSON.parse(readFileSync(path.join(__dirname, "../fixtures/extract_xlsx.json"), "utf8")) as { rows: unknown[][] };
+
+  test.each([977, 65_536, file.length])("an openpyxl workbook, fed in chunks of %d bytes, reads as openpyxl reads it", async (size) => {
+    const seen: number[] = [];
+    const r = await readXlsx(fflate, chunksOf(file, size), { size: file.length, onProgress: (d) => seen.push(d) });
+    expect(r.sheet).toBe("xl/worksheets/sheet1.xml");
+    expect(r.rows).toHaveLength(3001);
+    expect(r.rows).toEqual(expected.rows);
+    expect(seen[seen.length - 1]).toBe(file.length);
+  });
+
+  test("shared strings stored after the sheet in the zip are resolved; a non-xlsx zip is named", async () => {
+    const zip = fflate.zipSync({
+      "[Content_Types].xml": fflate.strToU8("<Types/>"),
+      "xl/worksheets/sheet1.xml": fflate.strToU8(SHEET),
+      "xl/sharedStrings.xml": fflate.strToU8(`<sst><si><t>SKU</t></si><si><r><t>Posting</t></r><r><t xml:space="preserve"> date</t></r></si><si><t>P&amp;1</t></si></sst>`),
+    });
+    const r = await readXlsx(fflate, chunksOf(zip, 100));
+    expect(r.rows).toEqual([["SKU", "Posting date", "Qty & units"], ["P&1", 45292, 12.5, "", true], [], ["P-1", "", "", "#N/A"]]);
+    const notXlsx = fflate.zipSync({ "readme.txt": fflate.strToU8("hello") });
+    await expect(readXlsx(fflate, chunksOf(notXlsx, 64))).rejects.toThrow("no worksheet found: is this an .xlsx file?");
+    await expect(readXlsx(fflate, chunksOf(zip, 100), { signal: { aborted: true } })).rejects.toThrow("the import was cancelled; nothing was changed");
   });
 });
