@@ -5,6 +5,7 @@
  *               [--engine duckdb|postgres] [--pg-url URL] [--calendar isoWeek|month|fiscalMonth:4|4-4-5:9:6:last]
  *               [--date-format auto|iso|dmy|mdy|named] [--locale en|de|fr|ch|plain]
  *               [--negatives exclude|net|reject] [--exclude-order-types RE,ZFOC] [--col field=Header ...]
+ *               [--threads N] [--memory-limit 2GB] [--temp-directory DIR]
  *               [--publish --server URL --workbook ID] [--quiet]
  *
  * Input layouts (column names compared case-insensitively; --col renames):
@@ -379,7 +380,8 @@ export function bucketTransactionsFile(
 const HELP = `seg classify --in sales.parquet|sales.csv --out segments.csv [--by region] [--config model.json]
   [--engine duckdb|postgres --pg-url URL] [--calendar isoWeek|month|fiscalMonth:4|4-4-5:9:6:last|nrf]
   [--date-format auto|iso|dmy|mdy|named] [--locale en|de|fr|ch|plain] [--negatives exclude|net|reject]
-  [--exclude-order-types RE,ZFOC] [--col field=Header] [--publish --server URL --workbook ID] [--quiet]
+  [--exclude-order-types RE,ZFOC] [--col field=Header] [--threads N] [--memory-limit 2GB] [--temp-directory DIR]
+  [--publish --server URL --workbook ID] [--quiet]
 See docs/scale.md and docs/data-sources.md.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
