@@ -22,6 +22,8 @@ export class CsvWriter {
   private pos = 0;
   private failure: Error | null = null;
   rows = 0;
+  /** Milliseconds spent waiting for the file stream to drain (the disk), out of the writing time. */
+  drainMs = 0;
   constructor(path: string, header: readonly string[]) {
     this.stream = createWriteStream(path);
     this.stream.on("error", (e) => (this.failure = e));
@@ -53,7 +55,15 @@ export class CsvWriter {
     const ok = this.stream.write(this.buf.subarray(0, this.pos));
     this.buf = Buffer.allocUnsafe(BLOCK); // the stream keeps the written block until it is on disk
     this.pos = 0;
-    if (!ok) return new Promise((res) => this.stream.once("drain", () => res()));
+    if (!ok) {
+      const t = performance.now();
+      return new Promise((res) =>
+        this.stream.once("drain", () => {
+          this.drainMs += performance.now() - t;
+          res();
+        }),
+      );
+    }
   }
   async close(): Promise<void> {
     await this.flush();

@@ -110,6 +110,8 @@ export interface RunReport {
   notes: string[];
   partitions: { part: string; skus: number; segments: Record<string, number> }[];
   timings: RunTimings;
+  /** Of timings.writeMs, the time spent waiting for the output file to drain. */
+  drainMs: number;
 }
 
 /** Progress on stderr, at most one line every 2 s. */
@@ -285,7 +287,7 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
     const res = await publishSnapshot({ baseUrl: server!, token: token! }, workbook!, modelVersion, parameters, items);
     notes.push(`published ${res.items} items as ${workbook} ${modelVersion} (${res.created ? "created" : "already there"})`);
   }
-  return { rows: writer.rows, modelVersion, notes, partitions: summaries.map((s) => ({ part: s.part, skus: s.skus, segments: s.segments })), timings };
+  return { rows: writer.rows, modelVersion, notes, partitions: summaries.map((s) => ({ part: s.part, skus: s.skus, segments: s.segments })), timings, drainMs: writer.drainMs };
 }
 
 export interface TransactionText {
