@@ -169,79 +169,89 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
   const model = loadModel(modelFile, calendar ? periodsPerYear(calendar) : undefined);
   const notes: string[] = [];
   const renames = args.flags.get("col") ?? [];
+  const publish = one(args, "publish") === "true";
+  const server = one(args, "server");
+  const workbook = one(args, "workbook");
+  const token = process.env.SEG_TOKEN;
+  if (publish && (!server || !workbook || !token)) throw new ArgumentError("--publish", "needs --server URL, --workbook ID and the token in SEG_TOKEN");
 
   let source: AggregateSource;
   let close: () => Promise<void> | void = () => undefined;
   let inputDesc: Record<string, unknown>;
-  if (engine === "postgres") {
-    const url = one(args, "pg-url") ?? process.env.DATABASE_URL;
-    if (!url) throw new ArgumentError("--pg-url", "give the PostgreSQL URL (or set DATABASE_URL)");
-    const pg = (await import("pg")).default;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    close = () => client.end();
-    const table = input.split(".").map(quoteIdent).join(".");
-    const described = (await client.query(`SELECT * FROM ${table} LIMIT 0`)).fields.map((f) => f.name);
-    const { cols, part } = matchColumns(described, renames, by);
-    if (!cols.sku || !cols.period || !cols.quantity) throw new ArgumentError("--in", `table ${input} needs sku, period and quantity columns (has ${described.join(", ")})`);
-    const view = `(${periodViewSelect(table, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
-    const { postgresAggregates } = await import("./postgres");
-    const pgSource = await postgresAggregates(client, view);
-    source = pgSource;
-    close = async () => {
-      try {
-        await pgSource.drop();
-      } finally {
-        await client.end();
-      }
-    };
-    inputDesc = { engine, table: input, layout: "periods" };
-  } else {
-    const db = await openDuckDb({ threads: Number(one(args, "threads") ?? 0) || undefined, memoryLimit: one(args, "memory-limit") ?? "2GB", tempDirectory: one(args, "temp-directory") });
-    close = () => db.close();
-    const rel = fileRelation(input);
-    const described = (await describeRelation(db.connection, rel)).map((c) => c.name);
-    const { cols, part } = matchColumns(described, renames, by);
-    if (!cols.sku || !cols.quantity || (!cols.period && !cols.date)) {
-      throw new ArgumentError("--in", `${input} needs sku, quantity and period (or date) columns; it has ${described.join(", ")} (rename with --col field=Header)`);
-    }
-    if (cols.period) {
-      const view = `(${periodViewSelect(rel, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
-      say("aggregating in DuckDB", true);
-      source = await duckAggregates(db.connection, view, part !== undefined);
-      // the temporary aggregate table goes with the in-memory database on close
-      inputDesc = { engine, file: input, layout: "periods" };
+  try {
+    if (engine === "postgres") {
+      const url = one(args, "pg-url") ?? process.env.DATABASE_URL;
+      if (!url) throw new ArgumentError("--pg-url", "give the PostgreSQL URL (or set DATABASE_URL)");
+      const pg = (await import("pg")).default;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      close = () => client.end();
+      const table = input.split(".").map(quoteIdent).join(".");
+      const described = (await client.query(`SELECT * FROM ${table} LIMIT 0`)).fields.map((f) => f.name);
+      const { cols, part } = matchColumns(described, renames, by);
+      if (!cols.sku || !cols.period || !cols.quantity) throw new ArgumentError("--in", `table ${input} needs sku, period and quantity columns (has ${described.join(", ")})`);
+      const view = `(${periodViewSelect(table, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
+      const { postgresAggregates } = await import("./postgres");
+      const pgSource = await postgresAggregates(client, view);
+      source = pgSource;
+      close = async () => {
+        try {
+          await pgSource.drop();
+        } finally {
+          await client.end();
+        }
+      };
+      inputDesc = { engine, table: input, layout: "periods" };
     } else {
-      if (!calendar) throw new ArgumentError("--calendar", "a transactions file (with a date column) needs a calendar, e.g. --calendar isoWeek");
-      const wanted = [cols.sku, cols.date!, cols.quantity, cols.location, part, cols.order_type, cols.transaction_id, cols.customer, cols.unit_cost, cols.value].filter((c): c is string => !!c);
-      const uniq = [...new Set(wanted)];
-      const text = await readTextColumns(db.connection, rel, uniq, say);
-      const col = (c: string | undefined) => (c ? text[uniq.indexOf(c)] : undefined);
-      const r = bucketTransactionsFile(
-        {
-          sku: col(cols.sku)!,
-          date: col(cols.date)!,
-          quantity: col(cols.quantity)!,
-          location: col(cols.location),
-          part: col(part),
-          orderType: col(cols.order_type),
-          transactionId: col(cols.transaction_id),
-          customer: col(cols.customer),
-          unitCost: col(cols.unit_cost),
-          value: col(cols.value),
-        },
-        {
-          calendar,
-          dateFormat: (one(args, "date-format") ?? "auto") as DateFormat,
-          locale: (one(args, "locale") ?? "en") as NumberLocaleName,
-          negatives: (one(args, "negatives") ?? "exclude") as "exclude",
-          excludeOrderTypes: (one(args, "exclude-order-types") ?? "").split(",").filter(Boolean),
-        },
-      );
-      notes.push(...r.notes);
-      source = r.source;
-      inputDesc = { engine, file: input, layout: "transactions", calendar };
+      const db = await openDuckDb({ threads: Number(one(args, "threads") ?? 0) || undefined, memoryLimit: one(args, "memory-limit") ?? "2GB", tempDirectory: one(args, "temp-directory") });
+      close = () => db.close();
+      const rel = fileRelation(input);
+      const described = (await describeRelation(db.connection, rel)).map((c) => c.name);
+      const { cols, part } = matchColumns(described, renames, by);
+      if (!cols.sku || !cols.quantity || (!cols.period && !cols.date)) {
+        throw new ArgumentError("--in", `${input} needs sku, quantity and period (or date) columns; it has ${described.join(", ")} (rename with --col field=Header)`);
+      }
+      if (cols.period) {
+        const view = `(${periodViewSelect(rel, { part, sku: cols.sku, location: cols.location, period: cols.period, quantity: cols.quantity, value: cols.value, unitCost: cols.unit_cost, leadTime: cols.lead_time, leadTimeSd: cols.lead_time_sd, orderQty: cols.order_qty })}) AS seg_periods`;
+        say("aggregating in DuckDB", true);
+        source = await duckAggregates(db.connection, view, part !== undefined);
+        // the temporary aggregate table goes with the in-memory database on close
+        inputDesc = { engine, file: input, layout: "periods" };
+      } else {
+        if (!calendar) throw new ArgumentError("--calendar", "a transactions file (with a date column) needs a calendar, e.g. --calendar isoWeek");
+        const wanted = [cols.sku, cols.date!, cols.quantity, cols.location, part, cols.order_type, cols.transaction_id, cols.customer, cols.unit_cost, cols.value].filter((c): c is string => !!c);
+        const uniq = [...new Set(wanted)];
+        const text = await readTextColumns(db.connection, rel, uniq, say);
+        const col = (c: string | undefined) => (c ? text[uniq.indexOf(c)] : undefined);
+        const r = bucketTransactionsFile(
+          {
+            sku: col(cols.sku)!,
+            date: col(cols.date)!,
+            quantity: col(cols.quantity)!,
+            location: col(cols.location),
+            part: col(part),
+            orderType: col(cols.order_type),
+            transactionId: col(cols.transaction_id),
+            customer: col(cols.customer),
+            unitCost: col(cols.unit_cost),
+            value: col(cols.value),
+          },
+          {
+            calendar,
+            dateFormat: (one(args, "date-format") ?? "auto") as DateFormat,
+            locale: (one(args, "locale") ?? "en") as NumberLocaleName,
+            negatives: (one(args, "negatives") ?? "exclude") as "exclude",
+            excludeOrderTypes: (one(args, "exclude-order-types") ?? "").split(",").filter(Boolean),
+          },
+        );
+        notes.push(...r.notes);
+        source = r.source;
+        inputDesc = { engine, file: input, layout: "transactions", calendar };
+      }
     }
+  } catch (e) {
+    await close();
+    throw e;
   }
 
   const parameters = {
@@ -253,11 +263,6 @@ export async function classifyCommand(args: CliArgs, now = new Date()): Promise<
     partitions: Object.fromEntries(model.partitions.map((p) => [p, model.resolve(p)])),
   };
   const modelVersion = await makeModelVersion(parameters, now);
-  const publish = one(args, "publish") === "true";
-  const server = one(args, "server");
-  const workbook = one(args, "workbook");
-  const token = process.env.SEG_TOKEN;
-  if (publish && (!server || !workbook || !token)) throw new ArgumentError("--publish", "needs --server URL, --workbook ID and the token in SEG_TOKEN");
   const writer = new CsvWriter(output, OUTPUT_COLUMNS.map((c) => (c === "part" ? (by ?? "part") : c)));
   const items: ReturnType<typeof snapshotItems> = [];
   const timings = emptyTimings();
