@@ -33,7 +33,7 @@ export type AggNumeric = (typeof AGG_NUMERIC)[number];
 export type AggColumn = "part" | "sku" | "location" | AggNumeric;
 
 /** What pass 1 reads. */
-export const PASS1_COLUMNS: readonly AggColumn[] = ["part", "n_rows", "qty_sum", "qty_var", "nz_count", "neg_rows", "value_sum"];
+export const PASS1_COLUMNS: readonly AggColumn[] = ["part", "n_rows", "qty_sum", "qty_var", "nz_count", "last_nz", "neg_rows", "value_sum"];
 /** What pass 2 reads (everything). */
 export const ALL_COLUMNS: readonly AggColumn[] = ["part", "sku", "location", ...AGG_NUMERIC];
 
@@ -195,6 +195,8 @@ class Partition {
   seen = 0;
   segments: Record<string, number> = {};
   invalid = 0;
+  /** Keys without recent demand (not ranked, no policy; not counted as invalid). */
+  inactive = 0;
   constructor(
     readonly name: string,
     readonly index: number,
@@ -257,6 +259,7 @@ export async function classifyAggregates(source: AggregateSource, sink: RowSink,
     const nz = column(c, "nz_count");
     const neg = column(c, "neg_rows");
     const val = column(c, "value_sum");
+    const lastNz = column(c, "last_nz");
     let p: Partition | null = null;
     for (let i = 0; i < c.rows; i++) {
       if (p === null || c.part[i] !== p.name) p = partition(c.part[i]);
@@ -271,6 +274,16 @@ export async function classifyAggregates(source: AggregateSource, sink: RowSink,
       }
       const problem = aggregateProblem(rows[i], qty[i], nz[i], qvar[i], P) ?? (neg[i] > 0 ? negativeNote(neg[i]) : null);
       if (problem !== null) p.issues.set(k, cellError(problem));
+      else {
+        // inactive, as in the pane (src/engine/activity.ts): no demand in the last `recent` periods;
+        // left out of the ranking, so no class, no segment and no policy
+        const recent = Math.max(1, Math.min(P, Math.floor(p.model.options.inactiveAfter ?? p.model.options.periodsPerYear)));
+        const last = lastNz[i];
+        if (!(last >= P - recent)) {
+          p.issues.set(k, cellError(last === last ? `inactive: no demand in the last ${recent} periods (last demand in period ${last + 1} of ${P})` : "inactive: no demand in the history", "na"));
+          p.inactive++;
+        }
+      }
     }
     keys += c.rows;
     run.onProgress?.(keys, 1);
@@ -297,7 +310,7 @@ export async function classifyAggregates(source: AggregateSource, sink: RowSink,
     p.cumShare = abc.cumShare;
     p.abcIssues = abc.issues;
     p.abcLabels = abc.labels;
-    p.invalid = p.issues.size;
+    p.invalid = p.issues.size - p.inactive;
     p.issues = new Map();
   }
   t.abcMs += performance.now() - ta;

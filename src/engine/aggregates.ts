@@ -231,6 +231,9 @@ export function skuPolicyColumns(input: PolicyColumnsInput, grid: readonly Segme
   const q = f();
   const method = new Array<SafetyStockMethod>(n);
   const active = new Uint8Array(n);
+  const whole = options.rounding !== "none";
+  // levels rounded up to whole units, never below the formula (the same rule as skuPolicy)
+  const up = (x: number) => (whole ? Math.ceil(x - 1e-9) || 0 : x);
   for (let i = 0; i < n; i++) {
     const g = input.segment[i];
     method[i] = "csl";
@@ -263,7 +266,7 @@ export function skuPolicyColumns(input: PolicyColumnsInput, grid: readonly Segme
       out.orderQtySource[i] = 0;
     } else if (p.reviewPeriod > 0) {
       q[i] = Number.NaN; // safetyStockColumns uses d·R for the fill rate
-      out.orderQty[i] = d * p.reviewPeriod;
+      out.orderQty[i] = up(d * p.reviewPeriod);
       out.orderQtySource[i] = 2;
     } else {
       if (!(uc === uc && uc > 0)) {
@@ -283,7 +286,8 @@ export function skuPolicyColumns(input: PolicyColumnsInput, grid: readonly Segme
         sl[i] = 0.5;
         continue;
       }
-      q[i] = e;
+      // whole units: the EOQ is rounded up before the levels, as skuPolicy does (src/engine/policy.ts)
+      q[i] = whole ? Math.max(1, Math.ceil(e - 1e-9)) : e;
       out.orderQtySource[i] = 1;
     }
     active[i] = 1;
@@ -314,11 +318,11 @@ export function skuPolicyColumns(input: PolicyColumnsInput, grid: readonly Segme
     const lift = raw < 0 ? -raw : 0;
     const level = d * (lt[i] + R) + raw + lift;
     const qty = out.orderQtySource[i] === 2 ? d * R : q[i];
-    out.safetyStock[i] = raw + lift;
-    out.orderQty[i] = qty;
-    out.reorderPoint[i] = level;
-    out.min[i] = R > 0 ? level - d * R : level;
-    out.max[i] = R > 0 ? level : level + qty;
+    out.safetyStock[i] = up(raw + lift);
+    out.orderQty[i] = out.orderQtySource[i] === 2 ? up(qty) : qty;
+    out.reorderPoint[i] = up(level);
+    out.min[i] = up(R > 0 ? level - d * R : level);
+    out.max[i] = up(R > 0 ? level : level + qty);
     if (lift > 0) {
       const g = grid[input.segment[i]];
       out.notes.set(i, `safety stock ${Math.round(raw * 100) / 100} (${g.method === "fill" ? "fill rate" : "service level below 50 %"}) floored at 0`);
