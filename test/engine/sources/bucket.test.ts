@@ -113,29 +113,5 @@ describe("bucketTransactions rules", () => {
   });
 });
 
-describe("1,000,000 rows", () => {
-  test("parse ISO dates + bucket weekly in under 2 s of CPU", () => {
-    const n = 1_000_000;
-    const sku = new Array<string>(n);
-    const dateText = new Array<string>(n);
-    const qty = new Float64Array(n);
-    let s = 12345;
-    const skus = Array.from({ length: 20000 }, (_, i) => `SKU${i}`);
-    const base = d("2023-01-02");
-    const texts = Array.from({ length: 730 }, (_, i) => new Date((base + i) * 86400000).toISOString().slice(0, 10));
-    for (let i = 0; i < n; i++) {
-      s = (s * 1103515245 + 12345) >>> 0;
-      sku[i] = skus[s % 20000];
-      dateText[i] = texts[(s >>> 8) % 730];
-      qty[i] = (s >>> 16) % 50;
-    }
-    // CPU time of this process (wall time on the shared 2-core machine includes waiting for a core)
-    const c0 = process.cpuUsage();
-    const dates = parseDates(dateText, { format: "iso" });
-    const r = bucketTransactions({ rows: n, sku, day: dates.day, quantity: qty }, { calendar: { kind: "isoWeek" } });
-    const c = process.cpuUsage(c0);
-    const ms = (c.user + c.system) / 1000;
-    expect(r.counts.used).toBe(n);
-    expect(ms).toBeLessThan(2000);
-  });
-});
+// The 1,000,000-row speed target is measured by npm run bench (bench/scale.bench.ts and the bucketing
+// bench), not by a timed test.
