@@ -139,7 +139,7 @@ describe("GSM_SERIAL metadata (the JSDoc the build turns into functions.json)", 
       ["inbound_st", "matrix", true],
       ["outbound_st", "matrix", true],
     ]);
-    expect(f.result.dimensionality).toBe("matrix");
+    expect(f.result?.dimensionality).toBe("matrix");
     for (const p of f.parameters) expect((p.description ?? "").length).toBeGreaterThan(10);
   });
   it("is registered in functions.ts (one line), so the build lists it", () => {
