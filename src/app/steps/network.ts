@@ -123,6 +123,7 @@ export const networkStep = defineStep({
             parsed = parseNetwork(snap, { grid: ctx.peek("policy")?.grid ?? defaultPolicyGrid(), defaultServiceLevel: Math.min(0.999, Math.max(0.001, ctx.state().defaultServiceLevel || 0.95)) });
           } catch (e) {
             snapshot = null;
+            ctx.set({ source: null });
             throw e;
           }
           ctx.set({ found: parsed.found, problems: parsed.problems });
