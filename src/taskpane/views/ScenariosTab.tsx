@@ -331,7 +331,6 @@ function SegmentChart({ outcome: o, metric }: { outcome: ScenarioOutcome; metric
         height={220}
         chartTitle={`${METRIC_LABEL[metric]} by segment`}
         yAxisTitle={metric === "fillRate" ? "%" : undefined}
-        barWidth="auto"
         culture={typeof navigator !== "undefined" ? navigator.language : undefined}
       />
     </section>
