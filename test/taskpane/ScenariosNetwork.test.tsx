@@ -46,7 +46,7 @@ beforeAll(() => {
   // console errors still show.
   const original = console.error;
   jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    if (typeof args[0] === "string" && /^Received NaN for the `(height|y)` attribute/.test(args[0])) return;
+    if (typeof args[0] === "string" && /^Received NaN for the `(%s|height|y)` attribute/.test(args[0])) return;
     original(...args);
   });
 });

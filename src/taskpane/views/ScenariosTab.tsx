@@ -15,6 +15,7 @@ import {
   Field,
   Input,
   makeStyles,
+  mergeClasses,
   Select,
   Subtitle2,
   Table,
@@ -200,7 +201,7 @@ function Comparison({ outcome: o, chosen, written, busy, onUse, onWrite }: { out
         {plural(o.skus, "SKU")}, {count(o.replications)} replications of {count(o.horizon)} periods (warm-up {count(o.warmUp)}), seed {o.seed}, {o.shortage === "backorder" ? "backorders" : "lost sales"}. Changes are paired against &quot;{o.names[0]}&quot; on the same demand (± 95 %).
       </Text>
       {o.names.map((name, k) => (
-        <section key={name} className={`${own.card} ${chosen === name ? own.chosen : ""}`} aria-label={`Totals of ${name}`}>
+        <section key={name} className={mergeClasses(own.card, chosen === name && own.chosen)} aria-label={`Totals of ${name}`}>
           <div className={own.head}>
             <Text weight="semibold" className={styles.wrap}>
               {name}
@@ -211,7 +212,7 @@ function Comparison({ outcome: o, chosen, written, busy, onUse, onWrite }: { out
               Use this scenario
             </Button>
           </div>
-          <Text size={200} className={`${styles.muted} ${styles.wrap}`}>
+          <Text size={200} className={mergeClasses(styles.muted, styles.wrap)}>
             {o.descriptions[k]}
           </Text>
           <div className={own.figures}>
@@ -303,7 +304,7 @@ function Figure({ label, value }: { label: string; value: string }) {
   return (
     <>
       <span className={styles.muted}>{label}</span>
-      <span className={`${styles.num} ${styles.wrap}`}>{value}</span>
+      <span className={mergeClasses(styles.num, styles.wrap)}>{value}</span>
     </>
   );
 }
