@@ -112,7 +112,8 @@ describe("Scenarios tab", () => {
     expect(within(budget).getByText("Fill rate").nextSibling?.textContent).toBe(`${pct(o.total.value.fillRate[2].mean)} ± ${pct(o.total.value.fillRate[2].halfWidth)}`);
     expect(within(budget).getByText("Cost change")).toBeTruthy();
     expect(within(screen.getByRole("region", { name: "Totals of Today" })).queryByText("Cost change")).toBeNull();
-    expect(screen.getByRole("region", { name: "Fill rate by segment and scenario" }).querySelector("svg")).not.toBeNull();
+    // the chart library loads on first use (its own chunk in the pane)
+    await waitFor(() => expect(screen.getByRole("region", { name: "Fill rate by segment and scenario" }).querySelector("svg")).not.toBeNull(), { timeout: 10000 });
     await user.selectOptions(screen.getByLabelText("Chart"), "stockValue");
     expect(screen.getByRole("region", { name: "Stock value by segment and scenario" })).toBeTruthy();
     const table = screen.getByRole("table", { name: "Scenarios in segment AX" });
@@ -162,7 +163,7 @@ describe("Network tab", () => {
       ["3", "0", "1", "1.4"],
       ["4", "1", "0", "0.0"],
     ]);
-    expect(screen.getByRole("region", { name: "Safety stock by stage" }).querySelector("svg")).not.toBeNull();
+    await waitFor(() => expect(screen.getByRole("region", { name: "Safety stock by stage" }).querySelector("svg")).not.toBeNull(), { timeout: 10000 });
     expect(screen.getByText(/safety stock at 3 of them; holding cost 8\.28 per period/)).toBeTruthy();
     expect(gw.table(NETWORK_POLICY_TABLE)).toBeUndefined();
     expectAllControlsLabelled(view.container);

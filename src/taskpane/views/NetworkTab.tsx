@@ -5,7 +5,7 @@
  * policy sheet. Bad cells are listed with their addresses; a network the model cannot take is one
  * message naming the stage.
  */
-import { HorizontalBarChartWithAxis, type HorizontalBarChartWithAxisDataPoint } from "@fluentui/react-charts";
+import type { HorizontalBarChartWithAxisDataPoint } from "@fluentui/react-charts";
 import { Button, Radio, RadioGroup, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from "@fluentui/react-components";
 import { NETWORK_FIELD_LABELS } from "../../app/network";
 import type { NetworkSolution } from "../../app/networkSheet";
@@ -13,6 +13,7 @@ import { count, fixed } from "../format";
 import { useStep } from "../usePane";
 import { NumberField, useCommonStyles } from "./common";
 import { useWidth } from "./PreviewCharts";
+import { HorizontalBarChartWithAxis } from "./stepCharts";
 
 /** Stages shown in the pane's chart and table (the sheet has them all). */
 const CHART_STAGES = 20;

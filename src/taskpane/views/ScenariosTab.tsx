@@ -5,7 +5,7 @@
  * figures of one chosen segment in a four-column table, the SKUs left out, and the actions "Use
  * this scenario" and "Write Scenarios sheet". Shares in percent; money without decimals where large.
  */
-import { GroupedVerticalBarChart, type GroupedVerticalBarChartData } from "@fluentui/react-charts";
+import type { GroupedVerticalBarChartData } from "@fluentui/react-charts";
 import {
   Accordion,
   AccordionHeader,
@@ -35,6 +35,7 @@ import { amount, count, fixed, pct, plural } from "../format";
 import { usePeek, useStep } from "../usePane";
 import { NumberField, useCommonStyles } from "./common";
 import { useWidth } from "./PreviewCharts";
+import { GroupedVerticalBarChart } from "./stepCharts";
 
 const useStyles = makeStyles({
   card: {
