@@ -225,6 +225,8 @@ test("classify, write, simulate four scenarios in the worker, use one: the Polic
   // and the next Write puts it on the Policy sheet, audited as coming from the scenario
   await openTab(page, "Write");
   await page.getByRole("button", { name: "Write sheets" }).click();
+  // the sheets exist now: the pane says what a rerun replaces first
+  await page.getByRole("alertdialog").getByRole("button", { name: "Replace", exact: true }).click();
   await page.getByText(/^Wrote 10 SKUs/).waitFor();
   const grid = byHeader((await table(page, "SegPolicyGrid"))!);
   const axRow = grid.find((r) => r.Segment === "AX")!;
@@ -267,7 +269,7 @@ test.each([320, 350])("at %i px the Scenarios and Network tabs fit: no sideways 
   await expectGoodLayout(page, `scenarios defined at ${width}`);
   await simulate(page, "5", "26");
   await expectGoodLayout(page, `scenarios compared at ${width}`);
-  await page.getByLabel("Chart").selectOption("totalCostPerPeriod");
+  await page.getByLabel("Chart", { exact: true }).selectOption("totalCostPerPeriod");
   await page.getByRole("region", { name: "Cost per period by segment and scenario" }).waitFor();
   await expectGoodLayout(page, `cost chart at ${width}`);
   await page.screenshot({ path: path.join(OUT, `scenarios-${width}.png`), fullPage: true });

@@ -132,10 +132,11 @@ function SolutionView({ solution: s, written }: { solution: NetworkSolution; wri
 function SafetyStockChart({ solution: s, stages }: { solution: NetworkSolution; stages: number[] }) {
   const [ref, width] = useWidth();
   const r = s.result;
-  const data: HorizontalBarChartWithAxisDataPoint[] = stages.map((j) => ({ y: r.stage[j], x: r.safetyStock[j], color: "#0f6cbd", xAxisCalloutData: fixed(r.safetyStock[j], 1) }));
+  // the chart draws the first category at the bottom: list the largest last so it is on top
+  const data: HorizontalBarChartWithAxisDataPoint[] = [...stages].reverse().map((j) => ({ y: r.stage[j], x: r.safetyStock[j], color: "#0f6cbd", xAxisCalloutData: fixed(r.safetyStock[j], 1) }));
   return (
     <section aria-label="Safety stock by stage" ref={ref} style={{ width: "100%", minWidth: 0, overflow: "hidden" }}>
-      <HorizontalBarChartWithAxis data={data} width={width} height={Math.max(140, 26 * stages.length + 60)} chartTitle="Safety stock by stage" xAxisTitle="Safety stock (units)" hideLegend />
+      <HorizontalBarChartWithAxis data={data} width={width} height={Math.max(140, 26 * stages.length + 60)} chartTitle="Safety stock by stage (units)" hideLegend />
     </section>
   );
 }

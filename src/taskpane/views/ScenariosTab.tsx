@@ -51,6 +51,7 @@ const useStyles = makeStyles({
   head: { display: "flex", justifyContent: "space-between", alignItems: "center", columnGap: tokens.spacingHorizontalS, minWidth: 0, flexWrap: "wrap" },
   figures: { display: "grid", gridTemplateColumns: "minmax(0, 1fr) minmax(0, 1fr)", columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXXS, fontSize: tokens.fontSizeBase200 },
   chart: { width: "100%", minWidth: 0, overflow: "hidden" },
+  nameColumn: { width: "38%" },
 });
 
 const COLOURS = ["#0f6cbd", "#ca5010", "#107c10", "#8764b8"];
@@ -249,7 +250,7 @@ function Comparison({ outcome: o, chosen, written, busy, onUse, onWrite }: { out
           <Table size="small" aria-label={`Scenarios in segment ${row.segment}`} className={styles.table}>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>Scenario</TableHeaderCell>
+                <TableHeaderCell className={own.nameColumn}>Scenario</TableHeaderCell>
                 <TableHeaderCell className={styles.num}>Fill rate</TableHeaderCell>
                 <TableHeaderCell className={styles.num}>Stock value</TableHeaderCell>
                 <TableHeaderCell className={styles.num}>Cost / period</TableHeaderCell>
