@@ -2,7 +2,7 @@
  * Where engine jobs run (src/app/jobs). The pane uses a Web Worker (src/taskpane/workerRunner.ts)
  * so that the UI stays responsive; tests and hosts without workers run them in-line.
  */
-import { runJob, type JobInput, type JobName, type JobOutput } from "./jobs";
+import type { JobInput, JobName, JobOutput } from "./jobs";
 import { jobCancelled } from "./jobs/types";
 import type { Progress } from "./ports";
 
@@ -28,6 +28,10 @@ export function createInlineRunner(): EngineRunner {
     async run(name, input, options = {}) {
       await new Promise((r) => setTimeout(r, 0));
       const signal = options.signal;
+      if (signal?.aborted) throw jobCancelled();
+      // loaded on first use: in the pane the jobs run in the worker's own chunk, so this fallback
+      // (tests, hosts without workers) keeps the engine out of the code the pane starts with
+      const { runJob } = await import(/* webpackChunkName: "jobs" */ "./jobs");
       if (signal?.aborted) throw jobCancelled();
       return runJob(name, input, {
         progress: (done, total, phase) => options.onProgress?.(jobProgress(done, total, phase, name)),

@@ -12,6 +12,7 @@
  * keeps one step running at a time, shows its progress, offers Cancel, and turns a failure into a
  * message that says what to fix.
  */
+import type { SegmentPolicy } from "../engine/policy";
 import type { AuditRow, Progress } from "./ports";
 
 // Augmented by each step module (declaration merging).
@@ -83,6 +84,8 @@ export interface PaneEvents {
   overridesChanged: { sku: string; segment: string | null }[];
   /** Rows were appended to SEG_Audit (by a Write or an override). */
   auditAppended: AuditRow[];
+  /** A policy grid proposed by another step (the Scenarios step's "Use this scenario"); the Policy step adopts it. */
+  policyGridProposed: { grid: SegmentPolicy[]; source: string };
 }
 
 type Listener<T> = (payload: T) => void | Promise<void>;

@@ -5,11 +5,11 @@
  * type is added here (and to webpackExports) when a view first needs it; each chart keeps its
  * height while its code loads, so nothing jumps.
  */
-import type { ChartProps, LineChartProps, ScatterChartProps } from "@fluentui/react-charts";
+import type { GroupedVerticalBarChartProps, HorizontalBarChartWithAxisProps, LineChartProps, ScatterChartProps } from "@fluentui/react-charts";
 import { Spinner } from "@fluentui/react-components";
 import { lazy, Suspense, type ComponentType } from "react";
 
-export type { ChartProps };
+export type { ChartProps, GroupedVerticalBarChartData, HorizontalBarChartWithAxisDataPoint } from "@fluentui/react-charts";
 
 function deferred<P extends { height?: number }>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
   const Lazy = lazy(async () => ({ default: await load() }));
@@ -25,7 +25,9 @@ function deferred<P extends { height?: number }>(load: () => Promise<ComponentTy
 
 // webpackExports keeps the chunk to the charts used (a dynamic import is otherwise not tree-shaken)
 const library = () =>
-  import(/* webpackChunkName: "charts", webpackExports: ["LineChart", "ScatterChart"] */ "@fluentui/react-charts");
+  import(/* webpackChunkName: "charts", webpackExports: ["LineChart", "ScatterChart", "GroupedVerticalBarChart", "HorizontalBarChartWithAxis"] */ "@fluentui/react-charts");
 
 export const LineChart = deferred<LineChartProps>(async () => (await library()).LineChart);
 export const ScatterChart = deferred<ScatterChartProps>(async () => (await library()).ScatterChart);
+export const GroupedVerticalBarChart = deferred<GroupedVerticalBarChartProps>(async () => (await library()).GroupedVerticalBarChart);
+export const HorizontalBarChartWithAxis = deferred<HorizontalBarChartWithAxisProps>(async () => (await library()).HorizontalBarChartWithAxis);

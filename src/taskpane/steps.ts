@@ -6,15 +6,19 @@
 import type { ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
+import { networkStep } from "../app/steps/network";
 import { overridesStep } from "../app/steps/overrides";
 import { policyStep } from "../app/steps/policy";
+import { scenariosStep } from "../app/steps/scenarios";
 import { settingsStep } from "../app/steps/settings";
 import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
+import { NetworkTab } from "./views/NetworkTab";
 import { OverridesTab } from "./views/OverridesTab";
 import { PolicyTab } from "./views/PolicyTab";
+import { ScenariosTab } from "./views/ScenariosTab";
 import { SettingsTab } from "./views/SettingsTab";
 import { WriteTab } from "./views/WriteTab";
 
@@ -29,6 +33,8 @@ export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
+  { key: "scenarios", label: "Scenarios", View: ScenariosTab, slice: scenariosStep },
+  { key: "network", label: "Network", View: NetworkTab, slice: networkStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
   { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },

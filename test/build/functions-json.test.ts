@@ -65,7 +65,7 @@ describe("functions.json", () => {
 
   it("lists the functions planners rely on", () => {
     const ids = meta.functions.map((f) => f.id);
-    for (const id of ["SEGMENT_ABC", "XYZ_CV", "DEMAND_PATTERN", "SAFETY_STOCK", "REORDER_POINT", "EOQ", "Z_VALUE", "FILL_RATE_K"]) {
+    for (const id of ["SEGMENT_ABC", "XYZ_CV", "DEMAND_PATTERN", "SAFETY_STOCK", "REORDER_POINT", "EOQ", "Z_VALUE", "FILL_RATE_K", "GSM_SERIAL"]) {
       expect(ids).toContain(id);
     }
   });

@@ -4,10 +4,14 @@
  * dispatch through this map, so they need no change.
  */
 import { computeClassification } from "./classify";
+import { solveNetwork } from "./gsm";
+import { runScenarios } from "./simulate";
 import type { JobContext } from "./types";
 
 export const JOBS = {
   classify: computeClassification,
+  simulate: runScenarios,
+  gsm: solveNetwork,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;

@@ -67,6 +67,15 @@ export const policyStep = defineStep({
       if (updates.length) await ctx.gateway.updateTableCells(SKU_POLICY_TABLE, "SKU", updates);
     });
 
+    /** A grid adopted from another step (Scenarios' "Use this scenario"): its cells are audited as coming from it when written. */
+    let adopted: { grid: SegmentPolicy[]; source: string } | null = null;
+    ctx.store.on("policyGridProposed", ({ grid, source }) => {
+      const next = grid.map((p) => ({ ...p }));
+      adopted = { grid: next, source };
+      ctx.set({ grid: next, gridProblems: gridProblems(next) });
+    });
+    const fromAdopted = (segment: string, field: SegmentPolicyField, value: unknown) => adopted?.grid.find((p) => p.segment === segment)?.[field] === value;
+
     /** The options a write uses: the pane's, with the run's periods per year. */
     const writeOptions = (inputs: WriteInputs): PolicyOptions => ({ ...ctx.state().policyOptions, periodsPerYear: inputs.run.options.periodsPerYear });
     const conflictsOf = (inputs: WriteInputs) => findPolicyConflicts(inputs.tables[SEGMENT_POLICY_TABLE] ?? null, lastWritten(), ctx.state().grid, SEGMENT_POLICY_ANCHOR);
@@ -130,7 +139,7 @@ export const policyStep = defineStep({
           field: `${d.segment} ${policyFieldHeader(d.field)}`,
           oldValue: showPolicyValue(d.field, d.from),
           newValue: showPolicyValue(d.field, d.to),
-          reason: keptKeys.has(`${d.segment}|${d.field}`) ? "edited on the Policy sheet (kept)" : "changed in the pane",
+          reason: keptKeys.has(`${d.segment}|${d.field}`) ? "edited on the Policy sheet (kept)" : fromAdopted(d.segment, d.field, d.to) ? `from scenario "${adopted!.source}" (Scenarios tab)` : "changed in the pane",
           modelVersion: inputs.modelVersion,
         }));
         const replaced = conflicts.filter((c) => !kept.includes(c));
@@ -144,6 +153,7 @@ export const policyStep = defineStep({
           ],
           commit: async () => {
             written = { inputs, grid, options };
+            adopted = null;
             await settings.set(SETTINGS.policyWritten, grid);
             await settings.set(SETTINGS.policyGrid, grid);
             await settings.set(SETTINGS.policyOptions, options);

@@ -29,7 +29,7 @@ const useStyles = makeStyles({
 });
 
 /** Width of an element, following resizes (charts draw at a fixed pixel width). */
-function useWidth(fallback = 280): [React.RefObject<HTMLDivElement | null>, number] {
+export function useWidth(fallback = 280): [React.RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement | null>(null);
   const [width, setWidth] = useState(fallback);
   useEffect(() => {

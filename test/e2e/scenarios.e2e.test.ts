@@ -1,0 +1,287 @@
+/**
+ * End to end in Debian chromium over the production build (dist/taskpane.html) with the fake Excel
+ * host injected, through the UI only: classify, write, simulate the four default scenarios in the
+ * Web Worker, use the budget variant and see its grid in the Policy tab and, after a Write, on the
+ * Policy sheet; then read a Network sheet (Snyder & Shen Example 6.5, stockpyl's
+ * tests/test_gsm_tree.py), solve it and write the Network policy sheet. Layout at 320 and 350 px:
+ * no sideways scroll, no overlapping controls (expectGoodLayout and openTab as in pane.e2e.test.ts).
+ * Run alone: `npx webpack --mode production && npx jest test/e2e/scenarios`.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import { BAD_ROWS, GOOD_ROWS, HEADERS } from "../app/sampleData";
+import ref from "../fixtures/gsm_reference.json";
+import { serveDirectory, type StaticServer } from "./staticServer";
+
+const ROOT = path.resolve(__dirname, "../..");
+const DIST = path.join(ROOT, "dist");
+const OUT = path.join(ROOT, "test-output");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+jest.setTimeout(300_000);
+
+const DATA = [HEADERS, ...GOOD_ROWS, ...BAD_ROWS];
+/** Φ(1): the service level whose z is 1, as in the published example. */
+const PHI1 = 0.8413447460685429;
+const EX65 = ref.published.find((p) => p.name === "example_6_5")!;
+const NETWORK = [
+  ["Stage", "Downstream stage", "Processing time", "Holding cost", "Demand mean", "Demand sd", "Inbound service time", "Max outbound service time", "Service level"],
+  ...(EX65.stages as unknown as { stage: string; downstream: string[]; processingTime: number; holdingCost: number; demandMean: number | null; demandSd: number | null; supplierServiceTime: number | null; maxServiceTime: number | null }[]).map(
+    (s) => [s.stage, s.downstream.length ? s.downstream.join(", ") : "customer", s.processingTime, s.holdingCost, s.demandMean ?? "", s.demandSd ?? "", s.supplierServiceTime ?? "", s.maxServiceTime ?? "", s.demandMean === null ? "" : PHI1],
+  ),
+];
+
+interface TableInfo {
+  name: string;
+  sheetName: string;
+  headers: string[];
+  rows: unknown[][];
+}
+
+let server: StaticServer;
+let browser: Browser;
+let fakeBundle: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
+  mkdirSync(OUT, { recursive: true });
+  server = await serveDirectory(DIST);
+  fakeBundle = await buildFakeExcelBundle();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPane(width: number): Promise<{ page: Page; external: string[]; errors: string[]; workers: number[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const external: string[] = [];
+  const errors: string[] = [];
+  const workers: number[] = [];
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("worker", () => workers.push(1));
+  const seed = `
+    (function () {
+      var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data", "Network"] });
+      fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(DATA)});
+      fake.workbook.sheet("Network").setValues("A1", ${JSON.stringify(NETWORK)});
+      fake.workbook.select("Data!A1");
+      fake.install(window);
+      window.__fake = fake;
+    })();`;
+  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
+  await page.goto(`${server.url}/taskpane.html`);
+  await page.getByRole("tab", { name: "Classify" }).waitFor();
+  return { page, external, errors, workers };
+}
+
+/** Opens a step's tab, through the "More" menu when the pane is too narrow to show it. */
+async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole("tab", { name });
+  const shown = await tab
+    .click({ timeout: 3000 })
+    .then(() => true)
+    .catch(() => false);
+  if (!shown) {
+    await page.getByRole("button", { name: /more steps/ }).click();
+    await page.getByRole("menuitem", { name }).click();
+  }
+  await page.locator(`[role=tab][aria-selected=true]`, { hasText: name }).waitFor();
+  await page.getByRole("tabpanel").waitFor();
+}
+
+interface Layout {
+  width: number;
+  scrollWidth: number;
+  clientWidth: number;
+  overlaps: string[];
+  cutTabs: string[];
+  outside: string[];
+}
+
+/** What a planner at this width would see wrong (as in pane.e2e.test.ts). */
+function layout(page: Page): Promise<Layout> {
+  return page.evaluate(() => {
+    const de = document.documentElement;
+    const visible = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      const st = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && st.visibility !== "hidden" && st.display !== "none";
+    };
+    const label = (e: Element) => `${e.tagName.toLowerCase()}[${(e.getAttribute("aria-label") ?? (e as HTMLElement).innerText ?? "").slice(0, 30)}]`;
+    const modal = document.querySelector("[role=alertdialog], [role=dialog]");
+    const controls = [...(modal ?? document).querySelectorAll("input, select, textarea, button")].filter(visible);
+    const overlaps: string[] = [];
+    for (let i = 0; i < controls.length; i++) {
+      for (let j = i + 1; j < controls.length; j++) {
+        const a = controls[i];
+        const b = controls[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const ra = a.getBoundingClientRect();
+        const rb = b.getBoundingClientRect();
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1) overlaps.push(`${label(a)} / ${label(b)}`);
+      }
+    }
+    const cutTabs = [...document.querySelectorAll("[role=tab]")]
+      .filter(visible)
+      .filter((t) => {
+        const text = t.querySelector(".fui-Tab__content") as HTMLElement | null;
+        return (text ? text.scrollWidth : (t as HTMLElement).scrollWidth) > (t as HTMLElement).clientWidth + 1;
+      })
+      .map(label);
+    const outside = controls.filter((c) => c.getBoundingClientRect().right > de.clientWidth + 0.5).map(label);
+    return { width: window.innerWidth, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, overlaps, cutTabs, outside };
+  });
+}
+
+async function expectGoodLayout(page: Page, where: string): Promise<void> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const l = await layout(page);
+  expect({ where, ...l }).toEqual({ where, width: l.width, scrollWidth: l.clientWidth, clientWidth: l.clientWidth, overlaps: [], cutTabs: [], outside: [] });
+}
+
+const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
+const charts = (page: Page, sheet: string) =>
+  page.evaluate((s) => (window as unknown as { __fake: { workbook: { charts(s: string): { name: string; chartType: string; series: { name: string }[] }[] } } }).__fake.workbook.charts(s), sheet);
+const select = (page: Page, address: string) => page.evaluate((a) => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select(a), address);
+const byHeader = (t: TableInfo) => t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
+const auditActions = (page: Page) =>
+  page.evaluate(() => {
+    const v = (window as unknown as { __fake: { workbook: { sheet(n: string): { values(): unknown[][] } } } }).__fake.workbook.sheet("SEG_Audit").values() as string[][];
+    const a = v[0].indexOf("action");
+    const r = v[0].indexOf("reason");
+    return v.slice(1).map((row) => [row[a], row[r]]);
+  });
+
+async function classify(page: Page): Promise<void> {
+  await select(page, "Data!A1:J14");
+  await page.getByRole("button", { name: "Read selection" }).click();
+  await page.getByText("Data!A1:J14: 14 rows × 10 columns.").waitFor();
+  await page.getByRole("button", { name: "Classify" }).click();
+  await page.getByRole("table", { name: /SKUs and value share by Segment/ }).waitFor();
+}
+
+async function simulate(page: Page, replications: string, horizon: string): Promise<void> {
+  await openTab(page, "Scenarios");
+  await page.getByLabel("Replications").fill(replications);
+  await page.getByLabel("Horizon (periods)").fill(horizon);
+  await page.getByRole("button", { name: "Simulate" }).click();
+  await page.getByRole("region", { name: "Totals of A up to 70 %" }).waitFor({ timeout: 120_000 });
+}
+
+test("classify, write, simulate four scenarios in the worker, use one: the Policy tab and the Policy sheet hold its grid; then the Network sheet", async () => {
+  const { page, errors, external, workers } = await openPane(350);
+  await classify(page);
+  await openTab(page, "Write");
+  await page.getByRole("button", { name: "Write sheets" }).click();
+  await page.getByRole("table", { name: "Last write" }).waitFor();
+
+  // the Policy tab before: AX on a cycle service level of 98 %
+  await openTab(page, "Policy");
+  await page.getByRole("button", { name: "AX: 98.0% cycle service level" }).waitFor();
+
+  await simulate(page, "20", "52");
+  expect(workers.length).toBeGreaterThan(0);
+  for (const name of ["Today", "Proposed grid", "Budget 80 %"]) await page.getByRole("region", { name: `Totals of ${name}` }).waitFor();
+  // the grouped bar chart is drawn: one bar per scenario and segment
+  const bars = page.getByRole("region", { name: "Fill rate by segment and scenario" }).locator("svg rect");
+  await bars.nth(4 * 7 - 1).waitFor(); // seven segments with SKUs, four scenarios (the chart code loads on first use)
+  await page.getByRole("table", { name: "Scenarios in segment AX" }).waitFor();
+  await expectGoodLayout(page, "scenarios compared at 350");
+  await page.screenshot({ path: path.join(OUT, "scenarios-e2e-compared.png"), fullPage: true });
+
+  await page.getByRole("button", { name: "Use this scenario: Budget 80 %" }).click();
+  await page.getByText(/^Chose "Budget 80 %": its grid is in the Policy tab now/).waitFor();
+  const totals = byHeader((await table(page, "SegScenarioTotals"))!);
+  expect(totals.map((r) => [r.Scenario, r.Chosen])).toEqual([
+    ["Today", ""],
+    ["Proposed grid", ""],
+    ["Budget 80 %", "yes"],
+    ["A up to 70 %", ""],
+  ]);
+  const sheetCharts = await charts(page, "Scenarios");
+  expect(sheetCharts.map((c) => c.name).sort()).toEqual(["SegScenarioCost", "SegScenarioFill", "SegScenarioTotalCost", "SegScenarioValue"]);
+  expect(sheetCharts.find((c) => c.name === "SegScenarioFill")!.series.map((s) => s.name)).toEqual(["Today", "Proposed grid", "Budget 80 %", "A up to 70 %"]);
+
+  // the Policy tab now shows the budget variant's grid: fill-rate targets where the budget placed stock
+  await openTab(page, "Policy");
+  const ax = page.getByRole("group", { name: "Segments" }).getByRole("button", { name: /^AX: / });
+  await expect(ax.getAttribute("aria-label")).resolves.toMatch(/^AX: \d+\.\d% fill rate$/);
+  const axLevel = Number(/^AX: (\d+\.\d)%/.exec((await ax.getAttribute("aria-label"))!)![1]) / 100;
+  await expectGoodLayout(page, "policy with the scenario's grid");
+  // and the next Write puts it on the Policy sheet, audited as coming from the scenario
+  await openTab(page, "Write");
+  await page.getByRole("button", { name: "Write sheets" }).click();
+  // the sheets exist now: the pane says what a rerun replaces first
+  await page.getByRole("alertdialog").getByRole("button", { name: "Replace", exact: true }).click();
+  await page.getByText(/^Wrote 10 SKUs/).waitFor();
+  const grid = byHeader((await table(page, "SegPolicyGrid"))!);
+  const axRow = grid.find((r) => r.Segment === "AX")!;
+  expect(axRow.Method).toBe("fill");
+  expect(axRow["Service level"]).toBeCloseTo(axLevel, 3);
+  const audit = await auditActions(page);
+  expect(audit.filter(([a]) => a === "scenarios-compared").map(([, r]) => r.split(":")[0])).toEqual(['chose "Budget 80 %"']);
+  expect(audit.filter(([a, r]) => a === "policy-changed" && r === 'from scenario "Budget 80 %" (Scenarios tab)').length).toBeGreaterThan(0);
+
+  // the Network sheet: Example 6.5, solved in the worker, written with its chart
+  await select(page, "Network!A1:I5");
+  await openTab(page, "Network");
+  await page.getByRole("button", { name: "Read selection" }).click();
+  await page.getByText(/^Network!A1:I5: 5 rows\. Columns: Stage, Downstream stage/).waitFor();
+  await page.getByRole("button", { name: "Solve" }).click();
+  const perStage = page.getByRole("table", { name: "Network policy per stage" });
+  await perStage.waitFor();
+  await expect(perStage.getByRole("row").nth(4).innerText()).resolves.toMatch(/^4\s+1\s+0\s+0\.0$/);
+  await page.getByRole("region", { name: "Safety stock by stage" }).locator("svg rect").first().waitFor();
+  await expectGoodLayout(page, "network solved at 350");
+  await page.getByRole("button", { name: "Write Network policy sheet" }).click();
+  await page.getByText(/^Wrote the Network policy sheet: 4 stages; safety stock at 3 of them/).waitFor();
+  const net = byHeader((await table(page, "SegNetworkPolicy"))!);
+  expect(Object.fromEntries(net.map((r) => [r.Stage, r["Committed service time"]]))).toEqual(EX65.serviceTime);
+  const cost = net.reduce((s, r) => s + (r["Holding cost per period"] as number), 0);
+  expect(Math.abs(cost - EX65.cost) / EX65.cost).toBeLessThan(1e-9);
+  expect((await charts(page, "Network policy")).map((c) => [c.name, c.chartType])).toEqual([["SegNetworkSafetyStock", "BarClustered"]]);
+  expect((await auditActions(page)).at(-1)![0]).toBe("network-policy-written");
+  await page.screenshot({ path: path.join(OUT, "scenarios-e2e-network.png"), fullPage: true });
+
+  expect(errors).toEqual([]);
+  expect(external).toEqual([]);
+  await page.context().close();
+});
+
+test.each([320, 350])("at %i px the Scenarios and Network tabs fit: no sideways scroll, no overlapping controls", async (width) => {
+  const { page, errors } = await openPane(width);
+  await classify(page);
+  await openTab(page, "Scenarios");
+  await expectGoodLayout(page, `scenarios defined at ${width}`);
+  await simulate(page, "5", "26");
+  await expectGoodLayout(page, `scenarios compared at ${width}`);
+  await page.getByLabel("Chart", { exact: true }).selectOption("totalCostPerPeriod");
+  await page.getByRole("region", { name: "Cost per period by segment and scenario" }).waitFor();
+  await expectGoodLayout(page, `cost chart at ${width}`);
+  await page.screenshot({ path: path.join(OUT, `scenarios-${width}.png`), fullPage: true });
+  await select(page, "Network!A1");
+  await openTab(page, "Network");
+  await expectGoodLayout(page, `network empty at ${width}`);
+  await page.getByRole("button", { name: "Use current region" }).click();
+  await page.getByText(/^Network!A1:I5: 5 rows/).waitFor();
+  await page.getByRole("button", { name: "Solve" }).click();
+  await page.getByRole("table", { name: "Network policy per stage" }).waitFor();
+  await expectGoodLayout(page, `network solved at ${width}`);
+  await page.screenshot({ path: path.join(OUT, `network-${width}.png`), fullPage: true });
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
