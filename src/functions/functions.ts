@@ -7,3 +7,4 @@
  */
 import "./classify";
 import "./policy";
+import "./forecast";
