@@ -4,10 +4,12 @@
  * dispatch through this map, so they need no change.
  */
 import { computeClassification } from "./classify";
+import { computeForecast } from "./forecast";
 import type { JobContext } from "./types";
 
 export const JOBS = {
   classify: computeClassification,
+  forecast: computeForecast,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;
