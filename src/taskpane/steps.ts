@@ -6,6 +6,7 @@
 import type { ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
+import { forecastStep } from "../app/steps/forecast";
 import { overridesStep } from "../app/steps/overrides";
 import { policyStep } from "../app/steps/policy";
 import { settingsStep } from "../app/steps/settings";
@@ -13,6 +14,7 @@ import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
+import { ForecastTab } from "./views/ForecastTab";
 import { OverridesTab } from "./views/OverridesTab";
 import { PolicyTab } from "./views/PolicyTab";
 import { SettingsTab } from "./views/SettingsTab";
@@ -27,6 +29,7 @@ export interface PaneStep {
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
+  { key: "forecast", label: "Forecast", View: ForecastTab, slice: forecastStep },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },

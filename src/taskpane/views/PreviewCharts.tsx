@@ -29,7 +29,7 @@ const useStyles = makeStyles({
 });
 
 /** Width of an element, following resizes (charts draw at a fixed pixel width). */
-function useWidth(fallback = 280): [React.RefObject<HTMLDivElement | null>, number] {
+export function useWidth(fallback = 280): [React.RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement | null>(null);
   const [width, setWidth] = useState(fallback);
   useEffect(() => {
@@ -160,6 +160,6 @@ export function PatternQuadrant({ preview }: { preview: Preview }) {
   );
 }
 
-function navigatorLocale(): string | undefined {
+export function navigatorLocale(): string | undefined {
   return typeof navigator !== "undefined" ? navigator.language : undefined;
 }
