@@ -4,53 +4,14 @@
  * values are worked out independently in the test (a naive one-step backtest by hand, shares of
  * family demand from the history sums), not copied from the engine's output.
  */
-import { createInlineRunner } from "../../src/app/engineRunner";
 import { ACCURACY_CHART, ACCURACY_TABLE, EXCEPTIONS_SHEET, EXCEPTIONS_TABLE, FORECAST_NOTES_TABLE, FORECAST_SHEET, FORECAST_TABLE, forecastHeaders } from "../../src/app/forecastPlans";
-import { PaneSession } from "../../src/app/session";
 import { FORECAST_SETTINGS, STALE_SHEETS_QUESTION } from "../../src/app/steps/forecast";
 import { computeForecast } from "../../src/app/jobs/forecast";
 import { forecastJob, defaultForecastSettings } from "../../src/app/forecastModel";
 import { effectiveSegments } from "../../src/app/plans";
-import { createPane } from "../helpers/pane";
 import { MemoryGateway } from "../helpers/memoryGateway";
+import { bySku, classify, forecast, setup, tableRows, write } from "./forecastPane";
 import { FAMILY, forecastSheet, HISTORY, naiveBacktest, naiveInSampleRmse, PERIODS, SEGMENT, VALUES } from "./forecastData";
-
-export function setup(gw = new MemoryGateway().addSheet("Data", forecastSheet()).select("Data", "A1")) {
-  let t = Date.parse("2026-11-25T10:00:00.000Z");
-  let id = 0;
-  const session = createPane({
-    gateway: gw,
-    runner: createInlineRunner(),
-    now: () => new Date((t += 1000)),
-    uuid: () => `00000000-0000-4000-8000-${String(++id).padStart(12, "0")}`,
-  });
-  return { gw, session };
-}
-
-export async function classify(session: PaneSession) {
-  await session.step("classify").readSource("region");
-  await session.step("classify").classify();
-  expect(session.getState().common.error).toBeNull();
-}
-
-export async function forecast(session: PaneSession) {
-  await session.step("forecast").run();
-  expect(session.getState().common.error).toBeNull();
-}
-
-export async function write(session: PaneSession) {
-  await session.step("write").write();
-  expect(session.getState().common.error).toBeNull();
-}
-
-export function tableRows(gw: MemoryGateway, name: string): Record<string, unknown>[] {
-  const t = gw.table(name)!;
-  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
-}
-
-export function bySku(gw: MemoryGateway, name: string): Record<string, Record<string, unknown>> {
-  return Object.fromEntries(tableRows(gw, name).map((r) => [String(r.SKU), r]));
-}
 
 const close = (a: unknown, b: number, rel = 1e-9) => {
   expect(typeof a).toBe("number");
