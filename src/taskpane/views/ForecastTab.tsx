@@ -359,7 +359,7 @@ function OverrideForm({ view }: { view: SkuForecastView }) {
         )}
       </div>
       {list.length > 0 && (
-        <ul className={styles.list} aria-label={`Overrides of ${view.sku}`}>
+        <ul className={styles.list} aria-label={`Current overrides of ${view.sku}`}>
           {list.map(({ o, k: j }) => (
             <li key={j}>
               T+{j}: {fixed(o!.value, 1)} (was {fixed(o!.base, 1)}) — {o!.reason}
