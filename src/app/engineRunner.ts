@@ -2,7 +2,7 @@
  * Where engine jobs run (src/app/jobs). The pane uses a Web Worker (src/taskpane/workerRunner.ts)
  * so that the UI stays responsive; tests and hosts without workers run them in-line.
  */
-import { runJob, type JobInput, type JobName, type JobOutput } from "./jobs";
+import type { JobInput, JobName, JobOutput } from "./jobs";
 import { jobCancelled } from "./jobs/types";
 import type { Progress } from "./ports";
 
@@ -28,6 +28,9 @@ export function createInlineRunner(): EngineRunner {
     async run(name, input, options = {}) {
       await new Promise((r) => setTimeout(r, 0));
       const signal = options.signal;
+      if (signal?.aborted) throw jobCancelled();
+      // loaded on first use: the engine jobs stay out of the pane's main bundle (the worker has its own copy)
+      const { runJob } = await import("./jobs");
       if (signal?.aborted) throw jobCancelled();
       return runJob(name, input, {
         progress: (done, total, phase) => options.onProgress?.(jobProgress(done, total, phase, name)),

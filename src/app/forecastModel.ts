@@ -32,7 +32,7 @@
  *   √(L + R) × RMSE over the protection interval when the lead time is fixed (one-step errors
  *   taken as independent from period to period).
  */
-import { FORECAST_METHODS, METHOD_CHOICES, type MethodChoice } from "../engine/forecast";
+import { FORECAST_METHODS, METHOD_CHOICES, type MethodChoice } from "../engine/forecast/methods";
 import { PATTERN_LABELS } from "../engine/pattern";
 import { SEGMENTS } from "../engine/policy";
 import type { CellError } from "../engine/errors";

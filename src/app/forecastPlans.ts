@@ -8,7 +8,7 @@
  *   high-value classes first, by value at risk.
  * Definitions: src/app/forecastModel.ts.
  */
-import { FORECAST_METHODS } from "../engine/forecast";
+import { FORECAST_METHODS } from "../engine/forecast/methods";
 import { columnLetters } from "./a1";
 import type { RunInput } from "./classifyTypes";
 import { overridesText, type ForecastException, type ForecastJobResult, type ForecastOverrideMap, type ForecastSettings, type SegmentAccuracy } from "./forecastModel";

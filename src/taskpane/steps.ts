@@ -14,7 +14,7 @@ import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
-import { ForecastTab } from "./views/ForecastTab";
+import { LazyForecastTab } from "./views/LazyForecastTab";
 import { OverridesTab } from "./views/OverridesTab";
 import { PolicyTab } from "./views/PolicyTab";
 import { SettingsTab } from "./views/SettingsTab";
@@ -29,7 +29,7 @@ export interface PaneStep {
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
-  { key: "forecast", label: "Forecast", View: ForecastTab, slice: forecastStep },
+  { key: "forecast", label: "Forecast", View: LazyForecastTab, slice: forecastStep },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },

@@ -262,14 +262,14 @@ describe("Forecast step", () => {
     expect(session.getState().steps.forecast.skuMatches).toEqual(["C1", "C2", "C3", "C4"]);
     fc.findSkus("item a");
     expect(session.getState().steps.forecast.skuMatches).toEqual(["A1", "A2"]);
-    fc.selectSku("A1");
+    await fc.selectSku("A1");
     const v = session.getState().steps.forecast.sku!;
     expect(v.actual).toEqual(HISTORY.A1);
     expect(v.forecast).toHaveLength(12);
     expect(v.fitted).toHaveLength(PERIODS);
     expect(v.segment).toBe("AX");
     expect(v.cap).toBe(0.2);
-    fc.selectSku("nope");
+    await fc.selectSku("nope");
     expect(session.getState().common.errorField).toBe("sku");
   });
 

@@ -69,8 +69,8 @@ jest.setTimeout(120_000);
 describe("Forecast tab", () => {
   it("a segment's form, the run, the preview, a SKU's chart and an override with a second approval", async () => {
     const { user, session, gw, view } = await classified();
-    // the picker: AX selected, its form below
-    expect(screen.getByRole("region", { name: "Forecast settings of segment AX" })).toBeTruthy();
+    // the tab loads on first opening; then the picker: AX selected, its form below
+    expect(await screen.findByRole("region", { name: "Forecast settings of segment AX" })).toBeTruthy();
     await user.click(screen.getByRole("button", { name: /^CZ: WAPE up to 50%/ }));
     const cz = screen.getByRole("region", { name: "Forecast settings of segment CZ" });
     const limit = within(cz).getByLabelText("WAPE limit (%)");
@@ -138,7 +138,7 @@ describe("Forecast tab", () => {
     const session = createPane({ gateway: gw, runner: createInlineRunner() });
     const user = userEvent.setup();
     render(<App session={session} theme="light" initialTab="forecast" />);
-    expect((screen.getByRole("button", { name: "Forecast" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(((await screen.findByRole("button", { name: "Forecast" })) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByText(/^Classify first/)).toBeTruthy();
     const h = screen.getByLabelText("Horizon (periods)");
     await user.clear(h);

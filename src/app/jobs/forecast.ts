@@ -18,9 +18,11 @@
  * If the family level fails for a family (e.g. no demand in it), its SKUs keep their own forecast
  * with a note.
  */
-import { accuracyColumns, forecastBatch, forecastFamilies, methodName, type ForecastBatchResult, type MethodChoice, type Metric } from "../../engine/forecast";
+import { accuracyColumns, FORECAST_METHODS, forecastBatch, forecastFamilies, methodName, type ForecastBatchResult, type MethodChoice, type Metric } from "../../engine/forecast";
 import type { ForecastBacktest, ForecastJob, ForecastJobResult } from "../forecastModel";
 import { jobCancelled, QUIET_JOB, type JobContext } from "./types";
+
+const FORECAST_METHOD_CODES = new Map<string, number>(FORECAST_METHODS.map((m, i) => [m, i]));
 
 const SKU_PHASE = "Forecasting each SKU (method, backtest, fit)";
 const FAMILY_PHASE = "Forecasting the product families";
@@ -202,4 +204,36 @@ function topDown(job: ForecastJob, res: ForecastJobResult, rows: number[], ctx: 
 
 function joinNote(a: string | undefined, b: string): string {
   return a ? `${a}; ${b}` : b;
+}
+
+/** One SKU's one-step fitted values with its run's method and parameters (the pane's actual-vs-forecast chart). */
+export interface ForecastSkuJob {
+  history: Float64Array;
+  method: string;
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+  window: number;
+  seasonLength: number | null;
+}
+
+/** NaN where undefined; null when the method cannot run on the series with these parameters. */
+export function computeForecastSku(job: ForecastSkuJob): { fitted: Float64Array } | null {
+  const n = job.history.length;
+  const code = methodName(FORECAST_METHOD_CODES.get(job.method) ?? -1);
+  if (n === 0 || !code) return null;
+  const r = forecastBatch(job.history, 1, n, {
+    method: code,
+    horizon: 1,
+    alpha: job.alpha,
+    beta: job.beta,
+    gamma: job.gamma,
+    phi: job.phi,
+    window: job.window,
+    seasonLength: job.seasonLength ?? undefined,
+    fitted: true,
+    backtest: false,
+  });
+  return r.errors.has(0) ? null : { fitted: r.fitted! };
 }

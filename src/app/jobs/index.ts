@@ -4,12 +4,13 @@
  * dispatch through this map, so they need no change.
  */
 import { computeClassification } from "./classify";
-import { computeForecast } from "./forecast";
+import { computeForecast, computeForecastSku } from "./forecast";
 import type { JobContext } from "./types";
 
 export const JOBS = {
   classify: computeClassification,
   forecast: computeForecast,
+  forecastSku: computeForecastSku,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;

@@ -15,8 +15,7 @@
  * The approval is a second named person typing their name and reason in this pane (their own audit
  * entry, "forecast-override-approved"); a server-side approval can replace it later.
  */
-import { ArgumentError, isCellError } from "../../engine/errors";
-import { forecastSeries, FORECAST_METHODS, type MethodChoice } from "../../engine/forecast";
+import { FORECAST_METHODS, type MethodChoice } from "../../engine/forecast/methods";
 import type { AuditEvent } from "../auditService";
 import { UNKNOWN_USER } from "../auditService";
 import type { RunInput } from "../classifyTypes";
@@ -141,7 +140,8 @@ export interface ForecastActions {
   run(): Promise<void>;
   /** Lists SKUs whose id or description contains the text (blank: the exceptions first). */
   findSkus(query: string): void;
-  selectSku(sku: string): void;
+  /** Shows one SKU (its one-step fitted values follow from the worker). */
+  selectSku(sku: string): Promise<void>;
   /** Overrides SKU's forecast of period T+k; beyond the segment's cap it waits for approve(). */
   setOverride(sku: string, k: number, value: number, reason: string): Promise<void>;
   /** A second person approves the pending change with their name and reason. */
@@ -256,25 +256,8 @@ export const forecastStep = defineStep({
       const sku = parsed.sku[i];
       const y = Array.from(parsed.history.subarray(i * n, (i + 1) * n));
       const error = res.errors.get(i);
-      let fitted: (number | null)[] | null = null;
-      if (!error && !res.level[i]) {
-        try {
-          const one = forecastSeries(y, {
-            method: FORECAST_METHODS[res.method[i]],
-            horizon: h,
-            alpha: res.alpha[i],
-            beta: res.beta[i],
-            gamma: res.gamma[i],
-            phi: res.phi[i],
-            window: res.window[i],
-            seasonLength: run.settings.seasonLength ?? undefined,
-            backtest: false,
-          });
-          if (!isCellError(one)) fitted = Array.from(one.fitted, (v) => (Number.isFinite(v) ? v : null));
-        } catch (e) {
-          if (!(e instanceof ArgumentError)) throw e;
-        }
-      }
+      // the one-step fitted values come from the worker (fittedFor), kept while the same SKU is shown
+      const fitted = s.sku && s.sku.index === i && s.sku.sku === sku ? s.sku.fitted : null;
       const effective = effectiveNow(source);
       const seg = s.settings.segments.find((g) => g.segment === effective.segment[i]);
       const list = s.overrides[sku] ?? [];
@@ -301,6 +284,35 @@ export const forecastStep = defineStep({
         note: error ? `not forecast: ${error.message}` : (res.notes.get(i) ?? ""),
         cap: seg?.overrideCap ?? null,
       };
+    }
+
+    /**
+     * The SKU's one-step fitted values with its run's method and parameters, from the worker (the
+     * engine stays out of the pane's bundle); none for a family-level or rejected SKU.
+     */
+    async function fittedFor(i: number): Promise<void> {
+      const run = ctx.state().run;
+      if (!run || run.result.errors.has(i) || run.result.level[i]) return;
+      const res = run.result;
+      const n = run.source.parsed.periods;
+      let out: { fitted: Float64Array } | null = null;
+      try {
+        out = await ctx.runner.run("forecastSku", {
+          history: run.source.parsed.history.slice(i * n, (i + 1) * n),
+          method: FORECAST_METHODS[res.method[i]],
+          alpha: res.alpha[i],
+          beta: res.beta[i],
+          gamma: res.gamma[i],
+          phi: res.phi[i],
+          window: res.window[i],
+          seasonLength: run.settings.seasonLength,
+        });
+      } catch {
+        return; // the chart then shows actuals and forecasts only
+      }
+      const now = ctx.state().sku;
+      if (!out || !now || now.index !== i || ctx.state().run !== run) return;
+      ctx.set({ sku: { ...now, fitted: Array.from(out.fitted, (v) => (Number.isFinite(v) ? v : null)) } });
     }
 
     /** Records the events, then saves the overrides, then updates the Forecast sheet when it shows the current run. */
@@ -432,13 +444,14 @@ export const forecastStep = defineStep({
         ctx.set({ skuQuery: query, skuMatches: out });
       },
 
-      selectSku(sku) {
+      async selectSku(sku) {
         const i = indexOf(sku);
         if (i < 0) {
           ctx.store.fail(`There is no SKU "${sku}" in the forecast: search for it and pick it from the list.`, "sku");
           return;
         }
         ctx.set({ sku: skuView(i) });
+        await fittedFor(i);
       },
 
       async setOverride(sku, k, value, reason) {

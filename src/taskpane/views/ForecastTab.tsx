@@ -31,7 +31,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import { METHOD_CHOICES, type MethodChoice } from "../../engine/forecast";
+import { METHOD_CHOICES, type MethodChoice } from "../../engine/forecast/methods";
 import { FORECAST_PATTERNS, type ForecastPattern, type ForecastPreview, type SegmentForecastSettings } from "../../app/forecastModel";
 import type { SkuForecastView } from "../../app/steps/forecast";
 import { count, fixed, pct, plural } from "../format";
@@ -271,7 +271,9 @@ function SkuSection() {
           validationState={common.errorField === "sku" ? "error" : "none"}
           validationMessage={common.errorField === "sku" ? (common.error ?? undefined) : undefined}
         >
-          <Select className={styles.control} value={v?.sku ?? ""} onChange={(_, d) => d.value && actions.selectSku(d.value)}>
+          <Select className={styles.control} value={v?.sku ?? ""} onChange={(_, d) => {
+              if (d.value) void actions.selectSku(d.value);
+            }}>
             <option value="">Choose…</option>
             {v && !state.skuMatches.includes(v.sku) && <option value={v.sku}>{v.sku}</option>}
             {state.skuMatches.map((sku) => (
