@@ -36,7 +36,9 @@ export function computeForecast(job: ForecastJob, ctx: JobContext = QUIET_JOB): 
   const { history, n, periods, horizon } = job;
   const familyRows: number[] = [];
   for (let i = 0; i < n; i++) if (job.family[i] >= 0) familyRows.push(i);
-  const familyWork = familyRows.length ? Math.max(1, job.familyNames.length) * 3 : 0;
+  let families = 0;
+  for (const i of familyRows) families = Math.max(families, job.family[i] + 1);
+  const familyWork = families * 3;
   const total = n + familyWork;
   ctx.progress(0, total, SKU_PHASE);
   const seasonLength = job.seasonLength ?? undefined;
@@ -96,11 +98,11 @@ function familyMethods(fam: ForecastBatchResult): MethodChoice[] {
 
 function topDown(job: ForecastJob, res: ForecastJobResult, rows: number[], ctx: JobContext, done0: number, total: number): void {
   const { history, n, periods, horizon, family } = job;
-  const F = job.familyNames.length;
   const m = job.seasonLength ?? undefined;
   ctx.progress(done0, total, FAMILY_PHASE);
   const fam = forecastFamilies(history, n, periods, family, { method: "auto", horizon, seasonLength: m, backtest: { periods: job.backtestPeriods, lags: 1 }, fitted: true, signal: ctx });
   if (fam.aborted || ctx.aborted) throw jobCancelled();
+  const F = fam.families; // the highest family index used + 1
   ctx.progress(done0 + F, total, FAMILY_PHASE);
   const famRes = fam.family;
   const names = familyMethods(famRes);
