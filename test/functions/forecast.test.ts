@@ -126,6 +126,13 @@ describe("SEG.FORECAST", () => {
     expect(out[0].slice(2)).toEqual(["", "", "", ""]); // beta, gamma, phi, window unused
   });
 
+  it("the docs' examples of SES fitted values, SBA and additive Holt-Winters (FPP3 §8.1, §8.3; Syntetos & Boylan 2005)", () => {
+    expect(forecastCells([[4, 6, 5, 7]], one("ses"), one(4), one(0.5), null, null, null, null, one("fitted"))[0]).toEqual([4, 4, 5, 5]);
+    close(forecastCells([[0, 3, 0, 0, 6, 0]], one("sba"), one(1), one(0.5), null, null, null, null, null)[0][0], 1.8 * 0.75, 1e-12);
+    const hw = forecastCells([[10, 20, 30, 20, 12, 22, 32, 22]], one("hw_add"), one(4), one(0.5), one(0.2), one(0.3), null, one(4), null)[0];
+    [13.162407, 23.132201, 33.292846, 23.576942].forEach((v, j) => expect(Math.abs((hw[j] as number) - v)).toBeLessThan(5e-7));
+  });
+
   it("croston: the docs' example (sizes and intervals smoothed with the same alpha)", () => {
     const out = forecastCells([[0, 3, 0, 0, 6, 0]], one("croston"), one(2), one(0.5), null, null, null, null, null);
     // z = 0.5*6 + 0.5*3 = 4.5, p = 0.5*3 + 0.5*2 = 2.5 -> 1.8
