@@ -291,4 +291,27 @@ describe("Forecast step", () => {
     let aborted = false;
     expect(() => computeForecast(big, { progress: () => (aborted = true), get aborted() { return aborted; } })).toThrow(expect.objectContaining({ name: "AbortError" }));
   });
+
+  it("the job's family level: unused family names are harmless, a family without demand leaves its SKUs at the SKU level with a note", async () => {
+    const { session } = setup();
+    await classify(session);
+    const run = session.getState().steps.classify.run!;
+    const job = forecastJob(run, effectiveSegments(run.parsed, run.result, {}), defaultForecastSettings());
+    const i = (sku: string) => run.parsed.sku.indexOf(sku);
+    const family = new Int32Array(8).fill(-1);
+    family[i("C1")] = 2;
+    family[i("C2")] = 2;
+    const history = run.parsed.history.slice();
+    const zero = i("C4");
+    history.fill(0, zero * PERIODS, (zero + 1) * PERIODS);
+    family[zero] = 0;
+    const res = computeForecast({ ...job, history, family, familyNames: ["Z", "unused", "F2", "unused too"] });
+    expect(res.level[i("C1")]).toBe(1);
+    expect(res.level[i("C2")]).toBe(1);
+    expect(res.notes.get(i("C1"))).toMatch(/^top-down from family F2/);
+    expect(res.level[zero]).toBe(0);
+    expect(res.notes.get(zero)).toMatch(/family level not used \(Z: family demand over the share window is 0: shares undefined\); forecast at the SKU level/);
+    expect(res.errors.has(zero)).toBe(false);
+    for (let k = 0; k < 12; k++) expect(res.forecast[zero * 12 + k]).toBe(0);
+  });
 });

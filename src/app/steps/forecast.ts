@@ -24,6 +24,7 @@ import {
   buildForecastPreview,
   completeForecastSettings,
   defaultForecastSettings,
+  exceptionOf,
   forecastExceptions,
   forecastJob,
   forecastMadeDifferently,
@@ -263,7 +264,8 @@ export const forecastStep = defineStep({
       const list = s.overrides[sku] ?? [];
       const overrides = Array.from({ length: h }, (_, k) => list.find((o) => o.period === n + k + 1) ?? null);
       const bt = res.backtest;
-      const exception = forecastExceptions(source, effective, res, tolerances(run)).find((e) => e.i === i)?.reason ?? null;
+      const judged = tolerances(run).segments.find((g) => g.segment === effective.segment[i]);
+      const exception = exceptionOf(i, res, judged, parsed.value[i])?.reason ?? null;
       return {
         sku,
         index: i,
