@@ -17,6 +17,7 @@ export const MAPPING_FIELDS = [
   "orderQty",
   "currentClass",
   "pin",
+  "family",
 ] as const;
 export type MappingField = (typeof MAPPING_FIELDS)[number];
 
@@ -31,6 +32,7 @@ export const FIELD_LABELS: Record<MappingField, string> = {
   orderQty: "Order quantity / multiple",
   currentClass: "Current class",
   pin: "Strategic pin flag",
+  family: "Product family",
 };
 
 export interface ColumnMapping {
@@ -144,10 +146,11 @@ const SYNONYMS: Record<MappingField, string[]> = {
   orderQty: ["orderquantity", "orderqty", "ordermultiple", "lotsize", "moq", "minimumorderquantity", "batchsize", "packsize", "roundingvalue"],
   currentClass: ["currentclass", "class", "abcclass", "abc", "currentsegment", "segment", "category", "classification"],
   pin: ["strategic", "strategicpin", "pin", "pinned", "keepclass", "lockclass", "locked", "lock", "critical"],
+  family: ["family", "productfamily", "itemfamily", "skufamily", "productgroup", "itemgroup", "materialgroup", "productline", "familycode", "familyid", "group"],
 };
 
 /** Assignment order: specific fields first so that e.g. "Lead time sd" is not taken as lead time. */
-const ASSIGN_ORDER: MappingField[] = ["sku", "leadTimeSd", "leadTime", "unitCost", "value", "quantity", "orderQty", "currentClass", "pin", "description"];
+const ASSIGN_ORDER: MappingField[] = ["sku", "leadTimeSd", "leadTime", "unitCost", "value", "quantity", "orderQty", "currentClass", "pin", "description", "family"];
 
 /** Words that rule a header out for a field even when a synonym is inside it ("Sales qty" is no value). */
 const EXCLUDE: Partial<Record<MappingField, string[]>> = {
@@ -287,7 +290,7 @@ export function mappingProblems(m: ColumnMapping, columnCount: number): string[]
   const used = new Map<number, MappingField>();
   for (const f of MAPPING_FIELDS) {
     const col = c[f];
-    if (col === null) continue;
+    if (col === null || col === undefined) continue; // a mapping remembered before a field existed lacks it
     if (col < 0 || col >= columnCount) out.push(`${FIELD_LABELS[f]} points outside the selected range.`);
     const other = used.get(col);
     if (other) out.push(`${FIELD_LABELS[f]} and ${FIELD_LABELS[other]} use the same column: pick a different one for one of them.`);

@@ -56,6 +56,8 @@ export interface ParsedTable {
   orderQty: Float64Array;
   currentClass: (string | null)[];
   pinned: Uint8Array;
+  /** Product family per SKU ("" when blank or not mapped): the forecast's family level groups by it. */
+  family: string[];
   rejected: Rejection[];
   /** Data rows looked at (blank rows excluded). */
   rowsRead: number;
@@ -124,6 +126,7 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
   const orderQty = new Float64Array(cap);
   const currentClass: (string | null)[] = [];
   const pinned = new Uint8Array(cap);
+  const family: string[] = [];
   const rejected: Rejection[] = [];
   const seen = new Map<string, number>();
   let rowsRead = 0;
@@ -206,6 +209,9 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
       const cc = cols.currentClass === null ? "" : skuText(row[cols.currentClass]).toUpperCase();
       currentClass.push(cc === "" ? null : cc);
       pinned[n] = cols.pin !== null && isPinned(row[cols.pin]) ? 1 : 0;
+      // a mapping remembered before the family field existed has no entry for it
+      const fc = cols.family ?? null;
+      family.push(fc === null ? "" : skuText(row[fc]));
       n++;
     } catch (e) {
       if (!(e instanceof RowRejected)) throw e;
@@ -231,6 +237,7 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
     orderQty: orderQty.slice(0, n),
     currentClass,
     pinned: pinned.slice(0, n),
+    family,
     rejected,
     rowsRead,
   };

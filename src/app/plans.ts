@@ -184,6 +184,19 @@ export function segmentsPlan(run: RunInput, overrides: OverrideMap, modelVersion
   };
 }
 
+/**
+ * Demand the Policy may take from the forecast instead of the history (the Forecast step's
+ * policyDemand, src/app/forecastModel.ts): per SKU, index-aligned with the classification run.
+ */
+export interface PolicyDemand {
+  mean: Float64Array;
+  sd: Float64Array;
+  /** 1 where the row takes mean and sd from here. */
+  use: Uint8Array;
+}
+
+export const FORECAST_DEMAND_NOTE = "demand from the forecast";
+
 /** One row of the per-SKU policy table (SKU_POLICY_HEADERS order) for SKU i. */
 export function skuPolicyRow(
   i: number,
@@ -194,9 +207,11 @@ export function skuPolicyRow(
   grid: readonly SegmentPolicy[],
   options: PolicyOptions,
   modelVersion: string,
+  demand: PolicyDemand | null = null,
 ): CellValue[] {
-  const mean = result.demandMean[i];
-  const sd = result.demandSd[i];
+  const fromForecast = demand !== null && demand.use.length === result.n && demand.use[i] === 1;
+  const mean = fromForecast ? demand.mean[i] : result.demandMean[i];
+  const sd = fromForecast ? demand.sd[i] : result.demandSd[i];
   const head: CellValue[] = [parsed.skuCell[i], segment, source];
   const lt = Number.isNaN(parsed.leadTime[i]) ? options.defaultLeadTime : parsed.leadTime[i];
   if (source === "inactive") {
@@ -208,12 +223,15 @@ export function skuPolicyRow(
     return [...head, null, "", num(mean), num(sd), lt, null, 0, 0, 0, 0, num(parsed.orderQty[i]) ?? 0, "no demand", modelVersion];
   }
   let unitCost = parsed.unitCost[i];
-  if (Number.isNaN(unitCost) && mean > 0) unitCost = parsed.value[i] / (mean * options.periodsPerYear);
+  // the value was derived from the history's demand, so is the unit cost
+  const historyMean = result.demandMean[i];
+  if (Number.isNaN(unitCost) && historyMean > 0) unitCost = parsed.value[i] / (historyMean * options.periodsPerYear);
   const p = skuPolicy(policy, { demandMean: mean, demandSd: sd, leadTime: parsed.leadTime[i], leadTimeSd: parsed.leadTimeSd[i], orderQty: parsed.orderQty[i], unitCost }, options);
   if (isCellError(p)) {
     return [...head, policy.serviceLevel, policy.method, num(mean), num(sd), lt, policy.reviewPeriod, null, null, null, null, null, `not computed: ${p.message}`, modelVersion];
   }
-  const qSource = p.orderQtySource === "given" ? "order multiple" : p.orderQtySource === "eoq" ? "EOQ" : p.orderQtySource === "review" ? "demand per review" : "none";
+  const qSource0 = p.orderQtySource === "given" ? "order multiple" : p.orderQtySource === "eoq" ? "EOQ" : p.orderQtySource === "review" ? "demand per review" : "none";
+  const qSource = fromForecast ? `${qSource0}; ${FORECAST_DEMAND_NOTE}` : qSource0;
   return [
     ...head,
     p.serviceLevel,
@@ -239,18 +257,19 @@ export function skuPolicyRows(
   grid: readonly SegmentPolicy[],
   options: PolicyOptions,
   modelVersion: string,
+  demand: PolicyDemand | null = null,
 ): CellValue[][] {
   const order = result.rowOrder;
   const rows: CellValue[][] = new Array(order.length);
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    rows[k] = skuPolicyRow(i, parsed, result, effective.segment[i], effective.source[i], grid, options, modelVersion);
+    rows[k] = skuPolicyRow(i, parsed, result, effective.segment[i], effective.source[i], grid, options, modelVersion, demand);
   }
   return rows;
 }
 
-/** The Policy sheet's notes: the fixed ones, the rounding rule, and the demand window used. */
-export function policyNotes(options: PolicyOptions, run: RunInput | null): string[] {
+/** The Policy sheet's notes: the fixed ones, the rounding rule, the demand window used, and (when given) which segments take demand from the forecast. */
+export function policyNotes(options: PolicyOptions, run: RunInput | null, forecastBasis: string | null = null): string[] {
   const notes = [...POLICY_NOTES, options.rounding === "none" ? ROUNDING_NOTE_NONE : ROUNDING_NOTE_WHOLE];
   if (run) {
     const w = run.result.windowPeriods;
@@ -260,6 +279,7 @@ export function policyNotes(options: PolicyOptions, run: RunInput | null): strin
       "Inactive SKUs (see the Segments sheet's Status) get no reorder point unless they are pinned.",
     );
   }
+  if (forecastBasis) notes.push(forecastBasis);
   return notes;
 }
 

@@ -8,3 +8,4 @@
 import "./classify";
 import "./policy";
 import "./gsm";
+import "./forecast";

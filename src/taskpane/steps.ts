@@ -7,6 +7,7 @@ import type { ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
 import { networkStep } from "../app/steps/network";
+import { forecastStep } from "../app/steps/forecast";
 import { overridesStep } from "../app/steps/overrides";
 import { policyStep } from "../app/steps/policy";
 import { scenariosStep } from "../app/steps/scenarios";
@@ -16,6 +17,7 @@ import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
 import { NetworkTab } from "./views/NetworkTab";
+import { LazyForecastTab } from "./views/LazyForecastTab";
 import { OverridesTab } from "./views/OverridesTab";
 import { PolicyTab } from "./views/PolicyTab";
 import { ScenariosTab } from "./views/ScenariosTab";
@@ -31,6 +33,7 @@ export interface PaneStep {
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
+  { key: "forecast", label: "Forecast", View: LazyForecastTab, slice: forecastStep },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
   { key: "scenarios", label: "Scenarios", View: ScenariosTab, slice: scenariosStep },

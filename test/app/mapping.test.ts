@@ -82,9 +82,25 @@ describe("proposeMapping", () => {
       orderQty: 6,
       currentClass: 7,
       pin: 8,
+      family: null,
     });
     expect(m.history).toEqual({ first: 9, last: 20 });
     expect(mappingProblems(m, headers.length)).toEqual([]);
+  });
+
+  it("maps a product family column by its usual names (the forecast's family level)", () => {
+    for (const h of ["Family", "Product family", "Product group", "Item group", "Material group", "Product line"]) {
+      const m = proposeMapping(snap([["SKU", h, "Annual value", "W01", "W02", "W03"], ["X", "F1", 10, 1, 2, 3]]));
+      expect([h, m.columns.family]).toEqual([h, 1]);
+      expect(m.columns.description).toBeNull();
+    }
+  });
+
+  it("a mapping remembered before the family field existed has no problems", () => {
+    const m = proposeMapping(snap([["SKU", "Annual value", "W01", "W02", "W03"], ["X", 10, 1, 2, 3]]));
+    const old = { ...m, columns: { ...m.columns } } as typeof m;
+    delete (old.columns as Partial<typeof old.columns>).family;
+    expect(mappingProblems(old, 5)).toEqual([]);
   });
 
   it("takes quantity x cost when there is no value column, and does not read 'Sales qty' as a value", () => {

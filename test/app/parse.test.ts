@@ -102,3 +102,18 @@ describe("isPinned", () => {
   it.each([[true], [1], ["Y"], ["yes"], [" x "], ["Pinned"], ["TRUE"]])("%p pins", (c) => expect(isPinned(c)).toBe(true));
   it.each([[false], [0], [""], [null], ["no"], ["n"], [2]])("%p does not pin", (c) => expect(isPinned(c)).toBe(false));
 });
+
+describe("parseRows family", () => {
+  it("carries the mapped family per accepted SKU (text as read, numbers as their text, blank as \"\")", () => {
+    const m = mapping();
+    m.columns.family = 3; // the pin column holds the family here
+    const parsed = parseRows(snap([["S1", 1, 2, " F-1 ", 1, 2, 3, 4], ["S2", 1, 2, 7, 1, 2, 3, 4], ["", 1, 2, "F9", 1, 1, 1, 1], ["S3", 1, 2, "", 1, 1, 1, 1]]), { ...m, columns: { ...m.columns, pin: null } }, opts);
+    expect(parsed.sku).toEqual(["S1", "S2", "S3"]);
+    expect(parsed.family).toEqual(["F-1", "7", ""]);
+  });
+
+  it("is blank for every SKU when no family column is mapped", () => {
+    const parsed = parseRows(snap([["S1", 1, 2, "", 1, 2, 3, 4]]), mapping(), opts);
+    expect(parsed.family).toEqual([""]);
+  });
+});

@@ -6,12 +6,15 @@
 import { computeClassification } from "./classify";
 import { solveNetwork } from "./gsm";
 import { runScenarios } from "./simulate";
+import { computeForecast, computeForecastSku } from "./forecast";
 import type { JobContext } from "./types";
 
 export const JOBS = {
   classify: computeClassification,
   simulate: runScenarios,
   gsm: solveNetwork,
+  forecast: computeForecast,
+  forecastSku: computeForecastSku,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;

@@ -5,7 +5,7 @@
  */
 import { defaultPolicyGrid, defaultPolicyOptions, diffPolicyGrids, policyFieldHeader, validatePolicyGrid, type PolicyOptions, type SegmentPolicy, type SegmentPolicyField } from "../../engine/policy";
 import type { AuditEvent } from "../auditService";
-import { effectiveSegments, policyNotes, policyPlan, SEGMENT_POLICY_ANCHOR, skuPolicyRow, skuPolicyRows } from "../plans";
+import { effectiveSegments, policyNotes, policyPlan, SEGMENT_POLICY_ANCHOR, skuPolicyRow, skuPolicyRows, type PolicyDemand } from "../plans";
 import type { CellValue } from "../ports";
 import { describeConflict, findPolicyConflicts, gridProblems, policyOptionPaneProblems, resolvePolicyGrid, showPolicyValue, type PolicyResolution } from "../policyEdits";
 import { POLICY_SHEET, SEGMENT_POLICY_TABLE, SETTINGS, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../sheets";
@@ -46,7 +46,12 @@ export const policyStep = defineStep({
     const initial: PolicyState = { grid, gridProblems: gridProblems(grid), policyOptions, policyOptionProblems: policyOptionPaneProblems(policyOptions) };
     const lastWritten = () => settings.get<SegmentPolicy[]>(SETTINGS.policyWritten);
     /** What this pane wrote last: the per-SKU rows follow overrides while it is the run on the sheets. */
-    let written: { inputs: WriteInputs; grid: SegmentPolicy[]; options: PolicyOptions } | null = null;
+    let written: { inputs: WriteInputs; grid: SegmentPolicy[]; options: PolicyOptions; demand: PolicyDemand | null } | null = null;
+    /** Demand from the Forecast step for the segments that ask for it (null: none, or no forecast). */
+    const forecastDemand = (): { demand: PolicyDemand | null; basis: string | null } => {
+      const f = ctx.peek("forecast");
+      return { demand: f?.policyDemand ?? null, basis: f?.policyDemand ? f.policyBasis : null };
+    };
 
     ctx.store.on("overridesChanged", async (changed) => {
       const w = written;
@@ -59,7 +64,7 @@ export const policyStep = defineStep({
       for (const c of changed) {
         const i = index.get(c.sku);
         if (i === undefined) continue;
-        const row = skuPolicyRow(i, run.parsed, run.result, eff.segment[i], eff.source[i], w.grid, w.options, w.inputs.modelVersion);
+        const row = skuPolicyRow(i, run.parsed, run.result, eff.segment[i], eff.source[i], w.grid, w.options, w.inputs.modelVersion, w.demand);
         SKU_POLICY_HEADERS.forEach((h, k) => {
           if (h !== "SKU") updates.push({ key: c.sku, header: h, value: row[k] });
         });
@@ -131,7 +136,8 @@ export const policyStep = defineStep({
         const kept = resolution === "keep" ? conflicts.filter((c) => c.valid) : [];
         const keptKeys = new Set(kept.map((e) => `${e.segment}|${e.field}`));
         const options = writeOptions(inputs);
-        const rows = skuPolicyRows(inputs.run.parsed, inputs.run.result, inputs.effective, grid, options, inputs.modelVersion);
+        const fd = forecastDemand();
+        const rows = skuPolicyRows(inputs.run.parsed, inputs.run.result, inputs.effective, grid, options, inputs.modelVersion, fd.demand);
         const before = lastWritten() ?? defaultPolicyGrid();
         const events: AuditEvent[] = diffPolicyGrids(before, grid).map((d) => ({
           action: "policy-changed",
@@ -144,7 +150,7 @@ export const policyStep = defineStep({
         }));
         const replaced = conflicts.filter((c) => !kept.includes(c));
         return {
-          plans: [policyPlan(grid, rows, policyNotes(options, inputs.run))],
+          plans: [policyPlan(grid, rows, policyNotes(options, inputs.run, fd.basis))],
           events,
           summary: [
             ...(kept.length ? [`Kept ${kept.length} hand edit(s) from the Policy sheet.`] : []),
@@ -152,7 +158,7 @@ export const policyStep = defineStep({
             ...(events.length ? [`${events.length} policy grid change(s) recorded in the audit trail.`] : []),
           ],
           commit: async () => {
-            written = { inputs, grid, options };
+            written = { inputs, grid, options, demand: fd.demand };
             adopted = null;
             await settings.set(SETTINGS.policyWritten, grid);
             await settings.set(SETTINGS.policyGrid, grid);

@@ -84,7 +84,7 @@ export function ClassifyTab() {
             </Select>
           </Field>
           <div className={styles.grid2}>
-            {MAPPING_FIELDS.map((f: MappingField) => columnSelect(FIELD_LABELS[f], mapping.columns[f], (c) => actions.setMappingField(f, c)))}
+            {MAPPING_FIELDS.map((f: MappingField) => columnSelect(FIELD_LABELS[f], mapping.columns[f] ?? null, (c) => actions.setMappingField(f, c)))}
             {columnSelect("First history column", mapping.history?.first ?? null, (c) => actions.setHistory(c, c === null ? null : Math.max(c, mapping.history?.last ?? c)))}
             {columnSelect("Last history column", mapping.history?.last ?? null, (c) => actions.setHistory(c === null ? null : Math.min(c, mapping.history?.first ?? c), c))}
           </div>

@@ -160,6 +160,6 @@ export function PatternQuadrant({ preview }: { preview: Preview }) {
   );
 }
 
-function navigatorLocale(): string | undefined {
+export function navigatorLocale(): string | undefined {
   return typeof navigator !== "undefined" ? navigator.language : undefined;
 }
