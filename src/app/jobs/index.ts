@@ -4,10 +4,16 @@
  * dispatch through this map, so they need no change.
  */
 import { computeClassification } from "./classify";
+import { computeDimensions } from "./dimensions";
+import { computeExecution } from "./execution";
+import { computeContractTerms } from "./contracts";
 import type { JobContext } from "./types";
 
 export const JOBS = {
   classify: computeClassification,
+  dimensions: computeDimensions,
+  execution: computeExecution,
+  contractTerms: computeContractTerms,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;
