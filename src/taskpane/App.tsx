@@ -150,7 +150,9 @@ function MoreTabs({ steps, onSelect }: { steps: readonly PaneStep[]; onSelect: (
   );
 }
 
-export function App({ session, theme, initialTab, steps = STEPS, settingsExtra }: AppProps) {
+export function App({ session, theme, initialTab, steps: registered = STEPS, settingsExtra }: AppProps) {
+  // Steps shown inside another step's tab (e.g. the criterion and dimension in Classify) get no tab.
+  const steps = registered.filter((s) => !s.inTab);
   const kind = useTheme(theme);
   const styles = useStyles();
   const [tab, setTab] = useState<string>(initialTab ?? steps[0]?.key ?? "");

@@ -6,6 +6,9 @@
 import type { ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
+import { dimensionsStep } from "../app/steps/dimensions";
+import { executionStep } from "../app/steps/execution";
+import { serviceStep } from "../app/steps/service";
 import { overridesStep } from "../app/steps/overrides";
 import { policyStep } from "../app/steps/policy";
 import { settingsStep } from "../app/steps/settings";
@@ -13,6 +16,9 @@ import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
+import { DimensionsSection } from "./views/DimensionsSection";
+import { ExecutionTab } from "./views/ExecutionTab";
+import { ServiceTab } from "./views/ServiceTab";
 import { OverridesTab } from "./views/OverridesTab";
 import { PolicyTab } from "./views/PolicyTab";
 import { SettingsTab } from "./views/SettingsTab";
@@ -23,11 +29,16 @@ export interface PaneStep {
   label: string;
   View: ComponentType;
   slice: AnyStepSlice;
+  /** Shown inside another step's tab (that tab's view renders View), not as a tab of its own. */
+  inTab?: string;
 }
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
+  { key: "dimensions", label: "Criterion and dimension", View: DimensionsSection, slice: dimensionsStep, inTab: "classify" },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
+  { key: "service", label: "Service", View: ServiceTab, slice: serviceStep },
+  { key: "execution", label: "Execution", View: ExecutionTab, slice: executionStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },

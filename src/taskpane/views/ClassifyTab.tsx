@@ -20,8 +20,9 @@ import { columnLetters } from "../../app/a1";
 import { FIELD_LABELS, MAPPING_FIELDS, type MappingField } from "../../app/mapping";
 import type { GroupRow, Preview, Spread } from "../../app/preview";
 import { count, fixed, pct, plural } from "../format";
-import { useStep } from "../usePane";
+import { useSession, useStep } from "../usePane";
 import { NumberField, useCommonStyles } from "./common";
+import { DimensionsSection } from "./DimensionsSection";
 import { ParetoCurve, PatternQuadrant, SegmentMatrix } from "./PreviewCharts";
 
 type PreviewBy = "segment" | "abc" | "xyz" | "pattern";
@@ -30,6 +31,7 @@ const MAX_REJECTED_SHOWN = 200;
 
 export function ClassifyTab() {
   const [state, actions, common] = useStep("classify");
+  const session = useSession();
   const styles = useCommonStyles();
   const { source, mapping, headers, options } = state;
   const busy = common.running !== null;
@@ -166,6 +168,7 @@ export function ClassifyTab() {
       )}
 
       {state.preview && <PreviewSection preview={state.preview} />}
+      {session.has("dimensions") && <DimensionsSection />}
     </div>
   );
 }
