@@ -5,7 +5,7 @@
  * Presentation only: every figure comes from the dimensions run (src/app/jobs/dimensions.ts).
  */
 import { GroupedVerticalBarChart, type GroupedVerticalBarChartData } from "@fluentui/react-charts";
-import { makeStyles, Subtitle2, Text, tokens } from "@fluentui/react-components";
+import { makeStyles, Subtitle2, Text, tokens, mergeClasses } from "@fluentui/react-components";
 import { useEffect, useRef, useState } from "react";
 import type { DimensionRunResult } from "../../app/dimensionTypes";
 import { amount, count, fixed, pct } from "../format";
@@ -136,7 +136,7 @@ export function CostToServeChart({ run }: { run: DimensionRunResult }) {
       {data.length > 0 && <GroupedVerticalBarChart data={data} width={width} height={220} yAxisTitle="% of total" hideLabels barWidth="auto" culture={typeof navigator !== "undefined" ? navigator.language : undefined} />}
       <ul className={styles.cards} aria-label="Cost-to-serve per segment">
         {shown.map((g) => (
-          <li key={g.segment} className={`${styles.card} ${g.outOfProportion ? styles.flagged : ""}`} aria-label={`Segment ${g.segment}${g.outOfProportion ? ", out of proportion" : ""}`}>
+          <li key={g.segment} className={mergeClasses(styles.card, g.outOfProportion ? styles.flagged : "")} aria-label={`Segment ${g.segment}${g.outOfProportion ? ", out of proportion" : ""}`}>
             <Text weight="semibold">
               {g.segment}
               {g.outOfProportion ? " · out of proportion" : ""}

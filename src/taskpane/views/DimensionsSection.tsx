@@ -22,6 +22,7 @@ import {
   TableRow,
   Text,
   Textarea,
+  mergeClasses,
 } from "@fluentui/react-components";
 import { useState } from "react";
 import { columnLetters } from "../../app/a1";
@@ -71,7 +72,7 @@ export function DimensionsSection() {
           </Select>
         </Field>
       </div>
-      <Text className={`${styles.muted} ${styles.wrap}`} aria-label="Criterion">
+      <Text className={mergeClasses(styles.muted, styles.wrap)} aria-label="Criterion">
         {CRITERION_HINTS[s.criterion]}
       </Text>
       <Text className={styles.wrap} aria-label="Trade-off">
@@ -183,7 +184,7 @@ function WeightsForm() {
         </Text>
       )}
       {state.weightNotes.map((n) => (
-        <Text key={n} role="status" className={`${styles.muted} ${styles.wrap}`}>
+        <Text key={n} role="status" className={mergeClasses(styles.muted, styles.wrap)}>
           Note: {n}.
         </Text>
       ))}
@@ -425,7 +426,7 @@ function DecisionRecord() {
       >
         <Textarea className={styles.control} resize="vertical" value={state.rationale} onChange={(_, d) => actions.setRationale(d.value)} />
       </Field>
-      <Text role="status" className={`${styles.muted} ${styles.wrap}`}>
+      <Text role="status" className={mergeClasses(styles.muted, styles.wrap)}>
         {check.message.charAt(0).toUpperCase() + check.message.slice(1)}.
         {state.lastRecord?.rationale ? ` Last written: "${state.lastRecord.rationale}".` : ""}
       </Text>

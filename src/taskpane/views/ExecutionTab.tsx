@@ -4,7 +4,7 @@
  * measures, a preview of the flags, the Execution sheet switch, and the master-data findings.
  * Reads useStep("execution") only.
  */
-import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Checkbox, Field, Input, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from "@fluentui/react-components";
+import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Checkbox, Field, Input, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, mergeClasses } from "@fluentui/react-components";
 import { ruleEffects, ruleScope } from "../../app/dimensionPlans";
 import type { ExecutionRowKind } from "../../app/executionRows";
 import { SLOTTING_ZONES, TRANSPORT_MODES, type ExecutionRule } from "../../engine/execution";
@@ -58,7 +58,7 @@ export function ExecutionTab() {
           </ul>
         )}
         {warnings.length > 0 && (
-          <ul className={`${styles.list} ${styles.muted}`} aria-label="Rule warnings">
+          <ul className={mergeClasses(styles.list, styles.muted)} aria-label="Rule warnings">
             {warnings.map((p) => (
               <li key={p.message}>{p.message}</li>
             ))}
@@ -177,7 +177,7 @@ function RuleForm({ rule }: { rule: ExecutionRule }) {
     <div className={styles.stack}>
       <div className={styles.grid2}>
         <Field label={`${id}: segment`} className={styles.field} hint="AX, A*, *Z or *">
-          <Input className={styles.control} value={rule.segment} onChange={(_, d) => set({ segment: d.value.trim().toUpperCase() || "*" })} disabled={busy} />
+          <Input className={styles.control} value={rule.segment} onChange={(_, d) => set({ segment: d.value.trim().toUpperCase() })} disabled={busy} />
         </Field>
         <Field label={`${id}: pattern`} className={styles.field}>
           <Select className={styles.control} value={rule.pattern ?? "*"} onChange={(_, d) => set({ pattern: d.value === "*" ? null : d.value })} disabled={busy}>

@@ -4,7 +4,7 @@
  * of cards (clause text with the terms' spans highlighted, each term with its confidence and
  * Accept / Correct / Reject), sized for a 320–350 px pane. Reads useStep("service") only.
  */
-import { Button, Field, Input, makeStyles, Select, Subtitle2, Text, tokens } from "@fluentui/react-components";
+import { Button, Field, Input, makeStyles, Select, Subtitle2, Text, tokens, mergeClasses } from "@fluentui/react-components";
 import { useState } from "react";
 import { columnLetters } from "../../app/a1";
 import { describeTerm, highlightParts, termKey, type ClauseCard } from "../../app/contractClauses";
@@ -259,7 +259,7 @@ function TermView({ card, term, cardIndex, termIndex }: { card: ClauseCard; term
   const status = decision ? (decision.status === "accepted" ? (decision.corrected ? "accepted, corrected" : "accepted") : "rejected") : "to check";
   const problem = common.errorField === "correction" ? (common.error ?? undefined) : undefined;
   return (
-    <div className={`${own.term} ${decision?.status === "accepted" ? own.accepted : decision?.status === "rejected" ? own.rejected : ""}`} role="group" aria-label={`${label} (${status})`}>
+    <div className={mergeClasses(own.term, decision?.status === "accepted" ? own.accepted : decision?.status === "rejected" ? own.rejected : "")} role="group" aria-label={`${label} (${status})`}>
       <Text weight="semibold">{label}</Text>
       <Text size={200}>
         From “{term.text}”; confidence {pct(term.confidence, 0)}; {status}.
