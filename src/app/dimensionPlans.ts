@@ -135,7 +135,10 @@ export function dimensionsPlan(run: DimensionRunResult, settings: DimensionSetti
       anchor: "A1",
       headers,
       rows: dimensionRows(run, modelVersion),
-      numberFormats: { Revenue: "#,##0.00", Cost: "#,##0.00", Margin: "#,##0.00", "Criterion value": "#,##0.####", "Cumulative share": "0.0%", "Second-axis cumulative share": "0.0%", "Carbon (kg CO2e)": "#,##0.0" },
+      // formats only for the headers this table has (the writer refuses a format for a missing header)
+      numberFormats: Object.fromEntries(
+        Object.entries({ Revenue: "#,##0.00", Cost: "#,##0.00", Margin: "#,##0.00", "Criterion value": "#,##0.####", "Cumulative share": "0.0%", "Second-axis cumulative share": "0.0%", "Carbon (kg CO2e)": "#,##0.0" }).filter(([h]) => headers.includes(h)),
+      ),
     },
     { kind: "table", tableName: DIMENSION_NOTES_TABLE, anchor: at(side, 1), headers: [...NOTES_HEADERS], rows: notes.map((n) => [n]) },
   ];
