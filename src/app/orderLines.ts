@@ -99,6 +99,8 @@ const EXCLUDE: Partial<Record<OrderLineColumn, string[]>> = {
   quantity: ["value", "cost", "price", "revenue"],
   revenue: ["cost", "qty", "quantity"],
   cost: ["shipment", "freight", "handling", "transport", "pick"],
+  transportCost: ["mode", "distance", "km"],
+  shipmentCost: ["mode", "distance"],
   sku: ["name", "description"],
 };
 
