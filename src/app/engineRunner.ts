@@ -2,7 +2,7 @@
  * Where engine jobs run (src/app/jobs). The pane uses a Web Worker (src/taskpane/workerRunner.ts)
  * so that the UI stays responsive; tests and hosts without workers run them in-line.
  */
-import { runJob, type JobInput, type JobName, type JobOutput } from "./jobs";
+import type { JobInput, JobName, JobOutput } from "./jobs";
 import { jobCancelled } from "./jobs/types";
 import type { Progress } from "./ports";
 
@@ -26,6 +26,8 @@ export function jobProgress(done: number, total: number, phase: string | undefin
 export function createInlineRunner(): EngineRunner {
   return {
     async run(name, input, options = {}) {
+      // Loaded on first use: the pane's bundle does not carry the jobs (its worker has them).
+      const { runJob } = await import("./jobs");
       await new Promise((r) => setTimeout(r, 0));
       const signal = options.signal;
       if (signal?.aborted) throw jobCancelled();

@@ -27,7 +27,7 @@ import {
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
-import { useEffect, useState, type ReactNode } from "react";
+import { Suspense, useEffect, useState, type ReactNode } from "react";
 import type { PaneSession } from "../app/session";
 import { pct } from "./format";
 import { STEPS, type PaneStep } from "./steps";
@@ -179,7 +179,9 @@ export function App({ session, theme, initialTab, steps: registered = STEPS, set
           <Messages />
           {current && View && (
             <main role="tabpanel" id={`seg-panel-${current.key}`} aria-labelledby={`seg-tab-${current.key}`} className={styles.panel}>
-              <View />
+              <Suspense fallback={<ProgressBar aria-label="Loading the step" />}>
+                <View />
+              </Suspense>
             </main>
           )}
           </div>

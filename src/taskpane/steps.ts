@@ -3,7 +3,7 @@
  * `slice` makes one part of the state and its actions; see src/app/step.ts). Adding a step is one
  * view file, one slice file and one line here (docs/adding-a-step.md).
  */
-import type { ComponentType } from "react";
+import { lazy, type ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
 import { dimensionsStep } from "../app/steps/dimensions";
@@ -16,13 +16,15 @@ import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
-import { DimensionsSection } from "./views/DimensionsSection";
-import { ExecutionTab } from "./views/ExecutionTab";
-import { ServiceTab } from "./views/ServiceTab";
 import { OverridesTab } from "./views/OverridesTab";
 import { PolicyTab } from "./views/PolicyTab";
 import { SettingsTab } from "./views/SettingsTab";
 import { WriteTab } from "./views/WriteTab";
+
+// Loaded when first shown, to keep the pane's first bundle small (App renders views in a Suspense).
+const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
+const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
+const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
 
 export interface PaneStep {
   key: string;

@@ -72,7 +72,8 @@ describe("Classify tab: criterion and dimension", () => {
     const { gw, session, user, view } = setup();
     // there is no tab of its own: the part sits in the Classify tab
     expect(screen.queryByRole("tab", { name: "Criterion and dimension" })).toBeNull();
-    await user.selectOptions(screen.getByLabelText("Dimension (one row is…)"), "customer");
+    // the part is loaded on first show
+    await user.selectOptions(await screen.findByLabelText("Dimension (one row is…)"), "customer");
     expect(screen.getByLabelText("Trade-off").textContent).toMatch(/Customer \(operational complexity medium\): Needs a customer id on every order line/);
     const needs = screen.getByRole("list", { name: /Data this choice needs/ });
     expect(within(needs).getByText(/^Customer id: needed \(key\) — not mapped$/)).toBeTruthy();
@@ -109,7 +110,7 @@ describe("Classify tab: criterion and dimension", () => {
 
   it("shows the two-axis 3×3 (with the loss column) and the weights' problems and notes", async () => {
     const { gw, session, user } = setup();
-    await user.selectOptions(screen.getByLabelText("Dimension (one row is…)"), "customer");
+    await user.selectOptions(await screen.findByLabelText("Dimension (one row is…)"), "customer");
     await user.selectOptions(screen.getByLabelText("Criterion (ranked by…)"), "score");
     const margin = screen.getByLabelText("Weight: Margin (revenue − cost)");
     await user.clear(margin);
@@ -135,7 +136,7 @@ describe("Classify tab: criterion and dimension", () => {
 describe("Service tab", () => {
   it("keeps agreements per tier in percent and lists contract terms as cards with the span highlighted, to accept or correct", async () => {
     const { gw, session, user, view } = setup("service");
-    await user.click(screen.getByRole("button", { name: "Add a tier" }));
+    await user.click(await screen.findByRole("button", { name: "Add a tier" }));
     const gold = screen.getByRole("listitem", { name: "Tier gold" });
     const level = within(gold).getByLabelText("Service level (%)");
     await user.clear(level);
@@ -179,7 +180,7 @@ describe("Service tab", () => {
 describe("Execution tab", () => {
   it("edits rules as cards and names both rules of a contradiction", async () => {
     const { session, user, view } = setup("execution");
-    expect(screen.getByRole("button", { name: /^R2 · segment A\* · picking priority 1, ATP window 2 days/ })).toBeTruthy();
+    expect(await screen.findByRole("button", { name: /^R2 · segment A\* · picking priority 1, ATP window 2 days/ })).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Add a rule" }));
     await user.click(screen.getByRole("button", { name: /^R5 · every segment · nothing/ }));
     const seg = screen.getByLabelText("R5: segment");
