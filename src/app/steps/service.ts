@@ -141,14 +141,19 @@ export const serviceStep = defineStep({
       const grid = (ctx.peek("policy")?.grid ?? []) as SegmentPolicy[];
       lastGrid = ctx.peek("policy")?.grid ?? null;
       if (!s.served || s.agreementProblems.length) {
-        ctx.set({ floors: [], conflicts: [] });
+        if (s.floors.length || s.conflicts.length) ctx.set({ floors: [], conflicts: [] });
         return;
       }
       const served = new Map(Object.entries(s.served));
-      ctx.set({ floors: segmentServiceFloors(served, s.agreements), conflicts: slaConflicts(grid, served, s.agreements) });
+      const floors = segmentServiceFloors(served, s.agreements);
+      const conflicts = slaConflicts(grid, served, s.agreements);
+      // Only a change re-renders the pane (this runs on every grid edit and before every Write).
+      if (JSON.stringify([floors, conflicts]) !== JSON.stringify([s.floors, s.conflicts])) ctx.set({ floors, conflicts });
     }
     function recompute(): void {
-      ctx.set(computeServed());
+      const next = computeServed();
+      const s = ctx.state();
+      if (JSON.stringify(next) !== JSON.stringify({ served: s.served, tierCounts: s.tierCounts })) ctx.set(next);
       check();
     }
     ctx.store.on("classified", recompute);
