@@ -12,7 +12,6 @@
 import type { DecisionRecord, RationaleCheck } from "../../engine/decisionRecord";
 import type { AuditEvent } from "../auditService";
 import { decisionNotes, modelParameters, rationaleCheck } from "../decisionRecord";
-import { dimensionsPlan } from "../dimensionPlans";
 import { DIMENSION_SETTINGS, DIMENSIONS_SHEET } from "../dimensionSheets";
 import {
   dataNeeds,
@@ -283,11 +282,12 @@ export const dimensionsStep = defineStep({
           dimension: { dimension: p.dimension, criterion: p.criterion, ...(p.criterion === "score" ? { weights: p.weights, normalisation: p.normalisation } : {}), ...(p.criterion === "twoAxis" ? { axes: p.axes, secondCutoffs: p.secondCutoffs } : {}), carbonCutoffs: p.carbonCutoffs, factors: p.factors, rates: p.rates, threshold: p.threshold, orderLines: s.runSource, lines: s.run.linesAccepted },
         };
       },
-      contribute: (inputs) => {
+      contribute: async (inputs) => {
         const s = ctx.state();
         const check = currentCheck(s.rationale, s.run, s.settings);
         const notes = decisionNotes(s.rationale, check);
-        const plans = s.run ? [dimensionsPlan(s.run, s.settings, s.runSource ?? "", inputs.modelVersion, notes)] : [];
+        // The sheet plans load with the first Write that has a run (the pane's first bundle stays small).
+        const plans = s.run ? [(await import("../dimensionPlans")).dimensionsPlan(s.run, s.settings, s.runSource ?? "", inputs.modelVersion, notes)] : [];
         const events: AuditEvent[] = [];
         const rationale = s.rationale.trim();
         const record: DecisionRecord = { rationale, at: inputs.stamp.toISOString(), modelVersion: inputs.modelVersion, parameters: modelParameters(inputs.run.options, s.run ? s.settings : null) };

@@ -8,7 +8,6 @@
  */
 import { checkRuleTable, DEFAULT_SLOTTING_CUTOFFS, defaultRuleUniverse, RULE_FIELDS, type ExecutionFlags, type ExecutionRule, type MasterDataFinding, type RuleProblem, type RuleUniverse } from "../../engine/execution";
 import { defaultPolicyOptions, type PolicyOptions } from "../../engine/policy";
-import { executionPlan } from "../dimensionPlans";
 import type { RunOptions } from "../engineRunner";
 import { DIMENSION_SETTINGS, EXECUTION_SHEET, EXECUTION_TABLE } from "../dimensionSheets";
 import { defaultExecutionSettings, exampleRules, executionRows, executionSettingsProblems, typedFlagFindings, typedSegmentFindings, type ExecutionRows, type ExecutionSettings } from "../executionRows";
@@ -243,6 +242,7 @@ export const executionStep = defineStep({
         if (refused.length) summary.push(`Replaced ${refused.length} segment(s) typed by hand on the Segments sheet.`);
         if (flagged.length) summary.push(`${flagged.length} flag(s) typed on the Execution sheet contradicted the rules and were replaced (listed in the Execution tab); first: ${flagged[0].message}.`);
         if (!compare && inputs.tables[EXECUTION_TABLE]) summary.push("The rule table changed since the last Write: the Execution sheet's flags were replaced, not compared.");
+        const { executionPlan } = await import("../dimensionPlans");
         return {
           plans: [executionPlan(rows, flags, s.rules, inputs.modelVersion, DEFAULT_SLOTTING_CUTOFFS)],
           summary,
