@@ -131,7 +131,7 @@ export function segmentsNotes(run: RunInput, modelVersion: string): string[] {
   ];
 }
 
-export function segmentsPlan(run: RunInput, overrides: OverrideMap, modelVersion: string): SheetPlan {
+export function segmentsPlan(run: RunInput, overrides: OverrideMap, modelVersion: string, extraNotes: readonly string[] = []): SheetPlan {
   const { parsed, result } = run;
   const bins = paretoBins(result.order, parsed.value, result.cumShare, PARETO_MAX_BINS);
   const perSku = bins.length === result.order.length;
@@ -157,7 +157,7 @@ export function segmentsPlan(run: RunInput, overrides: OverrideMap, modelVersion
         tableName: SEGMENTS_NOTES_TABLE,
         anchor: SEGMENTS_NOTES_ANCHOR,
         headers: [...NOTES_HEADERS],
-        rows: segmentsNotes(run, modelVersion).map((n) => [n]),
+        rows: [...segmentsNotes(run, modelVersion), ...extraNotes].map((n) => [n]),
       },
       {
         kind: "table",

@@ -23,7 +23,7 @@ import {
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
-import { useEffect, useState, type ReactNode } from "react";
+import { Suspense, useEffect, useState, type ReactNode } from "react";
 import type { PaneSession } from "../app/session";
 import { pct } from "./format";
 import { STEPS, type PaneStep } from "./steps";
@@ -151,7 +151,9 @@ function HiddenStep({ step }: { step: PaneStep }) {
   return visible ? null : <option value={step.key}>{step.label}</option>;
 }
 
-export function App({ session, theme, initialTab, steps = STEPS, settingsExtra }: AppProps) {
+export function App({ session, theme, initialTab, steps: registered = STEPS, settingsExtra }: AppProps) {
+  // Steps shown inside another step's tab (e.g. the criterion and dimension in Classify) get no tab.
+  const steps = registered.filter((s) => !s.inTab);
   const kind = useTheme(theme);
   const styles = useStyles();
   const [tab, setTab] = useState<string>(initialTab ?? steps[0]?.key ?? "");
@@ -178,7 +180,9 @@ export function App({ session, theme, initialTab, steps = STEPS, settingsExtra }
           <Messages />
           {current && View && (
             <main role="tabpanel" id={`seg-panel-${current.key}`} aria-labelledby={`seg-tab-${current.key}`} className={styles.panel}>
-              <View />
+              <Suspense fallback={<ProgressBar aria-label="Loading the step" />}>
+                <View />
+              </Suspense>
             </main>
           )}
           </div>

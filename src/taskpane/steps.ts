@@ -3,11 +3,14 @@
  * `slice` makes one part of the state and its actions; see src/app/step.ts). Adding a step is one
  * view file, one slice file and one line here (docs/adding-a-step.md).
  */
-import type { ComponentType } from "react";
+import { lazy, type ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
 import { networkStep } from "../app/steps/network";
 import { forecastStep } from "../app/steps/forecast";
+import { dimensionsStep } from "../app/steps/dimensions";
+import { executionStep } from "../app/steps/execution";
+import { serviceStep } from "../app/steps/service";
 import { overridesStep } from "../app/steps/overrides";
 import { policyStep } from "../app/steps/policy";
 import { scenariosStep } from "../app/steps/scenarios";
@@ -24,17 +27,27 @@ import { ScenariosTab } from "./views/ScenariosTab";
 import { SettingsTab } from "./views/SettingsTab";
 import { WriteTab } from "./views/WriteTab";
 
+// Loaded when first shown, to keep the pane's first bundle small (App renders views in a Suspense).
+const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
+const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
+const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
+
 export interface PaneStep {
   key: string;
   label: string;
   View: ComponentType;
   slice: AnyStepSlice;
+  /** Shown inside another step's tab (that tab's view renders View), not as a tab of its own. */
+  inTab?: string;
 }
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
   { key: "forecast", label: "Forecast", View: LazyForecastTab, slice: forecastStep },
+  { key: "dimensions", label: "Criterion and dimension", View: DimensionsSection, slice: dimensionsStep, inTab: "classify" },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
+  { key: "service", label: "Service", View: ServiceTab, slice: serviceStep },
+  { key: "execution", label: "Execution", View: ExecutionTab, slice: executionStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
   { key: "scenarios", label: "Scenarios", View: ScenariosTab, slice: scenariosStep },
   { key: "network", label: "Network", View: NetworkTab, slice: networkStep },

@@ -7,6 +7,9 @@ import { computeClassification } from "./classify";
 import { solveNetwork } from "./gsm";
 import { runScenarios } from "./simulate";
 import { computeForecast, computeForecastSku } from "./forecast";
+import { computeDimensions } from "./dimensions";
+import { computeExecution } from "./execution";
+import { computeContractTerms } from "./contracts";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -15,6 +18,9 @@ export const JOBS = {
   gsm: solveNetwork,
   forecast: computeForecast,
   forecastSku: computeForecastSku,
+  dimensions: computeDimensions,
+  execution: computeExecution,
+  contractTerms: computeContractTerms,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;

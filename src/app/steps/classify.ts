@@ -3,6 +3,7 @@
  * run the classification job off the UI thread, and preview the result. It also contributes the
  * Segments sheet to every Write.
  */
+import { decisionNotes } from "../decisionRecord";
 import { classifyOptionProblems, defaultClassifyOptions, type ClassifyOptions, type RunInput } from "../classifyTypes";
 import { detectHeaderRow, headersOf, mappingKey, mappingProblems, proposeMapping, type ColumnMapping, type MappingField } from "../mapping";
 import { parseRows } from "../parse";
@@ -222,7 +223,11 @@ export const classifyStep = defineStep({
         const run = ctx.state().run;
         return run ? { source: run.sourceAddress, mapping: run.mapping, options: run.options, skus: run.parsed.n } : {};
       },
-      contribute: (inputs) => ({ plans: [segmentsPlan(inputs.run, inputs.overrides, inputs.modelVersion)] }),
+      contribute: (inputs) => {
+        // The decision record (dimensions step, when in this pane) goes into the Segments notes.
+        const d = ctx.peek("dimensions");
+        return { plans: [segmentsPlan(inputs.run, inputs.overrides, inputs.modelVersion, d ? decisionNotes(d.rationale, d.rationaleCheck) : [])] };
+      },
     });
 
     return { initial, actions };

@@ -16,21 +16,24 @@ import {
   TableRow,
   Text,
 } from "@fluentui/react-components";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { columnLetters } from "../../app/a1";
 import { FIELD_LABELS, MAPPING_FIELDS, type MappingField } from "../../app/mapping";
 import type { GroupRow, Preview, Spread } from "../../app/preview";
 import { count, fixed, pct, plural } from "../format";
-import { useStep } from "../usePane";
+import { useSession, useStep } from "../usePane";
 import { NumberField, useCommonStyles } from "./common";
 import { ParetoCurve, PatternQuadrant, SegmentMatrix } from "./PreviewCharts";
 
 type PreviewBy = "segment" | "abc" | "xyz" | "pattern";
 const PREVIEW_LABEL: Record<PreviewBy, string> = { segment: "Segment", abc: "ABC", xyz: "XYZ", pattern: "Pattern" };
 const MAX_REJECTED_SHOWN = 200;
+/** The criterion and dimension part (its own step), loaded when the tab first shows. */
+const DimensionsSection = lazy(() => import("./DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 
 export function ClassifyTab() {
   const [state, actions, common] = useStep("classify");
+  const session = useSession();
   const styles = useCommonStyles();
   const { source, mapping, headers, options } = state;
   const busy = common.running !== null;
@@ -167,6 +170,11 @@ export function ClassifyTab() {
       )}
 
       {state.preview && <PreviewSection preview={state.preview} />}
+      {session.has("dimensions") && (
+        <Suspense fallback={null}>
+          <DimensionsSection />
+        </Suspense>
+      )}
     </div>
   );
 }
