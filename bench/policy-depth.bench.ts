@@ -6,6 +6,10 @@
    - the same with every row discrete (negbin, Poisson where the variance is below the mean):
      target <= 1,000 ms;
    - budget allocation over the mixed rows (greedy marginal analysis): target <= 5,000 ms;
+   - the pane's path (the "policy" engine job the Policy step runs in the worker: lifecycle,
+     levels per segment with "auto" distributions, floors, order multiples and MOQs, rounding,
+     expected service of the rounded levels), without and with a total safety-stock budget;
+     targets 1,000 ms and 5,000 ms;
    - csl quantiles only (all discrete) and FILL_RATE of given levels (all discrete), against
      scipy.stats poisson/nbinom ppf and the closed-form losses with sf/pmf, vectorised (no
      validation, no fill-rate search: scipy has no vectorised "smallest level with fill >= beta").
@@ -15,6 +19,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { computePolicy } from "../src/app/jobs/policy";
+import type { PolicyJob } from "../src/app/policyInput";
+import { defaultPolicyGrid, defaultPolicyOptions } from "../src/engine/policy";
 import { allocateBudget } from "../src/engine/policy/budget";
 import { distributionPolicyColumns, fillRateOfPolicyColumns, intervalDemandColumns } from "../src/engine/policy/levels";
 import { roundPolicyColumns } from "../src/engine/rounding";
@@ -143,6 +150,44 @@ async function main() {
   };
   rows.push({ what: "budget allocation (4e7 over the mixed rows)", ...(await time(budget, () => undefined)), target: 5000 });
 
+  // the pane's path: the policy job on columns as src/app/policyInput.ts builds them
+  const grid = defaultPolicyGrid();
+  const nan = () => new Float64Array(N).fill(Number.NaN);
+  const job = (withBudget: boolean): PolicyJob => ({
+    grid,
+    options: { ...defaultPolicyOptions(), budgetMode: withBudget ? "total" : "none", budget: withBudget ? 4e7 : 0 },
+    rows: N,
+    sku: Array.from({ length: N }, (_, i) => `SKU${i}`),
+    segment,
+    planned: new Uint8Array(N).fill(1),
+    demandMean: d,
+    demandSd: sd,
+    demandFromForecast: null,
+    pattern,
+    leadTime: L,
+    leadTimeSd: nan(),
+    orderQty: q, // used as the lot under continuous review (A segments), ignored by periodic review
+    unitCost: cost,
+    orderMultiple: multiple,
+    moq: nan(),
+    floor: Float64Array.from({ length: N }, (_, i) => (i % 50 === 0 ? 2 : Number.NaN)),
+    unitVolume: nan(),
+    location: null,
+    lifecycle: null,
+    phaseOutStart: null,
+    lastBuy: null,
+    analog: null,
+    family: null,
+    asOf: 0,
+    capacity: [],
+    budget: withBudget ? 4e7 : null,
+  });
+  const plain = job(false);
+  const budgeted = job(true);
+  let jobErrors = 0;
+  rows.push({ what: "pane: policy job (auto, floors, rounding)", ...(await time(() => computePolicy(plain), (r) => (jobErrors = (r as ReturnType<typeof computePolicy>).table.errors.size))), target: 1000 });
+  rows.push({ what: "pane: policy job with a total budget", ...(await time(() => computePolicy(budgeted), () => undefined)), target: 5000 });
+
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(`${pad("", 46)}${pad("wall ms", 10)}${pad("cpu ms", 10)}${pad("target", 14)}scipy ms`);
   for (const r of rows) {
@@ -150,6 +195,7 @@ async function main() {
     console.log(`${pad(r.what, 46)}${pad(r.wall.toFixed(1), 10)}${pad(r.cpu.toFixed(1), 10)}${pad(target, 14)}${r.scipy === undefined ? "" : r.scipy.toFixed(1)}`);
   }
   console.log(`budget allocation: ${steps.toLocaleString("en-US")} steps bought, pooled fill rate ${fill.toFixed(4)}`);
+  console.log(`policy job: ${jobErrors.toLocaleString("en-US")} row errors (continuous review without an order quantity or unit cost)`);
   if (typeof sp === "string") console.log(sp);
   const load = os.loadavg()[0];
   if (load > os.cpus().length) console.log(`note: load average ${load.toFixed(1)} on ${os.cpus().length} cores while measuring; wall times include waiting for a core`);

@@ -17,6 +17,17 @@ export const MAPPING_FIELDS = [
   "orderQty",
   "currentClass",
   "pin",
+  "orderMultiple",
+  "moq",
+  "location",
+  "locationCapacity",
+  "unitVolume",
+  "lifecycle",
+  "phaseOutStart",
+  "lastBuy",
+  "floor",
+  "supplier",
+  "analog",
   "family",
 ] as const;
 export type MappingField = (typeof MAPPING_FIELDS)[number];
@@ -32,8 +43,22 @@ export const FIELD_LABELS: Record<MappingField, string> = {
   orderQty: "Order quantity / multiple",
   currentClass: "Current class",
   pin: "Strategic pin flag",
+  orderMultiple: "Order multiple (pack size)",
+  moq: "MOQ (minimum order quantity)",
+  location: "Location (DC, plant)",
+  locationCapacity: "Capacity of the location",
+  unitVolume: "Unit volume",
+  lifecycle: "Lifecycle status (active, eol, new)",
+  phaseOutStart: "Phase-out start date",
+  lastBuy: "Last-buy date",
+  floor: "Floor: minimum safety stock",
+  supplier: "Supplier",
+  analog: "Analog SKU (for new SKUs)",
   family: "Product family",
 };
+
+/** The fields the policy uses beyond the classification (shown apart in the Classify tab). */
+export const POLICY_MAPPING_FIELDS: readonly MappingField[] = ["orderMultiple", "moq", "location", "locationCapacity", "unitVolume", "lifecycle", "phaseOutStart", "lastBuy", "floor", "supplier", "analog"];
 
 export interface ColumnMapping {
   /** Row of the snapshot (0-based) that holds the headers; data starts on the next row. */
@@ -143,21 +168,59 @@ const SYNONYMS: Record<MappingField, string[]> = {
   unitCost: ["unitcost", "cost", "standardcost", "stdcost", "unitprice", "price", "costperunit", "itemcost"],
   leadTime: ["leadtime", "lt", "leadtimeperiods", "leadtimeweeks", "replenishmentleadtime", "leadtimemean", "avgleadtime"],
   leadTimeSd: ["leadtimesd", "ltsd", "leadtimestd", "leadtimestdev", "leadtimestddev", "sdleadtime", "stdleadtime", "leadtimedeviation", "leadtimevariability", "sigmalt"],
-  orderQty: ["orderquantity", "orderqty", "ordermultiple", "lotsize", "moq", "minimumorderquantity", "batchsize", "packsize", "roundingvalue"],
+  orderQty: ["orderquantity", "orderqty", "lotsize", "batchsize", "lot", "ordersize", "eoq"],
   currentClass: ["currentclass", "class", "abcclass", "abc", "currentsegment", "segment", "category", "classification"],
   pin: ["strategic", "strategicpin", "pin", "pinned", "keepclass", "lockclass", "locked", "lock", "critical"],
+  orderMultiple: ["ordermultiple", "packsize", "roundingvalue", "casepack", "casesize", "packqty", "lotmultiple", "innerpack", "multiple", "bstrf"],
+  moq: ["moq", "minimumorderquantity", "minorderqty", "minorderquantity", "minimumorderqty", "minimumorder", "minorder", "bstmi"],
+  location: ["location", "dc", "warehouse", "plant", "site", "werks", "depot", "distributioncenter", "distributioncentre", "stockinglocation", "branch"],
+  locationCapacity: ["locationcapacity", "capacity", "dccapacity", "warehousecapacity", "storagecapacity", "maxcapacity", "capacityunits", "capacityvolume", "sitecapacity"],
+  unitVolume: ["unitvolume", "volumeperunit", "cubeperunit", "unitcube", "m3perunit", "cbm", "cube", "volumeunit"],
+  lifecycle: ["lifecycle", "lifecyclestatus", "plc", "productlifecycle", "lifecyclephase", "plcstatus", "eolstatus"],
+  phaseOutStart: ["phaseoutstart", "phaseout", "phaseoutdate", "rampdownstart", "eolstart", "eoldate", "endoflife", "discontinuedate"],
+  lastBuy: ["lastbuy", "lastbuydate", "lasttimebuy", "ltb", "ltbdate", "lastorderdate", "finalbuy", "finalbuydate"],
+  floor: ["floor", "minstock", "minimumstock", "safetystockfloor", "minsafetystock", "minimumsafetystock", "regulatorystock", "criticalstock", "stockfloor", "insurancestock"],
+  supplier: ["supplier", "vendor", "suppliername", "vendorname", "supplierid", "vendorid", "suppliercode", "vendorcode", "lifnr"],
+  analog: ["analog", "analogue", "analogsku", "analogitem", "likesku", "likeitem", "referencesku", "predecessor", "replaces"],
   family: ["family", "productfamily", "itemfamily", "skufamily", "productgroup", "itemgroup", "materialgroup", "productline", "familycode", "familyid", "group"],
 };
 
 /** Assignment order: specific fields first so that e.g. "Lead time sd" is not taken as lead time. */
-const ASSIGN_ORDER: MappingField[] = ["sku", "leadTimeSd", "leadTime", "unitCost", "value", "quantity", "orderQty", "currentClass", "pin", "description", "family"];
+const ASSIGN_ORDER: MappingField[] = [
+  "sku",
+  "leadTimeSd",
+  "leadTime",
+  "unitCost",
+  "unitVolume",
+  "value",
+  "quantity",
+  "moq",
+  "orderMultiple",
+  "orderQty",
+  "floor",
+  "currentClass",
+  "pin",
+  "description",
+  "locationCapacity",
+  "location",
+  "phaseOutStart",
+  "lastBuy",
+  "lifecycle",
+  "supplier",
+  "analog",
+  "family",
+];
 
 /** Words that rule a header out for a field even when a synonym is inside it ("Sales qty" is no value). */
 const EXCLUDE: Partial<Record<MappingField, string[]>> = {
   value: ["qty", "quantity", "units", "volume", "cost", "price"],
-  quantity: ["value", "cost", "price", "spend", "revenue", "order", "lot", "batch", "pack", "multiple"],
+  quantity: ["value", "cost", "price", "spend", "revenue", "order", "lot", "batch", "pack", "multiple", "perunit", "unitvol", "cube", "capacity", "moq"],
   sku: ["name", "description"],
   leadTime: ["sd", "std", "dev", "sigma", "variab"],
+  location: ["capacity", "volume", "space"],
+  unitCost: ["volume"],
+  lifecycle: ["phaseout", "date", "lastbuy"],
+  family: ["analog"],
 };
 
 function score(field: MappingField, header: string): number {
@@ -287,6 +350,7 @@ export function mappingProblems(m: ColumnMapping, columnCount: number): string[]
   else if (m.history.last - m.history.first + 1 < 2) out.push("The demand history needs at least 2 period columns to compute a CV.");
   const hasValue = c.value !== null || (c.quantity !== null && c.unitCost !== null) || (m.history !== null && c.unitCost !== null);
   if (!hasValue) out.push("Map an annual value column, or annual quantity and unit cost (or unit cost with the history), so that ABC has a value to rank.");
+  if (c.locationCapacity !== null && c.location === null) out.push("Capacity of the location needs the Location column: map it too (the capacity is per location).");
   const used = new Map<number, MappingField>();
   for (const f of MAPPING_FIELDS) {
     const col = c[f];

@@ -10,11 +10,21 @@
  *   text or negative -> rejected as above.
  * - SKU id: blank -> "missing id"; the second and later rows with an id already seen -> "duplicate SKU"
  *   (the first row is kept). Fully blank rows are skipped without a message.
+ * - policy columns (order multiple, MOQ, location and its capacity, unit volume, lifecycle status,
+ *   phase-out start and last-buy dates, floor, supplier, analog, family) never reject a row: the
+ *   classification does not use them. A bad cell is a PolicyIssue naming the cell (text in a
+ *   number column, a capacity or order multiple of 0 or below, an MOQ that is not a multiple of
+ *   the row's order multiple, a capacity that differs from the one given for the same location,
+ *   a date that is not a date, an unknown lifecycle status), and the Write stops until it is fixed.
+ * - a row whose history is all blank is accepted as a new SKU (noHistory) when its lifecycle
+ *   status is "new" or it names an analog or a family: its demand comes from them
+ *   (src/engine/policy/lifecycle.ts); its value may then be blank (0).
  */
 import { readNumber } from "../engine/cells";
 import { isCellError } from "../engine/errors";
+import { isMultipleOf } from "../engine/rounding";
 import { rangeAddress, sheetCell } from "./a1";
-import type { ColumnMapping } from "./mapping";
+import type { ColumnMapping, MappingField } from "./mapping";
 import { valueSource, type ValueSource } from "./mapping";
 import type { RangeSnapshot } from "./ports";
 
@@ -31,8 +41,22 @@ export interface Rejection {
   sku: string;
 }
 
+/** A problem with a policy column's cell: it does not reject the row, it stops the Write. */
+export interface PolicyIssue {
+  /** 0-based sheet row. */
+  row: number;
+  /** Sheet cell, e.g. "Data!M17". */
+  address: string;
+  sku: string;
+  field: MappingField;
+  /** Full message, starting with the address. */
+  message: string;
+}
+
 export interface ParsedTable {
   sheetName: string;
+  /** 0-based sheet column of the range's first column (mapping columns are relative to it). */
+  firstColumn: number;
   valueSource: ValueSource;
   /** Accepted rows. */
   n: number;
@@ -56,8 +80,24 @@ export interface ParsedTable {
   orderQty: Float64Array;
   currentClass: (string | null)[];
   pinned: Uint8Array;
-  /** Product family per SKU ("" when blank or not mapped): the forecast's family level groups by it. */
+  /** Policy columns; NaN or "" where blank or not mapped. Dates are Excel serials. */
+  orderMultiple: Float64Array;
+  moq: Float64Array;
+  location: string[];
+  locationCapacity: Float64Array;
+  unitVolume: Float64Array;
+  /** "active", "eol", "new" (normalised; "" when blank). */
+  lifecycle: string[];
+  phaseOutStart: Float64Array;
+  lastBuy: Float64Array;
+  floor: Float64Array;
+  supplier: string[];
+  analog: string[];
   family: string[];
+  /** 1 = every history cell blank: a new SKU (see the module comment). */
+  noHistory: Uint8Array;
+  /** Problems of the policy columns, one per bad cell. */
+  policyIssues: PolicyIssue[];
   rejected: Rejection[];
   /** Data rows looked at (blank rows excluded). */
   rowsRead: number;
@@ -77,6 +117,19 @@ export function isPinned(cell: unknown): boolean {
   if (typeof cell === "number") return cell === 1;
   if (typeof cell === "string") return PIN_TRUE.has(cell.trim().toLowerCase());
   return false;
+}
+
+const LIFECYCLE: Record<string, string> = { active: "active", eol: "eol", "end of life": "eol", "phase-out": "eol", "phase out": "eol", phaseout: "eol", discontinued: "eol", obsolete: "eol", new: "new" };
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** An ISO date text (2026-05-01) as an Excel serial; NaN when it is not one. */
+export function isoDateSerial(text: string): number {
+  const m = ISO_DATE.exec(text.trim());
+  if (!m) return Number.NaN;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== Number(m[2]) - 1) return Number.NaN;
+  return ms / 86400000 + 25569;
 }
 
 function isBlank(c: unknown): boolean {
@@ -126,7 +179,22 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
   const orderQty = new Float64Array(cap);
   const currentClass: (string | null)[] = [];
   const pinned = new Uint8Array(cap);
+  const orderMultiple = new Float64Array(cap);
+  const moq = new Float64Array(cap);
+  const location: string[] = [];
+  const locationCapacity = new Float64Array(cap);
+  const unitVolume = new Float64Array(cap);
+  const lifecycle: string[] = [];
+  const phaseOutStart = new Float64Array(cap);
+  const lastBuy = new Float64Array(cap);
+  const floor = new Float64Array(cap);
+  const supplier: string[] = [];
+  const analog: string[] = [];
   const family: string[] = [];
+  const noHistory = new Uint8Array(cap);
+  const policyIssues: PolicyIssue[] = [];
+  /** Capacity per location as first given, and where. */
+  const capacityOf = new Map<string, { value: number; address: string }>();
   const rejected: Rejection[] = [];
   const seen = new Map<string, number>();
   let rowsRead = 0;
@@ -155,7 +223,7 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
         return v;
       };
       const optional = (c: number | null): number => {
-        if (c === null || isBlank(row[c])) return Number.NaN;
+        if (c == null || isBlank(row[c])) return Number.NaN;
         return required(c);
       };
       // history first: its sum may be needed for the value
@@ -177,12 +245,16 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
         history[base + p] = v;
         if (p >= periods - window) sum += v;
       }
-      if (blanks === periods) {
+      const text = (c: number | null | undefined) => (c == null ? "" : skuText(row[c]));
+      const status = text(cols.lifecycle).toLowerCase();
+      const isNew = blanks === periods && (LIFECYCLE[status] === "new" || text(cols.analog) !== "" || text(cols.family) !== "");
+      if (blanks === periods && !isNew) {
         throw new RowRejected("empty history", rangeAddress(sheetName, firstRow + r, firstColumn + h0, 1, periods), "the demand history is empty (every period is blank)");
       }
       let cost = optional(cols.unitCost);
       let val: number;
-      if (source === "value") val = required(cols.value as number);
+      if (isNew && source === "value" && isBlank(row[cols.value as number])) val = 0;
+      else if (source === "value") val = required(cols.value as number);
       else if (source === "quantityCost") {
         const q = required(cols.quantity as number);
         cost = required(cols.unitCost as number);
@@ -209,9 +281,60 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
       const cc = cols.currentClass === null ? "" : skuText(row[cols.currentClass]).toUpperCase();
       currentClass.push(cc === "" ? null : cc);
       pinned[n] = cols.pin !== null && isPinned(row[cols.pin]) ? 1 : 0;
-      // a mapping remembered before the family field existed has no entry for it
-      const fc = cols.family ?? null;
-      family.push(fc === null ? "" : skuText(row[fc]));
+      // policy columns: problems are issues, the row stays
+      const issue = (field: MappingField, c: number, detail: string) => {
+        const address = addr(r, c);
+        policyIssues.push({ row: firstRow + r, address, sku: id, field, message: `${address}: ${detail}` });
+      };
+      const policyNumber = (field: MappingField, positive: boolean, what: string): number => {
+        const c = cols[field];
+        if (c == null || isBlank(row[c])) return Number.NaN;
+        const v = readNumber(row[c], "reject");
+        if (isCellError(v)) {
+          issue(field, c, `${what}: ${v.message}`);
+          return Number.NaN;
+        }
+        if (positive ? !(v > 0) : !(v >= 0)) {
+          issue(field, c, `${what} must be ${positive ? "above 0" : "0 or more"}, got ${v}`);
+          return Number.NaN;
+        }
+        return v;
+      };
+      const policyDate = (field: MappingField, what: string): number => {
+        const c = cols[field];
+        if (c == null || isBlank(row[c])) return Number.NaN;
+        const cell = row[c];
+        const v = typeof cell === "number" && Number.isFinite(cell) ? cell : typeof cell === "string" ? isoDateSerial(cell) : Number.NaN;
+        if (!(v > 0)) issue(field, c, `${what} ${JSON.stringify(cell)} is not a date (enter a date, e.g. 2026-05-01)`);
+        return v > 0 ? v : Number.NaN;
+      };
+      orderMultiple[n] = policyNumber("orderMultiple", true, "order multiple");
+      moq[n] = policyNumber("moq", false, "MOQ");
+      if (moq[n] > 0 && orderMultiple[n] > 0 && !isMultipleOf(moq[n], orderMultiple[n])) {
+        issue("moq", cols.moq as number, `MOQ ${moq[n]} is not a multiple of the order multiple ${orderMultiple[n]} (${addr(r, cols.orderMultiple as number)})`);
+        moq[n] = Number.NaN;
+      }
+      const loc = text(cols.location);
+      location.push(loc);
+      locationCapacity[n] = policyNumber("locationCapacity", true, "capacity");
+      if (locationCapacity[n] === locationCapacity[n]) {
+        const seenCap = capacityOf.get(loc);
+        if (!seenCap) capacityOf.set(loc, { value: locationCapacity[n], address: addr(r, cols.locationCapacity as number) });
+        else if (Math.abs(seenCap.value - locationCapacity[n]) > 1e-9 * Math.max(1, seenCap.value)) {
+          issue("locationCapacity", cols.locationCapacity as number, `capacity ${locationCapacity[n]} differs from ${seenCap.value} given for location ${loc || "(blank)"} in ${seenCap.address}: give one capacity per location`);
+        }
+      }
+      unitVolume[n] = policyNumber("unitVolume", true, "unit volume");
+      const life = status === "" ? "" : LIFECYCLE[status];
+      if (life === undefined) issue("lifecycle", cols.lifecycle as number, `lifecycle status must be active, eol or new, got ${JSON.stringify(text(cols.lifecycle))}`);
+      lifecycle.push(life ?? "");
+      phaseOutStart[n] = policyDate("phaseOutStart", "phase-out start");
+      lastBuy[n] = policyDate("lastBuy", "last-buy date");
+      floor[n] = policyNumber("floor", false, "floor");
+      supplier.push(text(cols.supplier));
+      analog.push(text(cols.analog));
+      family.push(text(cols.family));
+      noHistory[n] = isNew ? 1 : 0;
       n++;
     } catch (e) {
       if (!(e instanceof RowRejected)) throw e;
@@ -221,6 +344,7 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
 
   return {
     sheetName,
+    firstColumn,
     valueSource: source,
     n,
     periods,
@@ -237,7 +361,20 @@ export function parseRows(snapshot: RangeSnapshot, mapping: ColumnMapping, optio
     orderQty: orderQty.slice(0, n),
     currentClass,
     pinned: pinned.slice(0, n),
+    orderMultiple: orderMultiple.slice(0, n),
+    moq: moq.slice(0, n),
+    location,
+    locationCapacity: locationCapacity.slice(0, n),
+    unitVolume: unitVolume.slice(0, n),
+    lifecycle,
+    phaseOutStart: phaseOutStart.slice(0, n),
+    lastBuy: lastBuy.slice(0, n),
+    floor: floor.slice(0, n),
+    supplier,
+    analog,
     family,
+    noHistory: noHistory.slice(0, n),
+    policyIssues,
     rejected,
     rowsRead,
   };

@@ -8,12 +8,15 @@
  */
 import { isCellError } from "../engine/errors";
 import { paretoBins } from "../engine/pareto";
+import { PATTERN_LABELS } from "../engine/pattern";
 import { policyGridRows, skuPolicy, type PolicyOptions, type SegmentPolicy } from "../engine/policy";
 import type { ClassificationResult, RunInput } from "./classifyTypes";
 import { overrideFlag, overrideReasonCell, type OverrideMap } from "./overrides";
 import type { ParsedTable } from "./parse";
 import type { CellValue, SheetPlan } from "./ports";
 import {
+  DISTRIBUTION_NOTE,
+  EXCEPTIONS_NOTE,
   NOTES_HEADERS,
   PARETO_CHART,
   PARETO_HEADERS,
@@ -37,8 +40,8 @@ import {
 /** The segment policy table sits at A1; the per-SKU table starts two rows below its last row. */
 export const SEGMENT_POLICY_ANCHOR = "A1";
 export const SKU_POLICY_ANCHOR = "A13";
-/** The notes sit beside the grid (six columns, A:F), one empty column apart. */
-export const POLICY_NOTES_ANCHOR = "H1";
+/** The notes sit beside the grid (ten columns, A:J), one empty column apart. */
+export const POLICY_NOTES_ANCHOR = "L1";
 export const SEGMENTS_ANCHOR = "A1";
 /** Beside the Segments table (12 columns, A:L): notes, the chart below them, its bins below that. */
 export const SEGMENTS_NOTES_ANCHOR = "N1";
@@ -197,7 +200,16 @@ export interface PolicyDemand {
 
 export const FORECAST_DEMAND_NOTE = "demand from the forecast";
 
-/** One row of the per-SKU policy table (SKU_POLICY_HEADERS order) for SKU i. */
+/** The label of an order quantity's source on the Policy sheet. */
+export function orderQtySourceLabel(source: string): string {
+  return source === "given" ? "given order quantity" : source === "eoq" ? "EOQ" : source === "review" ? "demand per review" : "none";
+}
+
+/**
+ * One row of the per-SKU policy table (SKU_POLICY_HEADERS order) for SKU i, computed on its own
+ * (skuPolicy: no lifecycle, budget or capacity; the Write uses src/app/policySheets.ts, which has
+ * them). The demand is the classification's, or the forecast's where `demand` says so.
+ */
 export function skuPolicyRow(
   i: number,
   parsed: ParsedTable,
@@ -214,24 +226,42 @@ export function skuPolicyRow(
   const sd = fromForecast ? demand.sd[i] : result.demandSd[i];
   const head: CellValue[] = [parsed.skuCell[i], segment, source];
   const lt = Number.isNaN(parsed.leadTime[i]) ? options.defaultLeadTime : parsed.leadTime[i];
+  const where: CellValue[] = [parsed.location?.[i] ?? "", parsed.supplier?.[i] ?? "", num(parsed.floor?.[i] ?? Number.NaN)];
   if (source === "inactive") {
-    return [...head, null, "", num(mean), num(sd), lt, null, 0, 0, 0, 0, 0, `inactive: ${result.inactiveReason[i]}; no reorder point (pin the SKU to plan it)`, modelVersion];
+    return [...head, null, "", num(mean), num(sd), lt, null, 0, 0, 0, 0, 0, `inactive: ${result.inactiveReason[i]}; no reorder point (pin the SKU to plan it)`, "", null, null, null, ...where, "", modelVersion];
   }
   const policy = grid.find((p) => p.segment === segment);
   if (!policy) {
     // XYZ class N (no demand in the window): no grid row, nothing to stock
-    return [...head, null, "", num(mean), num(sd), lt, null, 0, 0, 0, 0, num(parsed.orderQty[i]) ?? 0, "no demand", modelVersion];
+    return [...head, null, "", num(mean), num(sd), lt, null, 0, 0, 0, 0, num(parsed.orderQty[i]) ?? 0, "no demand", "", null, null, null, ...where, "", modelVersion];
   }
   let unitCost = parsed.unitCost[i];
   // the value was derived from the history's demand, so is the unit cost
   const historyMean = result.demandMean[i];
   if (Number.isNaN(unitCost) && historyMean > 0) unitCost = parsed.value[i] / (historyMean * options.periodsPerYear);
-  const p = skuPolicy(policy, { demandMean: mean, demandSd: sd, leadTime: parsed.leadTime[i], leadTimeSd: parsed.leadTimeSd[i], orderQty: parsed.orderQty[i], unitCost }, options);
+  const pattern = PATTERN_LABELS.indexOf(result.pattern[i] as (typeof PATTERN_LABELS)[number]);
+  const p = skuPolicy(
+    policy,
+    {
+      demandMean: mean,
+      demandSd: sd,
+      leadTime: parsed.leadTime[i],
+      leadTimeSd: parsed.leadTimeSd[i],
+      orderQty: parsed.orderQty[i],
+      unitCost,
+      pattern,
+      orderMultiple: parsed.orderMultiple?.[i],
+      moq: parsed.moq?.[i],
+      floor: parsed.floor?.[i],
+    },
+    options,
+  );
   if (isCellError(p)) {
-    return [...head, policy.serviceLevel, policy.method, num(mean), num(sd), lt, policy.reviewPeriod, null, null, null, null, null, `not computed: ${p.message}`, modelVersion];
+    return [...head, policy.serviceLevel, policy.method, num(mean), num(sd), lt, policy.reviewPeriod, null, null, null, null, null, `not computed: ${p.message}`, "", null, null, null, ...where, "", modelVersion];
   }
-  const qSource0 = p.orderQtySource === "given" ? "order multiple" : p.orderQtySource === "eoq" ? "EOQ" : p.orderQtySource === "review" ? "demand per review" : "none";
+  const qSource0 = orderQtySourceLabel(p.orderQtySource);
   const qSource = fromForecast ? `${qSource0}; ${FORECAST_DEMAND_NOTE}` : qSource0;
+  const protectedSku = (parsed.floor?.[i] ?? 0) > 0;
   return [
     ...head,
     p.serviceLevel,
@@ -246,6 +276,12 @@ export function skuPolicyRow(
     p.max,
     p.orderQty,
     p.note ? `${qSource}; ${p.note}` : qSource,
+    p.distribution,
+    num(p.roundingValue),
+    num(p.moq),
+    num(p.fillRate),
+    ...where,
+    protectedSku ? "protected (floor)" : "",
     modelVersion,
   ];
 }
@@ -270,7 +306,7 @@ export function skuPolicyRows(
 
 /** The Policy sheet's notes: the fixed ones, the rounding rule, the demand window used, and (when given) which segments take demand from the forecast. */
 export function policyNotes(options: PolicyOptions, run: RunInput | null, forecastBasis: string | null = null): string[] {
-  const notes = [...POLICY_NOTES, options.rounding === "none" ? ROUNDING_NOTE_NONE : ROUNDING_NOTE_WHOLE];
+  const notes = [...POLICY_NOTES, options.rounding === "none" ? ROUNDING_NOTE_NONE : ROUNDING_NOTE_WHOLE, DISTRIBUTION_NOTE, EXCEPTIONS_NOTE];
   if (run) {
     const w = run.result.windowPeriods;
     const periods = run.parsed.periods;
@@ -294,7 +330,7 @@ export function policyPlan(grid: readonly SegmentPolicy[], skuRows: CellValue[][
         anchor: SEGMENT_POLICY_ANCHOR,
         headers: [...SEGMENT_POLICY_HEADERS],
         rows: policyGridRows(grid),
-        numberFormats: { "Service level": "0.0%", "Fill rate target": "0.0%" },
+        numberFormats: { "Service level": "0.0%", "Fill rate target": "0.0%", "Shortage cost": "0%" },
       },
       {
         kind: "table",
@@ -318,6 +354,7 @@ export function policyPlan(grid: readonly SegmentPolicy[], skuRows: CellValue[][
           Min: levelFormat,
           Max: levelFormat,
           "Order quantity": levelFormat,
+          "Expected fill rate": "0.0%",
         },
       },
     ],

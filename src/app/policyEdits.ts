@@ -5,7 +5,10 @@
  * chooses "keep theirs" (the default: the sheet's value wins and is copied into the pane's grid)
  * or "use new" (the pane's value is written). Nothing is overwritten silently.
  */
+import { criticalRatio } from "../engine/policy/newsvendor";
+import { isMultipleOf } from "../engine/rounding";
 import {
+  DISTRIBUTION_CHOICES,
   SEGMENT_POLICY_FIELDS,
   SEGMENTS,
   parsePolicyCell,
@@ -106,7 +109,7 @@ export function resolvePolicyGrid(pane: readonly SegmentPolicy[], conflicts: rea
 }
 
 /** Fields the pane and the sheet show as percentages. */
-export const PERCENT_FIELDS: readonly SegmentPolicyField[] = ["serviceLevel", "fillRateTarget"];
+export const PERCENT_FIELDS: readonly SegmentPolicyField[] = ["serviceLevel", "fillRateTarget", "shortageCost"];
 
 /** A grid value in the unit the pane and the sheet show it in (0.995 → "99.5 %"). */
 export function showPolicyValue(field: SegmentPolicyField, v: unknown): string {
@@ -123,10 +126,15 @@ export function gridRowProblems(p: SegmentPolicy): { field: SegmentPolicyField; 
   const out: { field: SegmentPolicyField; message: string }[] = [];
   const pct = (x: number) => showPolicyValue("serviceLevel", x);
   if (!(p.serviceLevel > 0 && p.serviceLevel < 1)) out.push({ field: "serviceLevel", message: `${p.segment} service level must be above 0 % and below 100 % (e.g. 95 %), got ${pct(p.serviceLevel)}` });
-  if (p.method !== "csl" && p.method !== "fill") out.push({ field: "method", message: `${p.segment} method must be CSL or Fill, got "${String(p.method)}"` });
+  if (p.method !== "csl" && p.method !== "fill" && p.method !== "cost") out.push({ field: "method", message: `${p.segment} method must be CSL, Fill or Cost, got "${String(p.method)}"` });
   if (!(p.reviewPeriod >= 0 && Number.isFinite(p.reviewPeriod))) out.push({ field: "reviewPeriod", message: `${p.segment} review period must be 0 or more periods, got ${p.reviewPeriod}` });
   if (!(p.fillRateTarget > 0 && p.fillRateTarget <= 1)) out.push({ field: "fillRateTarget", message: `${p.segment} fill rate target must be above 0 % and at most 100 %, got ${pct(p.fillRateTarget)}` });
   if (!(p.turnsTarget > 0 && Number.isFinite(p.turnsTarget))) out.push({ field: "turnsTarget", message: `${p.segment} inventory turns target must be above 0, got ${p.turnsTarget}` });
+  if (!(DISTRIBUTION_CHOICES as readonly unknown[]).includes(p.distribution)) out.push({ field: "distribution", message: `${p.segment} distribution must be one of ${DISTRIBUTION_CHOICES.join(", ")}, got "${String(p.distribution)}"` });
+  if (!(p.shortageCost > 0 && Number.isFinite(p.shortageCost))) out.push({ field: "shortageCost", message: `${p.segment} shortage cost must be above 0 % of the unit cost a year (e.g. 475 %), got ${pct(p.shortageCost)}` });
+  if (!(p.orderMultiple > 0 && Number.isFinite(p.orderMultiple))) out.push({ field: "orderMultiple", message: `${p.segment} order multiple must be above 0 units, got ${p.orderMultiple}` });
+  if (!(p.moq >= 0 && Number.isFinite(p.moq))) out.push({ field: "moq", message: `${p.segment} MOQ must be 0 or more units, got ${p.moq}` });
+  else if (p.moq > 0 && p.orderMultiple > 0 && !isMultipleOf(p.moq, p.orderMultiple)) out.push({ field: "moq", message: `${p.segment} MOQ ${p.moq} is not a multiple of the order multiple ${p.orderMultiple}` });
   return out;
 }
 
@@ -145,4 +153,18 @@ export function policyOptionPaneProblems(o: PolicyOptions): string[] {
   return policyOptionProblems(o).map((m) =>
     m.startsWith("Holding cost rate") ? `Holding cost per year must be above 0 % of the unit cost (e.g. 25 %), got ${Math.round(o.holdingRate * 1e6) / 1e4} %` : m,
   );
+}
+
+/** A "cost" segment's critical ratio p / (p + h) with the defaults' holding rate (NaN when not defined). */
+export function segmentCriticalRatio(p: SegmentPolicy, o: PolicyOptions): number {
+  const r = criticalRatio(p.shortageCost, o.holdingRate);
+  return typeof r === "number" ? r : Number.NaN;
+}
+
+/** The field of the pane a policy option problem belongs to (for the message beside it). */
+export function policyOptionField(message: string): string | null {
+  if (message.startsWith("Safety-stock budget of segment")) return "segmentBudget";
+  if (message.startsWith("Safety-stock budget")) return "budget";
+  if (message.startsWith("Phase-out")) return "phaseOutPeriods";
+  return null;
 }

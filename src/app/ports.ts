@@ -74,6 +74,8 @@ export type SheetBlock = TableBlock | ChartBlock;
 export interface SheetPlan {
   sheetName: string;
   blocks: SheetBlock[];
+  /** "veryHidden": the sheet cannot be unhidden from Excel's menus (data the add-in keeps for itself). */
+  visibility?: "veryHidden";
 }
 
 export interface Progress {

@@ -40,6 +40,8 @@ export interface SnapshotSource {
   /** The grid that was written (WriteOutcome.grid). */
   grid: readonly SegmentPolicy[];
   policyOptions: PolicyOptions;
+  /** The written Policy-sheet row of SKU i; absent: skuPolicyRow computes it. */
+  policyRow?: (i: number) => CellValue[];
 }
 
 /** Limits of the API's SnapshotItem (src/server/schemas.ts). */
@@ -83,7 +85,7 @@ export function buildSnapshot(src: SnapshotSource): SnapshotInput {
     if (sku.length > MAX_SKU_LENGTH) {
       throw new Error(`SKU "${sku.slice(0, 40)}…" (sheet row ${parsed.sheetRow[i] + 1}) is longer than the ${MAX_SKU_LENGTH} characters the server accepts.`);
     }
-    const row = skuPolicyRow(i, parsed, result, eff.segment[i], eff.source[i], grid, policyOptions, modelVersion);
+    const row = src.policyRow ? src.policyRow(i) : skuPolicyRow(i, parsed, result, eff.segment[i], eff.source[i], grid, policyOptions, modelVersion);
     const abc = result.abc[i];
     const xyz = result.xyz[i];
     const segment = eff.segment[i];
@@ -120,6 +122,7 @@ export function snapshotOfWrite(w: WrittenRun): SnapshotInput {
     overrides: w.overrides,
     grid: w.outcome.grid,
     policyOptions: w.policyOptions,
+    policyRow: w.policyRow,
   });
 }
 

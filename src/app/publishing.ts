@@ -26,6 +26,8 @@ export interface WrittenRun {
   policyOptions: PolicyOptions;
   /** Publish under this version instead of outcome.modelVersion (a derived `<mv>+o<n>` after an override). */
   modelVersion?: string;
+  /** The Policy sheet's row of SKU i as written (lifecycle, budget and capacity included); absent: computed again per SKU. */
+  policyRow?: (i: number) => import("./ports").CellValue[];
 }
 
 export type PublishStatus =

@@ -4,6 +4,9 @@
  * something to write registers a SheetContributor, and the Write asks each in registry order:
  *
  * 1. blockers(): problems that stop the write before anything is read ("fix the grid first");
+ *    then beforeWrite(task): work done before the transaction starts, with the Write's progress
+ *    and Cancel (a heavy computation in the worker, a read too large for the inspection); a
+ *    failure stops the Write with nothing changed;
  * 2. the gateway's first syncs read the tables every contributor listed in `inspect`;
  * 3. question(inputs): something the planner must decide first (hand edits on a sheet); the Write
  *    stops without touching the workbook, shows the question, and runs again with the answer;
@@ -18,6 +21,7 @@ import type { RunInput } from "./classifyTypes";
 import type { OverrideMap } from "./overrides";
 import type { EffectiveSegments } from "./plans";
 import type { SheetPlan, TableData } from "./ports";
+import type { TaskContext } from "./store";
 
 export interface WriteInputs {
   run: RunInput;
@@ -71,6 +75,8 @@ export interface SheetContributor {
   inspect?: readonly string[];
   /** Why the write cannot go ahead now; empty when it can. */
   blockers?(): string[];
+  /** Before the transaction: long work with the Write's progress and Cancel; throwing stops the Write (nothing written). */
+  beforeWrite?(task: TaskContext): Promise<void>;
   /** Settings of this step that define the model (they go into the model version). */
   parameters?(): Record<string, unknown>;
   question?(inputs: WriteInputs): WriteQuestion | null;

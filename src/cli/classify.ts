@@ -20,7 +20,8 @@
  * unit cost column, ABC ranks by annual quantity (said in the run notes).
  */
 import { classifyAbc } from "../engine/abc";
-import { aggregateProblem, aggregateStats, ORDER_QTY_SOURCES, skuPolicyColumns, type AggregateStats, type DemandAggregates } from "../engine/aggregates";
+import { aggregateProblem, aggregateStats, type AggregateStats, type DemandAggregates } from "../engine/aggregates";
+import { ORDER_QTY_SOURCES, skuPolicyColumns, skuPolicyNote } from "../engine/policy";
 import { cellError, type CellError } from "../engine/errors";
 import { PATTERN_LABELS } from "../engine/pattern";
 import { SEGMENTS } from "../engine/policy";
@@ -430,20 +431,28 @@ async function finishRun(c: AggregateChunk, agg: DemandAggregates, from: number,
     p.segments[seg || "(none)"] = (p.segments[seg || "(none)"] ?? 0) + 1;
   }
   const sub = (x: Float64Array) => x.subarray(from, to);
+  // the one policy rule (src/engine/policy.ts skuPolicyColumns), as the pane's Policy sheet uses it
   const pol = skuPolicyColumns(
+    p.model.grid,
     {
-      n: m,
-      segment: s.segIndex.subarray(from, to),
+      rows: m,
+      policy: s.segIndex.subarray(from, to),
       demandMean: sub(stats.demandMean),
       demandSd: sub(stats.demandSd),
+      pattern: stats.pattern.subarray(from, to),
       leadTime: sub(leadTime),
       leadTimeSd: sub(leadTimeSd),
       orderQty: sub(orderQty),
       unitCost: unitCost.length ? sub(unitCost) : new Float64Array(m).fill(Number.NaN),
     },
-    p.model.grid,
     p.model.policyOptions,
   );
+  const polNoteOf = (r: number): string | undefined => {
+    const e = pol.errors.get(r);
+    if (e) return e.message;
+    if (pol.method[r] < 0) return undefined;
+    return skuPolicyNote(pol, r) || undefined;
+  };
   const grid = p.model.grid;
   const defaultLeadTime = p.model.policyOptions.defaultLeadTime;
   for (let i = from; i < to; i++) {
@@ -462,7 +471,7 @@ async function finishRun(c: AggregateChunk, agg: DemandAggregates, from: number,
     const g = s.segIndex[i] >= 0 ? grid[s.segIndex[i]] : null;
     const bad = stats.invalid.has(i) || neg[i] > 0;
     const abcNote = p.abcIssues.get(k)?.message;
-    const polNote = bad ? undefined : pol.notes.get(r);
+    const polNote = bad ? undefined : polNoteOf(r);
     row[0] = p.name;
     row[1] = sku[i];
     row[2] = location[i];
@@ -486,7 +495,7 @@ async function finishRun(c: AggregateChunk, agg: DemandAggregates, from: number,
     row[20] = fmt(pol.min[r]);
     row[21] = fmt(pol.max[r]);
     row[22] = fmt(pol.orderQty[r]);
-    row[23] = pol.orderQtySource[r] >= 0 ? ORDER_QTY_SOURCES[pol.orderQtySource[r]] : "";
+    row[23] = pol.method[r] >= 0 && !pol.errors.has(r) ? ORDER_QTY_SOURCES[pol.orderQtySource[r]] : "";
     row[24] = abcNote && polNote ? `${abcNote}; ${polNote}` : (abcNote ?? polNote ?? "");
     row[25] = run.modelVersion;
     const w = sink.write(row);
@@ -495,7 +504,10 @@ async function finishRun(c: AggregateChunk, agg: DemandAggregates, from: number,
   t.writeMs += performance.now() - t2;
   if (run.onRows) {
     const notes = new Map<number, string>();
-    for (const [r, n] of pol.notes) notes.set(r, n);
+    for (let r = 0; r < m; r++) {
+      const n = polNoteOf(r);
+      if (n) notes.set(r, n);
+    }
     run.onRows({
       part: p.name,
       rows: m,

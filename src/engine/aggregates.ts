@@ -1,8 +1,8 @@
 /**
  * Classification from per-SKU aggregates instead of full histories: the heavy aggregation (sums,
  * variances, non-zero counts) runs in SQL (DuckDB or PostgreSQL, src/cli/sql.ts) over a long table
- * with one row per SKU and period, and this module finishes XYZ, the Syntetos–Boylan pattern and
- * the per-SKU policy on the aggregated rows, columnar.
+ * with one row per SKU and period, and this module finishes XYZ and the Syntetos–Boylan pattern on
+ * the aggregated rows, columnar (the policy is src/engine/policy.ts skuPolicyColumns, as in the pane).
  *
  * Input per key (SKU or SKU × location), over a grid of P periods that is the same for every key:
  *   rows     periods present in the long table (0..P; missing periods are 0 demand)
@@ -25,9 +25,7 @@
  */
 import { atLeast, atMost } from "./abc";
 import { ArgumentError } from "./errors";
-import { eoq, safetyStockColumns, type SafetyStockMethod } from "./inventory";
 import { PATTERN_NO_DEMAND } from "./pattern";
-import type { PolicyOptions, SegmentPolicy } from "./policy";
 import { NO_DEMAND } from "./xyz";
 
 export interface DemandAggregates {
@@ -181,152 +179,6 @@ export function aggregateStats(a: DemandAggregates, options: AggregateStatsOptio
     out.cv2[i] = cv2;
     out.pattern[i] = (atLeast(adi, adiCut) ? 2 : 0) + (atLeast(cv2, cv2Cut) ? 1 : 0);
     out.demandInterval[i] = k >= 2 ? (a.lastNz[i] - a.firstNz[i]) / (k - 1) : Number.NaN;
-  }
-  return out;
-}
-
-export interface PolicyColumnsInput {
-  n: number;
-  /** Index into grid per row; -1 = no policy row (class N, unclassified). */
-  segment: Int32Array;
-  demandMean: Float64Array;
-  demandSd: Float64Array;
-  /** NaN = use the default. */
-  leadTime: Float64Array;
-  leadTimeSd: Float64Array;
-  /** NaN = none given. */
-  orderQty: Float64Array;
-  /** NaN = unknown. */
-  unitCost: Float64Array;
-}
-
-export interface PolicyColumns {
-  safetyStock: Float64Array;
-  reorderPoint: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  orderQty: Float64Array;
-  /** 0 given, 1 eoq, 2 review, 3 none; -1 no policy. */
-  orderQtySource: Int8Array;
-  /** Sparse per-row notes and errors (same wording as skuPolicy in src/engine/policy.ts). */
-  notes: Map<number, string>;
-}
-
-export const ORDER_QTY_SOURCES = ["given", "eoq", "review", "none"] as const;
-
-/**
- * skuPolicy (src/engine/policy.ts) over columns, with the same rules (no demand → 0 levels;
- * continuous review without an order quantity needs a unit cost for the EOQ; a negative safety
- * stock is floored at 0 and the levels lifted by the same amount, with a note), but without a
- * per-row object: the order quantities are settled first, then one safetyStockColumns call.
- */
-export function skuPolicyColumns(input: PolicyColumnsInput, grid: readonly SegmentPolicy[], options: PolicyOptions): PolicyColumns {
-  const n = input.n;
-  const f = () => new Float64Array(n);
-  const out: PolicyColumns = { safetyStock: f(), reorderPoint: f(), min: f(), max: f(), orderQty: f(), orderQtySource: new Int8Array(n), notes: new Map() };
-  const sl = f();
-  const lt = f();
-  const ltSd = f();
-  const review = f();
-  const q = f();
-  const method = new Array<SafetyStockMethod>(n);
-  const active = new Uint8Array(n);
-  const whole = options.rounding !== "none";
-  // levels rounded up to whole units, never below the formula (the same rule as skuPolicy)
-  const up = (x: number) => (whole ? Math.ceil(x - 1e-9) || 0 : x);
-  for (let i = 0; i < n; i++) {
-    const g = input.segment[i];
-    method[i] = "csl";
-    if (g < 0) {
-      out.orderQtySource[i] = -1;
-      out.safetyStock[i] = out.reorderPoint[i] = out.min[i] = out.max[i] = out.orderQty[i] = Number.NaN;
-      sl[i] = 0.5;
-      q[i] = Number.NaN;
-      continue;
-    }
-    const p = grid[g];
-    const d = input.demandMean[i];
-    lt[i] = input.leadTime[i] === input.leadTime[i] ? input.leadTime[i] : options.defaultLeadTime;
-    ltSd[i] = input.leadTimeSd[i] === input.leadTimeSd[i] ? input.leadTimeSd[i] : options.defaultLeadTimeSd;
-    review[i] = p.reviewPeriod;
-    sl[i] = p.serviceLevel;
-    method[i] = p.method;
-    const given = input.orderQty[i];
-    if (d === 0) {
-      out.orderQty[i] = given === given ? given : 0;
-      out.orderQtySource[i] = given === given ? 0 : 3;
-      out.notes.set(i, "no demand in the history");
-      q[i] = Number.NaN;
-      sl[i] = 0.5;
-      continue;
-    }
-    const uc = input.unitCost[i];
-    if (given === given && given > 0) {
-      q[i] = given;
-      out.orderQtySource[i] = 0;
-    } else if (p.reviewPeriod > 0) {
-      q[i] = Number.NaN; // safetyStockColumns uses d·R for the fill rate
-      out.orderQty[i] = up(d * p.reviewPeriod);
-      out.orderQtySource[i] = 2;
-    } else {
-      if (!(uc === uc && uc > 0)) {
-        out.notes.set(i, "unit cost unknown, so no EOQ for this continuous-review segment: map a unit cost or an order quantity column");
-        out.orderQtySource[i] = -1;
-        out.safetyStock[i] = out.reorderPoint[i] = out.min[i] = out.max[i] = out.orderQty[i] = Number.NaN;
-        q[i] = Number.NaN;
-        sl[i] = 0.5;
-        continue;
-      }
-      const e = eoq(d * options.periodsPerYear, options.orderCost, options.holdingRate * uc);
-      if (typeof e !== "number" || !(e > 0)) {
-        out.notes.set(i, typeof e === "number" ? "EOQ is 0 (demandMean or orderCost is 0): give orderQty" : e.message);
-        out.orderQtySource[i] = -1;
-        out.safetyStock[i] = out.reorderPoint[i] = out.min[i] = out.max[i] = out.orderQty[i] = Number.NaN;
-        q[i] = Number.NaN;
-        sl[i] = 0.5;
-        continue;
-      }
-      // whole units: the EOQ is rounded up before the levels, as skuPolicy does (src/engine/policy.ts)
-      q[i] = whole ? Math.max(1, Math.ceil(e - 1e-9)) : e;
-      out.orderQtySource[i] = 1;
-    }
-    active[i] = 1;
-  }
-  const ss = safetyStockColumns({
-    rows: n,
-    serviceLevel: sl,
-    demandMean: input.demandMean,
-    demandSd: input.demandSd,
-    leadTime: lt,
-    leadTimeSd: ltSd,
-    reviewPeriod: review,
-    orderQty: q,
-    method,
-  });
-  for (let i = 0; i < n; i++) {
-    if (!active[i]) continue;
-    const err = ss.errors.get(i);
-    if (err) {
-      out.notes.set(i, err.message);
-      out.orderQtySource[i] = -1;
-      out.safetyStock[i] = out.reorderPoint[i] = out.min[i] = out.max[i] = out.orderQty[i] = Number.NaN;
-      continue;
-    }
-    const d = input.demandMean[i];
-    const R = review[i];
-    const raw = ss.safetyStock[i];
-    const lift = raw < 0 ? -raw : 0;
-    const level = d * (lt[i] + R) + raw + lift;
-    const qty = out.orderQtySource[i] === 2 ? d * R : q[i];
-    out.safetyStock[i] = up(raw + lift);
-    out.orderQty[i] = out.orderQtySource[i] === 2 ? up(qty) : qty;
-    out.reorderPoint[i] = up(level);
-    out.min[i] = up(R > 0 ? level - d * R : level);
-    out.max[i] = up(R > 0 ? level : level + qty);
-    if (lift > 0) {
-      const g = grid[input.segment[i]];
-      out.notes.set(i, `safety stock ${Math.round(raw * 100) / 100} (${g.method === "fill" ? "fill rate" : "service level below 50 %"}) floored at 0`);
-    }
   }
   return out;
 }

@@ -262,7 +262,7 @@ export async function writeSheets(host: ExcelHost, request: SheetPlan[] | WriteR
       for (const { i, old } of byPosition) {
         const ws = staging[i];
         ws.name = prepared[i].plan.sheetName;
-        ws.visibility = "Visible";
+        ws.visibility = prepared[i].plan.visibility === "veryHidden" ? "VeryHidden" : "Visible";
         if (old) ws.position = old.position + placed++;
       }
       if (activeOld) staging[activeOld.plan].activate();

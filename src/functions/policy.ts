@@ -1,7 +1,11 @@
 /**
- * The SEG policy custom functions (SAFETY_STOCK, REORDER_POINT, EOQ, Z_VALUE, FILL_RATE_K,
- * NORMAL_LOSS): their entry points (JSDoc = formula-builder help) at the end, the argument
- * shaping around src/engine/inventory.ts above them.
+ * The SEG policy custom functions (SAFETY_STOCK, REORDER_POINT, FILL_RATE, EOQ, Z_VALUE,
+ * FILL_RATE_K, NORMAL_LOSS): their entry points (JSDoc = formula-builder help) at the end, the
+ * argument shaping around src/engine/inventory.ts and src/engine/policy/levels.ts above them.
+ * The [distribution] argument (SAFETY_STOCK, REORDER_POINT, FILL_RATE): blank (or Excel
+ * desktop's 0) or "normal" keeps the results the functions gave before the argument existed;
+ * "poisson", "negbin", "gamma" or "auto" take the levels from that lead-time demand distribution
+ * (docs/functions-policy.md).
  *
  * Every argument is a single cell or a one-column (or one-row) range; columns are broadcast row by
  * row (broadcastRows) and the result spills one value per input row, down a column or, for a
@@ -12,9 +16,11 @@
  */
 import { CellError, cellError, isCellError } from "../engine/errors";
 import { readNumber } from "../engine/cells";
+import { parseDistribution, type DistributionChoice } from "../engine/distributions";
 import { eoq, fillRateK, reorderPoint, safetyStockColumns, SafetyStockMethod, zValue } from "../engine/inventory";
+import { distributionPolicyColumns, fillRateOfPolicyColumns, reorderPointByDistributionColumns } from "../engine/policy/levels";
 import { normalLoss } from "../engine/stats";
-import { broadcastRows, ExcelMatrix, guard, isExcelColumn, spillAs, toExcelError } from "./excel";
+import { broadcastRows, ExcelMatrix, guard, isExcelColumn, readOption, spillAs, toExcelError } from "./excel";
 
 /** Engine field names as the user sees them in the formula builder. */
 const ARGUMENT_NAMES: Record<string, string> = {
@@ -30,6 +36,8 @@ const ARGUMENT_NAMES: Record<string, string> = {
   orderCost: "order_cost",
   holdingCostPerUnitPerYear: "holding_cost",
   fillRate: "fill_rate",
+  reorderPoint: "reorder_point",
+  distribution: "distribution",
 };
 const FIELD_PATTERN = new RegExp(`\\b(${Object.keys(ARGUMENT_NAMES).join("|")})\\b`, "g");
 
@@ -172,6 +180,7 @@ export function safetyStockCells(
   reviewPeriod: unknown,
   method: unknown,
   orderQty: unknown,
+  distribution: unknown = null,
 ): ExcelMatrix {
   return guard(() => {
     const names = ["service_level", "demand_mean", "demand_sd", "lead_time", "lead_time_sd", "review_period", "order_qty"];
@@ -179,6 +188,7 @@ export function safetyStockCells(
     const args: Record<string, unknown> = {};
     names.forEach((n, j) => (args[n] = values[j]));
     args.method = method;
+    args.distribution = distribution;
     const b = broadcastRows(args);
     const rows = b.rows;
     // Problems found while reading, by row; the first argument (in order) with a bad cell wins.
@@ -191,10 +201,15 @@ export function safetyStockCells(
     // order_qty 0 or blank means "not given" (Excel desktop cannot tell a blank from 0).
     for (let i = 0; i < rows; i++) if (oq[i] === 0) oq[i] = Number.NaN;
     const methods = readMethods(method, b.column("method"), rows, problems);
-    const { safetyStock, errors } = safetyStockColumns(
-      { rows, serviceLevel: sl, demandMean: dm, demandSd: ds, leadTime: lt, leadTimeSd: lts, reviewPeriod: rp, orderQty: oq, method: methods },
-      scratchColumn(names.length, rows),
-    );
+    const dists = readDistributions(distribution, b.column("distribution"), rows, problems);
+    // "normal" everywhere (or blank): exactly the computation of the function before [distribution]
+    const { safetyStock, errors } =
+      dists === "normal"
+        ? safetyStockColumns(
+            { rows, serviceLevel: sl, demandMean: dm, demandSd: ds, leadTime: lt, leadTimeSd: lts, reviewPeriod: rp, orderQty: oq, method: methods },
+            scratchColumn(names.length, rows),
+          )
+        : distributionPolicyColumns({ rows, serviceLevel: sl, demandMean: dm, demandSd: ds, leadTime: lt, leadTimeSd: lts, reviewPeriod: rp, orderQty: oq, method: methods, distribution: dists });
     const out: ExcelMatrix = new Array(rows);
     const checkProblems = problems.size > 0;
     for (let i = 0; i < rows; i++) {
@@ -239,13 +254,120 @@ function readMethods(
   return methods;
 }
 
-/** SEG.REORDER_POINT: d * L + SS (continuous) or d * (R + L) + SS (periodic) per row. */
-export function reorderPointCells(demandMean: unknown, leadTime: unknown, safetyStockArg: unknown, reviewPeriod: unknown): ExcelMatrix {
-  return guard(() =>
-    spillRows(["demand_mean", "lead_time", "safety_stock", "review_period"], [demandMean, leadTime, safetyStockArg, reviewPeriod], (x) =>
-      reorderPoint({ demandMean: x[0], leadTime: x[1], safetyStock: x[2], reviewPeriod: x[3] }),
-    ),
-  );
+/** One distribution cell: blank, Excel desktop's blank (0) or a name (parseDistribution). */
+function readDistribution(raw: unknown): DistributionChoice | CellError {
+  return raw === 0 ? "normal" : parseDistribution(raw);
+}
+
+/**
+ * The distribution argument: one choice for every row when it is a single cell (the string
+ * "normal" then also says: the function's computation before the argument existed), else one per
+ * row; a bad cell spoils its row (its problem in `problems`).
+ */
+function readDistributions(value: unknown, get: (i: number) => unknown, rows: number, problems: Map<number, CustomFunctions.Error>): DistributionChoice | DistributionChoice[] {
+  if (isSingle(value)) {
+    const d = readDistribution(get(0));
+    if (typeof d === "string") return d;
+  }
+  const out = new Array<DistributionChoice>(rows);
+  let allNormal = true;
+  let lastRaw: unknown = undefined;
+  let last: DistributionChoice | CellError = "normal";
+  for (let i = 0; i < rows; i++) {
+    const raw = get(i);
+    if (i === 0 || raw !== lastRaw) {
+      lastRaw = raw;
+      last = readDistribution(raw);
+    }
+    if (typeof last === "string") out[i] = last;
+    else {
+      out[i] = "normal";
+      if (!problems.has(i)) problems.set(i, sheetError(last, rows, i));
+    }
+    if (out[i] !== "normal") allNormal = false;
+  }
+  return allNormal ? "normal" : out;
+}
+
+/**
+ * SEG.REORDER_POINT: d * L + SS (continuous) or d * (R + L) + SS (periodic) per row; with a
+ * discrete distribution the level is rounded up to a whole unit.
+ */
+export function reorderPointCells(demandMean: unknown, leadTime: unknown, safetyStockArg: unknown, reviewPeriod: unknown, distribution: unknown = null): ExcelMatrix {
+  return guard(() => {
+    const names = ["demand_mean", "lead_time", "safety_stock", "review_period"];
+    const values = [demandMean, leadTime, safetyStockArg, reviewPeriod];
+    const args: Record<string, unknown> = { distribution };
+    names.forEach((n, j) => (args[n] = values[j]));
+    const b = broadcastRows(args);
+    const rows = b.rows;
+    const problems = new Map<number, CustomFunctions.Error>();
+    const dists = readDistributions(distribution, b.column("distribution"), rows, problems);
+    if (dists === "normal" && problems.size === 0) {
+      return spillRows(names, values, (x) => reorderPoint({ demandMean: x[0], leadTime: x[1], safetyStock: x[2], reviewPeriod: x[3] }), { distribution });
+    }
+    const [dm, lt, ss, rp] = names.map((n, j) => {
+      const buf = scratchColumn(j, rows);
+      readColumn(values[j], b.column(n), buf, n, problems);
+      return buf;
+    });
+    const r = reorderPointByDistributionColumns({ rows, demandMean: dm, leadTime: lt, safetyStock: ss, reviewPeriod: rp, distribution: dists });
+    return spillAs(mapResults(r.reorderPoint, r.errors, problems, rows), b.orientation);
+  });
+}
+
+/** Results back to cells: a number, or the row's reading problem, or its engine error. */
+function mapResults(values: Float64Array, errors: Map<number, CellError>, problems: Map<number, CustomFunctions.Error>, rows: number): ExcelMatrix {
+  const out: ExcelMatrix = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = values[i];
+    const p = problems.get(i);
+    if (p) out[i] = [p];
+    else if (v === v) out[i] = [v];
+    else out[i] = [sheetError(errors.get(i) ?? cellError("no result"), rows, i)];
+  }
+  return out;
+}
+
+export const FILL_RATE_OUTPUTS = ["fill", "csl", "short"] as const;
+
+/**
+ * SEG.FILL_RATE: the service a given level delivers (src/engine/policy/levels.ts
+ * fillRateOfPolicyColumns): fill rate, cycle service level ("csl") or units short per cycle
+ * ("short"), per row.
+ */
+export function fillRateCells(
+  reorderPointArg: unknown,
+  demandMean: unknown,
+  demandSd: unknown,
+  leadTime: unknown,
+  leadTimeSd: unknown,
+  reviewPeriod: unknown,
+  orderQty: unknown,
+  distribution: unknown,
+  output: unknown,
+): ExcelMatrix {
+  return guard(() => {
+    const what = readOption(output, "output", FILL_RATE_OUTPUTS, "fill");
+    const names = ["reorder_point", "demand_mean", "demand_sd", "lead_time", "lead_time_sd", "review_period", "order_qty"];
+    const values = [reorderPointArg, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod, orderQty];
+    const args: Record<string, unknown> = { distribution };
+    names.forEach((n, j) => (args[n] = values[j]));
+    const b = broadcastRows(args);
+    const rows = b.rows;
+    const problems = new Map<number, CustomFunctions.Error>();
+    const [rop, dm, ds, lt, lts, rp, oq] = names.map((n, j) => {
+      const buf = scratchColumn(j, rows);
+      readColumn(values[j], b.column(n), buf, n, problems);
+      return buf;
+    });
+    // order_qty 0 or blank means "not given" (Excel desktop cannot tell a blank from 0)
+    for (let i = 0; i < rows; i++) if (oq[i] === 0) oq[i] = Number.NaN;
+    const dists = readDistributions(distribution, b.column("distribution"), rows, problems);
+    const r = fillRateOfPolicyColumns({ rows, reorderPoint: rop, demandMean: dm, demandSd: ds, leadTime: lt, leadTimeSd: lts, reviewPeriod: rp, orderQty: oq, distribution: dists });
+    const pick = what === "csl" ? r.cycleServiceLevel : what === "short" ? r.unitsShortPerCycle : r.fillRate;
+    return spillAs(mapResults(pick, r.errors, problems, rows), b.orientation);
+  });
 }
 
 /** SEG.EOQ: sqrt(2 D S / H) per row. */
@@ -288,6 +410,7 @@ export function normalLossCells(k: unknown): ExcelMatrix {
  * @param [review_period] Review period in periods, ≥ 0. Default 0 = continuous review; > 0 = periodic review (protection interval lead_time + review_period).
  * @param [method] "csl" (default: probability of no stockout per cycle) or "fill" (fill rate: share of demand served from stock).
  * @param [order_qty] Order quantity in units, used by "fill". 0 or blank = not given: demand_mean × review_period under periodic review; required under continuous review.
+ * @param [distribution] Lead-time demand: "normal" (default, blank), "poisson", "negbin", "gamma" or "auto" (discrete below 10 units over the protection interval). Not normal: level = distribution quantile, safety stock = level − mean.
  * @returns {number[][]} Safety stock in units per row (may be negative with "fill").
  */
 export function policySafetyStock(
@@ -299,8 +422,9 @@ export function policySafetyStock(
   review_period?: unknown[][],
   method?: unknown[][],
   order_qty?: unknown[][],
+  distribution?: unknown[][],
 ): unknown[][] {
-  return safetyStockCells(service_level, demand_mean, demand_sd, lead_time, lead_time_sd, review_period, method, order_qty);
+  return safetyStockCells(service_level, demand_mean, demand_sd, lead_time, lead_time_sd, review_period, method, order_qty, distribution);
 }
 
 /**
@@ -310,10 +434,39 @@ export function policySafetyStock(
  * @param lead_time Mean lead time in periods, ≥ 0.
  * @param safety_stock Safety stock in units (e.g. from SEG.SAFETY_STOCK); negative values are used as given.
  * @param [review_period] Review period in periods, ≥ 0. Default 0 = continuous review.
+ * @param [distribution] "normal" (default, blank), "poisson", "negbin", "gamma" or "auto". Poisson and negbin (and "auto" when it picks them) round the level up to a whole unit.
  * @returns {number[][]} Reorder point (continuous) or order-up-to level (periodic) in units per row.
  */
-export function policyReorderPoint(demand_mean: unknown[][], lead_time: unknown[][], safety_stock: unknown[][], review_period?: unknown[][]): unknown[][] {
-  return reorderPointCells(demand_mean, lead_time, safety_stock, review_period);
+export function policyReorderPoint(demand_mean: unknown[][], lead_time: unknown[][], safety_stock: unknown[][], review_period?: unknown[][], distribution?: unknown[][]): unknown[][] {
+  return reorderPointCells(demand_mean, lead_time, safety_stock, review_period, distribution);
+}
+
+/**
+ * Expected service of a given policy, one per row: the fill rate (default), the cycle service level ("csl") or the units short per cycle ("short"), for the normal, Poisson, negative binomial or gamma lead-time demand.
+ * @customfunction FILL_RATE
+ * @param reorder_point Continuous review: the reorder point s. Periodic review: the order-up-to level S. Units.
+ * @param demand_mean Mean demand per period (units per period), > 0.
+ * @param demand_sd Standard deviation of demand per period, ≥ 0 (not used by "poisson").
+ * @param lead_time Mean lead time in periods, ≥ 0.
+ * @param [lead_time_sd] Standard deviation of the lead time in periods, ≥ 0. Default 0.
+ * @param [review_period] Review period in periods, ≥ 0. Default 0 = continuous review.
+ * @param [order_qty] Order quantity Q in units: required under continuous review; not used under periodic review (the demand per cycle is demand_mean × review_period).
+ * @param [distribution] "normal" (default, blank), "poisson", "negbin", "gamma" or "auto".
+ * @param [output] "fill" (default: share of demand served from stock), "csl" (probability of no stockout per cycle) or "short" (expected units short per cycle).
+ * @returns {number[][]} The chosen measure per row.
+ */
+export function policyFillRate(
+  reorder_point: unknown[][],
+  demand_mean: unknown[][],
+  demand_sd: unknown[][],
+  lead_time: unknown[][],
+  lead_time_sd?: unknown[][],
+  review_period?: unknown[][],
+  order_qty?: unknown[][],
+  distribution?: unknown[][],
+  output?: unknown[][],
+): unknown[][] {
+  return fillRateCells(reorder_point, demand_mean, demand_sd, lead_time, lead_time_sd, review_period, order_qty, distribution, output);
 }
 
 /**

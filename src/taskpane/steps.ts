@@ -12,6 +12,7 @@ import { dimensionsStep } from "../app/steps/dimensions";
 import { executionStep } from "../app/steps/execution";
 import { serviceStep } from "../app/steps/service";
 import { overridesStep } from "../app/steps/overrides";
+import { performanceStep } from "../app/steps/performance";
 import { policyStep } from "../app/steps/policy";
 import { scenariosStep } from "../app/steps/scenarios";
 import { settingsStep } from "../app/steps/settings";
@@ -22,6 +23,7 @@ import { ClassifyTab } from "./views/ClassifyTab";
 import { NetworkTab } from "./views/NetworkTab";
 import { LazyForecastTab } from "./views/LazyForecastTab";
 import { OverridesTab } from "./views/OverridesTab";
+import { PerformanceTab } from "./views/PerformanceTab";
 import { PolicyTab } from "./views/PolicyTab";
 import { ScenariosTab } from "./views/ScenariosTab";
 import { SettingsTab } from "./views/SettingsTab";
@@ -53,6 +55,7 @@ export const STEPS: readonly PaneStep[] = [
   { key: "network", label: "Network", View: NetworkTab, slice: networkStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
+  { key: "performance", label: "Performance", View: PerformanceTab, slice: performanceStep },
   { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },
 ];
 

@@ -1,4 +1,4 @@
-import { detectHeaderRow, headerSignature, headersOf, isPeriodHeader, mappingKey, mappingProblems, proposeMapping, serialToIso } from "../../src/app/mapping";
+import { detectHeaderRow, emptyMapping, headerSignature, headersOf, isPeriodHeader, mappingKey, mappingProblems, proposeMapping, serialToIso } from "../../src/app/mapping";
 import type { RangeSnapshot } from "../../src/app/ports";
 
 function snap(values: unknown[][]): RangeSnapshot {
@@ -72,6 +72,7 @@ describe("proposeMapping", () => {
     const m = proposeMapping(snap([headers, row]));
     expect(m.headerRow).toBe(0);
     expect(m.columns).toEqual({
+      ...emptyMapping().columns,
       sku: 0,
       description: 1,
       value: 2,
@@ -79,7 +80,7 @@ describe("proposeMapping", () => {
       unitCost: 3,
       leadTime: 4,
       leadTimeSd: 5,
-      orderQty: 6,
+      moq: 6, // an MOQ column is the minimum order quantity since the policy columns exist
       currentClass: 7,
       pin: 8,
       family: null,
@@ -112,11 +113,13 @@ describe("proposeMapping", () => {
     expect(m.history).toEqual({ first: 3, last: 5 });
   });
 
-  it("reads 'Order quantity', 'Lot size' and 'Pack size' as the order quantity, not the annual quantity", () => {
-    for (const h of ["Order quantity", "Min order qty", "Lot size", "Pack size", "Order multiple"]) {
+  it("reads 'Order quantity' and 'Lot size' as the order quantity, 'Pack size' as the order multiple, 'Min order qty' as the MOQ, none as the annual quantity", () => {
+    const expected: Record<string, string> = { "Order quantity": "orderQty", "Lot size": "orderQty", "Min order qty": "moq", "Pack size": "orderMultiple", "Order multiple": "orderMultiple", "Rounding value": "orderMultiple" };
+    for (const [h, field] of Object.entries(expected)) {
       const headers = ["SKU", "Annual value", h, "W01", "W02", "W03"];
       const m = proposeMapping(snap([headers, ["X", 100, 24, 1, 2, 3]]));
-      expect([h, m.columns.quantity, m.columns.orderQty]).toEqual([h, null, 2]);
+      const mapped = Object.entries(m.columns).filter(([, c]) => c === 2).map(([f]) => f);
+      expect([h, m.columns.quantity, mapped]).toEqual([h, null, [field]]);
     }
     const both = proposeMapping(snap([["SKU", "Quantity", "Order quantity", "Cost", "W01", "W02"], ["X", 500, 24, 2, 1, 2]]));
     expect([both.columns.quantity, both.columns.orderQty]).toEqual([1, 2]);

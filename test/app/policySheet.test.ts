@@ -29,6 +29,8 @@ async function written(beforeWrite?: (session: PaneSession) => void) {
   await session.step("classify").readSource("region");
   expect(session.getState().steps.classify.mapping?.columns.orderQty).toBe(10);
   await session.step("classify").classify();
+  // the floor is a rule of the normal safety stock: BZ (S04) planned with the normal, as SEG.SAFETY_STOCK
+  session.step("policy").setGridCell("BZ", "distribution", "normal");
   beforeWrite?.(session);
   await session.step("write").write();
   expect(session.getState().common.error).toBeNull();
@@ -55,7 +57,7 @@ test("a negative fill-rate safety stock: SEG.SAFETY_STOCK gives it, the sheet sh
   expect(row["Reorder point"]).toBeCloseTo(reference.reorderPoint, 9);
   expect(row.Max).toBeCloseTo(reference.max, 9);
   expect(row.Min).toBeCloseTo(reference.min, 9);
-  expect(row["Order quantity source"]).toMatch(/^order multiple; safety stock -160 \(fill rate\) floored at 0$/);
+  expect(row["Order quantity source"]).toMatch(/^given order quantity; safety stock -160 \(fill rate\) floored at 0$/);
 });
 
 test("a cycle service level below 50 %: the same floor (SEG.SAFETY_STOCK with csl is negative)", async () => {
@@ -74,7 +76,7 @@ test("the Policy sheet carries a note that explains the floor and the units, bes
   const gw = await written();
   const notes = gw.table(POLICY_NOTES_TABLE)!;
   expect(notes.sheetName).toBe(POLICY_SHEET);
-  expect([notes.anchorRow, notes.anchorCol]).toEqual([0, 7]); // H1, right of the six grid columns
+  expect([notes.anchorRow, notes.anchorCol]).toEqual([0, 11]); // L1, right of the ten grid columns
   expect(notes.headers).toEqual([...POLICY_NOTES_HEADERS]);
   const text = notes.rows.map((r) => String(r[0]));
   expect(text[0]).toMatch(/^Safety stock is k × σ as SEG\.SAFETY_STOCK computes it/);

@@ -31,7 +31,7 @@ describe("default policy grid", () => {
 
   it("round-trips through sheet rows", () => {
     const rows = policyGridRows(grid);
-    expect(rows[0]).toEqual(["AX", 0.98, "csl", 0, 0.98, 12]);
+    expect(rows[0]).toEqual(["AX", 0.98, "csl", 0, 0.98, 12, "auto", 4.75, 1, 0]);
     expect(parsePolicyCell("method", " Fill ")).toBe("fill");
     expect(parsePolicyCell("serviceLevel", "95%")).toBeUndefined();
   });
@@ -42,7 +42,7 @@ describe("validatePolicyGrid", () => {
   it.each([
     [{ serviceLevel: 1 }, /AX service level must be between 0 and 1/],
     [{ serviceLevel: 0 }, /between 0 and 1/],
-    [{ method: "max" }, /method must be "csl" or "fill"/],
+    [{ method: "max" }, /method must be "csl", "fill" or "cost"/],
     [{ reviewPeriod: -1 }, /review period must be 0 or more/],
     [{ turnsTarget: 0 }, /turns target must be above 0/],
   ])("rejects %p", (patch, msg) => {

@@ -2,8 +2,10 @@ import { isExcelError } from "../helpers/customFunctionsShim";
 import fs from "node:fs";
 import path from "node:path";
 import { parseTree } from "custom-functions-metadata";
+import distributions from "../fixtures/policy_distributions.json";
 import {
   eoqCells,
+  fillRateCells,
   fillRateKCells,
   normalLossCells,
   reorderPointCells,
@@ -140,7 +142,7 @@ describe("policy.ts entry-point metadata", () => {
 
   it("parses without errors into the six SEG policy functions", () => {
     expect(result.extras.flatMap((e) => e.errors)).toEqual([]);
-    expect(Object.keys(byId).sort()).toEqual(["EOQ", "FILL_RATE_K", "NORMAL_LOSS", "REORDER_POINT", "SAFETY_STOCK", "Z_VALUE"]);
+    expect(Object.keys(byId).sort()).toEqual(["EOQ", "FILL_RATE", "FILL_RATE_K", "NORMAL_LOSS", "REORDER_POINT", "SAFETY_STOCK", "Z_VALUE"]);
   });
 
   it("SAFETY_STOCK takes ranges, with the optional parameters last", () => {
@@ -154,8 +156,24 @@ describe("policy.ts entry-point metadata", () => {
       ["review_period", "matrix", true],
       ["method", "matrix", true],
       ["order_qty", "matrix", true],
+      ["distribution", "matrix", true],
     ]);
     expect(f.description).toMatch(/NOT floored at 0/);
+  });
+
+  it("REORDER_POINT gains [distribution] last; FILL_RATE takes the level, the demand, and its options", () => {
+    expect(byId.REORDER_POINT.parameters.map((p) => p.name)).toEqual(["demand_mean", "lead_time", "safety_stock", "review_period", "distribution"]);
+    expect(byId.FILL_RATE.parameters.map((p) => [p.name, Boolean(p.optional)])).toEqual([
+      ["reorder_point", false],
+      ["demand_mean", false],
+      ["demand_sd", false],
+      ["lead_time", false],
+      ["lead_time_sd", true],
+      ["review_period", true],
+      ["order_qty", true],
+      ["distribution", true],
+      ["output", true],
+    ]);
   });
 
   it("every function and parameter has help text Excel can show (<= 255 characters) and returns a number matrix", () => {
@@ -190,5 +208,58 @@ describe("spill shape follows the input", () => {
   it("says which row is bad in the same words for one row and for many", () => {
     expect(errorOf(zValueCells([[1.5]])[0][0]).message).toMatch(/^row 1: service_level/);
     expect(errorOf(zValueCells([[0.5], [1.5]])[1][0]).message).toMatch(/^row 2: service_level/);
+  });
+});
+
+describe("[distribution] on SAFETY_STOCK and REORDER_POINT, and SEG.FILL_RATE, against scipy (gen_policy_distributions.py)", () => {
+  const levels = distributions.levels.filter((c) => c.method !== "cost");
+  const opt = (x: number | undefined) => (x === undefined ? null : one(x));
+
+  it.each(levels.map((c) => [c.name, c] as const))("SAFETY_STOCK: %s", (_name, c) => {
+    const x = c as typeof c & { leadTimeSd?: number; reviewPeriod?: number; orderQty?: number };
+    const q = x.reviewPeriod ? null : opt(x.orderQty);
+    const out = safetyStockCells(one(x.serviceLevel), one(x.demandMean), one(x.demandSd), one(x.leadTime), opt(x.leadTimeSd), opt(x.reviewPeriod), one(x.method), q, one(x.distribution));
+    expect(out[0][0] as number).toBeCloseTo(x.safetyStock, 9);
+    // REORDER_POINT with the same distribution gives the level back
+    const rop = reorderPointCells(one(x.demandMean), one(x.leadTime), [[out[0][0]]], opt(x.reviewPeriod), one(x.distribution));
+    expect(rop[0][0] as number).toBeCloseTo(x.reorderPoint, 9);
+    if (x.distribution !== "gamma") expect(Number.isInteger(rop[0][0])).toBe(true);
+  });
+
+  it.each(distributions.fillRates.map((c, k) => [k, c] as const))("FILL_RATE case %i", (_k, c) => {
+    const x = c as typeof c & { leadTimeSd?: number; reviewPeriod?: number; orderQty?: number };
+    const args = [one(x.reorderPoint), one(x.demandMean), one(x.demandSd), one(x.leadTime), opt(x.leadTimeSd), opt(x.reviewPeriod), opt(x.orderQty), one(x.distribution)] as const;
+    expect(fillRateCells(...args, null)[0][0] as number).toBeCloseTo(x.fillRate, 9);
+    expect(fillRateCells(...args, one("CSL"))[0][0] as number).toBeCloseTo(x.cycleServiceLevel, 9);
+    expect(fillRateCells(...args, one("short"))[0][0] as number).toBeCloseTo(x.unitsShortPerCycle, 9);
+  });
+
+  it("blank, Excel desktop's 0 and \"normal\" give exactly the results of before the argument", () => {
+    const before = safetyStockCells(col(0.95, 0.975), col(100, 2500), col(20, 500), col(4, 2), null, null, col("csl", "fill"), col(0, 10000));
+    for (const d of [null, one(""), one(0), one("Normal"), col("normal", "NORMAL")]) {
+      expect(safetyStockCells(col(0.95, 0.975), col(100, 2500), col(20, 500), col(4, 2), null, null, col("csl", "fill"), col(0, 10000), d)).toEqual(before);
+    }
+    expect(reorderPointCells(col(100, 100), one(4), col(65.79, 80.58), col(0, 2), one(""))).toEqual(reorderPointCells(col(100, 100), one(4), col(65.79, 80.58), col(0, 2)));
+  });
+
+  it("FILL_RATE with the normal is the exact (s, Q) fill rate: Chopra & Meindl's example, 0.9975", () => {
+    // s = 6000 with d = 2500, sd 500, L = 2, Q = 10000: ESC 25.13, fill rate 0.9975 (ch. 12)
+    const out = fillRateCells(one(6000), one(2500), one(500), one(2), null, null, one(10000), null, null);
+    expect(out[0][0] as number).toBeCloseTo(0.9975, 4);
+    expect(fillRateCells(one(6000), one(2500), one(500), one(2), null, null, one(10000), null, one("short"))[0][0] as number).toBeCloseTo(25.13, 2);
+  });
+
+  it("a distribution column: one per row, a bad name spoils only its row", () => {
+    const out = safetyStockCells(one(0.95), one(0.4), one(0.7), one(3), null, null, null, null, col("poisson", "weibull", "normal"));
+    expect(out[0][0] as number).toBeCloseTo(1.8, 12);
+    expect(errorOf(out[1][0]).message).toBe('row 2: distribution must be one of normal, poisson, negbin, gamma, auto; got "weibull"');
+    expect(out[2][0] as number).toBeCloseTo(1.6448536269514722 * 0.7 * Math.sqrt(3), 12);
+  });
+
+  it("FILL_RATE names its problems: continuous review needs order_qty; no demand is #N/A; a bad output is one #VALUE!", () => {
+    expect(errorOf(fillRateCells(one(3), one(0.5), one(1), one(3), null, null, null, one("poisson"), null)[0][0]).message).toMatch(/^row 1: order_qty is required under continuous review/);
+    const na = errorOf(fillRateCells(one(3), one(0), one(1), one(3), null, one(2), null, null, null)[0][0]);
+    expect([na.code, na.message]).toEqual(["#N/A", "row 1: demand_mean is 0: the fill rate is undefined without demand"]);
+    expect(errorOf(fillRateCells(one(3), one(1), one(1), one(3), null, null, one(5), null, one("ready"))[0][0]).message).toBe('output: must be one of "fill", "csl", "short"');
   });
 });

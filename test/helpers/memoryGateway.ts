@@ -224,7 +224,7 @@ export class MemoryGateway implements WorkbookGateway {
         for (const [name, t] of this.state.tables) if (t.sheetName === plan.sheetName) this.state.tables.delete(name);
         for (const [name, c] of this.state.charts) if (c.sheetName === plan.sheetName) this.state.charts.delete(name);
         const existing = this.state.sheets.get(plan.sheetName);
-        this.state.sheets.set(plan.sheetName, { name: plan.sheetName, cells: [], visibility: existing?.visibility ?? "visible" });
+        this.state.sheets.set(plan.sheetName, { name: plan.sheetName, cells: [], visibility: plan.visibility ?? existing?.visibility ?? "visible" });
         for (const block of plan.blocks) {
           if (block.kind === "chart") {
             this.state.charts.set(block.name, { ...clone(block), sheetName: plan.sheetName });

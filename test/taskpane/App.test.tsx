@@ -249,12 +249,12 @@ describe("Settings and Policy tabs", () => {
     const { user, session, view } = setup("policy");
     const grid = screen.getByRole("group", { name: "Segments" });
     expect(within(grid).getAllByRole("button")).toHaveLength(9);
-    expect(within(grid).getByRole("button", { name: "AX: 98.0% cycle service level" }).getAttribute("aria-pressed")).toBe("true");
+    expect(within(grid).getByRole("button", { name: "AX: 98.0% cycle service level, auto distribution" }).getAttribute("aria-pressed")).toBe("true");
     const sl = screen.getByLabelText("Service level (%)");
     await user.clear(sl);
     await user.type(sl, "99.5");
     expect(session.getState().steps.policy.grid[0].serviceLevel).toBeCloseTo(0.995, 12);
-    expect(within(grid).getByRole("button", { name: "AX: 99.5% cycle service level" })).toBeTruthy();
+    expect(within(grid).getByRole("button", { name: "AX: 99.5% cycle service level, auto distribution" })).toBeTruthy();
     await user.clear(sl);
     await user.type(sl, "120");
     // the unit of the message is the unit of the field

@@ -10,6 +10,8 @@ import { computeForecast, computeForecastSku } from "./forecast";
 import { computeDimensions } from "./dimensions";
 import { computeExecution } from "./execution";
 import { computeContractTerms } from "./contracts";
+import { computePerformance } from "./performance";
+import { computePolicy } from "./policy";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -21,6 +23,8 @@ export const JOBS = {
   dimensions: computeDimensions,
   execution: computeExecution,
   contractTerms: computeContractTerms,
+  policy: computePolicy,
+  performance: computePerformance,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;

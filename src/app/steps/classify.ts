@@ -5,7 +5,7 @@
  */
 import { decisionNotes } from "../decisionRecord";
 import { classifyOptionProblems, defaultClassifyOptions, type ClassifyOptions, type RunInput } from "../classifyTypes";
-import { detectHeaderRow, headersOf, mappingKey, mappingProblems, proposeMapping, type ColumnMapping, type MappingField } from "../mapping";
+import { detectHeaderRow, emptyMapping, headersOf, mappingKey, mappingProblems, proposeMapping, type ColumnMapping, type MappingField } from "../mapping";
 import { parseRows } from "../parse";
 import { inferPeriodsPerYear, type PeriodInference } from "../periodHeaders";
 import { segmentsPlan } from "../plans";
@@ -107,7 +107,9 @@ export const classifyStep = defineStep({
     function applyHeaderRow(headerRow: number, detected: number | null): void {
       const snap = snapshot!;
       const headers = headersOf(snap, headerRow);
-      const remembered = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings)?.[mappingKey(snap.sheetName, headers)];
+      const saved = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings)?.[mappingKey(snap.sheetName, headers)];
+      // a mapping saved before fields were added has no entry for them: not mapped
+      const remembered = saved ? { ...saved, columns: { ...emptyMapping(headerRow).columns, ...saved.columns } } : undefined;
       let mapping = proposeMapping(snap, headerRow);
       let fromMemory = false;
       if (remembered && remembered.headerRow === headerRow && mappingProblems(remembered, headers.length).length === 0) {

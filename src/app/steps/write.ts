@@ -99,6 +99,7 @@ export const writeStep = defineStep({
       const contributors = ctx.contributors();
       const blockers = contributors.flatMap((c) => c.blockers?.() ?? []);
       if (blockers.length) throw new Error(blockers[0]);
+      for (const c of contributors) await c.beforeWrite?.(task);
 
       const stamp = ctx.now();
       const parameters: Record<string, unknown> = {};
@@ -145,7 +146,7 @@ export const writeStep = defineStep({
             tip = found.audit;
             auditRows = await ctx.audit.seal(events, found.audit);
             const plans = contributions.flatMap((c) => c.plans);
-            sheetNames = plans.map((p) => p.sheetName);
+            sheetNames = plans.filter((p) => p.visibility !== "veryHidden").map((p) => p.sheetName);
             return { plans, auditRows };
           },
         },
@@ -210,7 +211,9 @@ export const writeStep = defineStep({
         ctx.store.fail(`The sheets are written, but the snapshot was not published: ${errorText(e)}`);
         return;
       }
-      void publisher.publishWrite({ workbookId, run: w.run, outcome: w.outcome, overrides: ctx.overrides.all(), policyOptions: w.outcome.policyOptions, modelVersion });
+      const written = ctx.peek("policy")?.writtenRows;
+      const policyRow = written && written.modelVersion === w.outcome.modelVersion ? written.row : undefined;
+      void publisher.publishWrite({ workbookId, run: w.run, outcome: w.outcome, overrides: ctx.overrides.all(), policyOptions: w.outcome.policyOptions, modelVersion, policyRow });
     }
 
     ctx.store.on("overridesChanged", () => publish(true));

@@ -1,5 +1,9 @@
 /** Classify tab: read the SKU table, map its columns, set the options, classify, see the preview. */
 import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
   Button,
   Checkbox,
   Field,
@@ -18,7 +22,7 @@ import {
 } from "@fluentui/react-components";
 import { lazy, Suspense, useState } from "react";
 import { columnLetters } from "../../app/a1";
-import { FIELD_LABELS, MAPPING_FIELDS, type MappingField } from "../../app/mapping";
+import { FIELD_LABELS, MAPPING_FIELDS, POLICY_MAPPING_FIELDS, type MappingField } from "../../app/mapping";
 import type { GroupRow, Preview, Spread } from "../../app/preview";
 import { count, fixed, pct, plural } from "../format";
 import { useSession, useStep } from "../usePane";
@@ -87,10 +91,21 @@ export function ClassifyTab() {
             </Select>
           </Field>
           <div className={styles.grid2}>
-            {MAPPING_FIELDS.map((f: MappingField) => columnSelect(FIELD_LABELS[f], mapping.columns[f] ?? null, (c) => actions.setMappingField(f, c)))}
+            {MAPPING_FIELDS.filter((f) => !POLICY_MAPPING_FIELDS.includes(f)).map((f: MappingField) => columnSelect(FIELD_LABELS[f], mapping.columns[f] ?? null, (c) => actions.setMappingField(f, c)))}
             {columnSelect("First history column", mapping.history?.first ?? null, (c) => actions.setHistory(c, c === null ? null : Math.max(c, mapping.history?.last ?? c)))}
             {columnSelect("Last history column", mapping.history?.last ?? null, (c) => actions.setHistory(c === null ? null : Math.min(c, mapping.history?.first ?? c), c))}
           </div>
+          <Accordion collapsible defaultOpenItems={POLICY_MAPPING_FIELDS.some((f) => mapping.columns[f] != null) ? ["policy"] : []}>
+            <AccordionItem value="policy">
+              <AccordionHeader size="small">Policy columns (optional)</AccordionHeader>
+              <AccordionPanel>
+                <Text className={styles.muted} block>
+                  Order multiples, MOQs, DC capacity, lifecycle, floors, suppliers and analogs for new SKUs. Problems in these cells do not stop Classify; they stop the Write (Policy tab).
+                </Text>
+                <div className={styles.grid2}>{POLICY_MAPPING_FIELDS.map((f: MappingField) => columnSelect(FIELD_LABELS[f], mapping.columns[f] ?? null, (c) => actions.setMappingField(f, c)))}</div>
+              </AccordionPanel>
+            </AccordionItem>
+          </Accordion>
           {mapping.history && (
             <Text className={mergeClasses(styles.muted, styles.wrap)}>
               Demand history: {count(mapping.history.last - mapping.history.first + 1)} periods ({colLabel(mapping.history.first)} … {colLabel(mapping.history.last)}), oldest first.

@@ -1,7 +1,5 @@
-import { aggregateHistory, aggregateStats, allocAggregates, skuPolicyColumns } from "../../../src/engine/aggregates";
-import { isCellError } from "../../../src/engine/errors";
+import { aggregateHistory, aggregateStats, allocAggregates } from "../../../src/engine/aggregates";
 import { classifyPattern } from "../../../src/engine/pattern";
-import { defaultPolicyGrid, defaultPolicyOptions, skuPolicy } from "../../../src/engine/policy";
 import { classifyXyz, historyFromArray } from "../../../src/engine/xyz";
 
 function lcg(seed: number) {
@@ -90,49 +88,3 @@ describe("aggregate statistics = the full-history engine", () => {
   });
 });
 
-describe("skuPolicyColumns = skuPolicy row by row", () => {
-  test("random SKUs over the default grid", () => {
-    const grid = defaultPolicyGrid();
-    const options = defaultPolicyOptions();
-    const n = 3000;
-    const r = lcg(7);
-    const col = () => new Float64Array(n);
-    const inp = { n, segment: new Int32Array(n), demandMean: col(), demandSd: col(), leadTime: col(), leadTimeSd: col(), orderQty: col(), unitCost: col() };
-    for (let i = 0; i < n; i++) {
-      inp.segment[i] = r() < 0.05 ? -1 : Math.floor(r() * grid.length);
-      inp.demandMean[i] = r() < 0.05 ? 0 : 100 * r();
-      inp.demandSd[i] = r() < 0.03 ? 0 : inp.demandMean[i] * 1.5 * r();
-      inp.leadTime[i] = r() < 0.3 ? NaN : 8 * r();
-      inp.leadTimeSd[i] = r() < 0.5 ? NaN : r();
-      inp.orderQty[i] = r() < 0.5 ? NaN : r() < 0.5 ? 5000 * r() : 20 * r();
-      inp.unitCost[i] = r() < 0.1 ? NaN : 50 * r();
-    }
-    const out = skuPolicyColumns(inp, grid, options);
-    let compared = 0;
-    for (let i = 0; i < n; i++) {
-      if (inp.segment[i] < 0) {
-        expect(out.orderQtySource[i]).toBe(-1);
-        continue;
-      }
-      const ref = skuPolicy(
-        grid[inp.segment[i]],
-        { demandMean: inp.demandMean[i], demandSd: inp.demandSd[i], leadTime: inp.leadTime[i], leadTimeSd: inp.leadTimeSd[i], orderQty: inp.orderQty[i], unitCost: inp.unitCost[i] },
-        options,
-      );
-      if (isCellError(ref)) {
-        expect(out.notes.get(i)).toBe(ref.message);
-        expect(out.safetyStock[i]).toBeNaN();
-        continue;
-      }
-      compared++;
-      expect(out.safetyStock[i]).toBeCloseTo(ref.safetyStock, 9);
-      expect(out.reorderPoint[i]).toBeCloseTo(ref.reorderPoint, 9);
-      expect(out.min[i]).toBeCloseTo(ref.min, 9);
-      expect(out.max[i]).toBeCloseTo(ref.max, 9);
-      expect(out.orderQty[i]).toBeCloseTo(ref.orderQty, 9);
-      expect(["given", "eoq", "review", "none"][out.orderQtySource[i]]).toBe(ref.orderQtySource);
-      expect(out.notes.get(i) ?? "").toBe(ref.note);
-    }
-    expect(compared).toBeGreaterThan(2000);
-  });
-});

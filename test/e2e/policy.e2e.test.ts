@@ -1,0 +1,238 @@
+/**
+ * The policy depth end to end in a real browser: Debian chromium (playwright-core) loads the
+ * production build (dist/taskpane.html) with the fake Excel host (test/fake-excel) seeded with a
+ * SKU table that has supplier and order-multiple columns. Through the UI only, at 320 and 350 px:
+ * classify, give segment CZ a Poisson distribution, set a safety-stock budget, preview (the chart
+ * draws), choose SAP names for the MRP export, write; check the MRP export and the change list
+ * sheets in the fake; change the budget, write again, and see the change list name what moved.
+ * Every screen is checked for sideways scroll and overlapping controls (expectGoodLayout).
+ * `npm test` builds dist first; run alone: `npx webpack --mode production && npx jest test/e2e/policy`.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import { GOOD_ROWS, HEADERS } from "../app/sampleData";
+import { serveDirectory, type StaticServer } from "./staticServer";
+
+const ROOT = path.resolve(__dirname, "../..");
+const DIST = path.join(ROOT, "dist");
+const OUT = path.join(ROOT, "test-output");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+jest.setTimeout(240_000);
+
+const SUPPLIER: Record<string, string> = { S01: "Acme", S02: "Acme", S03: "Bolt & Co", S04: "Bolt & Co", S05: "Acme", S06: "Acme", S07: "Acme", S08: "Bolt & Co", S09: "Bolt & Co", S10: "Acme" };
+const SEED = [[...HEADERS, "Supplier", "Order multiple"], ...GOOD_ROWS.map((r) => [...r, SUPPLIER[r[0] as string], r[0] === "S01" ? 12 : ""])];
+
+interface TableInfo {
+  name: string;
+  sheetName: string;
+  headers: string[];
+  rows: unknown[][];
+}
+
+let server: StaticServer;
+let browser: Browser;
+let fakeBundle: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
+  mkdirSync(OUT, { recursive: true });
+  server = await serveDirectory(DIST);
+  fakeBundle = await buildFakeExcelBundle();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPane(width: number): Promise<{ page: Page; external: string[]; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const external: string[] = [];
+  const errors: string[] = [];
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  const seed = `
+    (function () {
+      var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data"] });
+      fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(SEED)});
+      fake.workbook.select("Data!A1:L11");
+      fake.install(window);
+      window.__fake = fake;
+    })();`;
+  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
+  await page.goto(`${server.url}/taskpane.html`);
+  await page.getByRole("tab", { name: "Classify" }).waitFor();
+  return { page, external, errors };
+}
+
+/** Opens a step's tab, through the "More" menu when the pane is too narrow to show it (as in pane.e2e.test.ts). */
+async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole("tab", { name });
+  const shown = await tab
+    .click({ timeout: 3000 })
+    .then(() => true)
+    .catch(() => false);
+  if (!shown) {
+    await page.getByRole("button", { name: /more steps/ }).click();
+    await page.getByRole("menuitem", { name }).click();
+  }
+  await page.locator(`[role=tab][aria-selected=true]`, { hasText: name }).waitFor();
+  await page.getByRole("tabpanel").waitFor();
+}
+
+interface Layout {
+  width: number;
+  scrollWidth: number;
+  clientWidth: number;
+  overlaps: string[];
+  cutTabs: string[];
+  outside: string[];
+}
+
+/** The layout checks of pane.e2e.test.ts: sideways scroll, overlapping controls, cut tab labels, controls past the edge. */
+function layout(page: Page): Promise<Layout> {
+  return page.evaluate(() => {
+    const de = document.documentElement;
+    const visible = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      const st = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && st.visibility !== "hidden" && st.display !== "none";
+    };
+    const label = (e: Element) => `${e.tagName.toLowerCase()}[${(e.getAttribute("aria-label") ?? (e as HTMLElement).innerText ?? "").slice(0, 30)}]`;
+    const modal = document.querySelector("[role=alertdialog], [role=dialog]");
+    const controls = [...(modal ?? document).querySelectorAll("input, select, textarea, button")].filter(visible);
+    const overlaps: string[] = [];
+    for (let i = 0; i < controls.length; i++) {
+      for (let j = i + 1; j < controls.length; j++) {
+        const a = controls[i];
+        const b = controls[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const ra = a.getBoundingClientRect();
+        const rb = b.getBoundingClientRect();
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1) overlaps.push(`${label(a)} / ${label(b)}`);
+      }
+    }
+    const cutTabs = [...document.querySelectorAll("[role=tab]")]
+      .filter(visible)
+      .filter((t) => {
+        const text = t.querySelector(".fui-Tab__content") as HTMLElement | null;
+        return (text ? text.scrollWidth : (t as HTMLElement).scrollWidth) > (t as HTMLElement).clientWidth + 1;
+      })
+      .map(label);
+    const outside = controls.filter((c) => c.getBoundingClientRect().right > de.clientWidth + 0.5).map(label);
+    return { width: window.innerWidth, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, overlaps, cutTabs, outside };
+  });
+}
+
+async function expectGoodLayout(page: Page, where: string): Promise<void> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const l = await layout(page);
+  expect({ where, ...l }).toEqual({ where, width: l.width, scrollWidth: l.clientWidth, clientWidth: l.clientWidth, overlaps: [], cutTabs: [], outside: [] });
+}
+
+const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
+
+function byHeader(t: TableInfo): Record<string, unknown>[] {
+  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
+}
+
+async function setBudget(page: Page, amount: string): Promise<void> {
+  const field = page.getByLabel("Safety-stock budget", { exact: true });
+  await field.fill(amount);
+}
+
+async function writeAndWait(page: Page, replace: boolean): Promise<void> {
+  await openTab(page, "Write");
+  await page.getByRole("button", { name: "Write sheets" }).click();
+  if (replace) {
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByText(/notes and comments in their cells/).waitFor();
+    await dialog.getByRole("button", { name: "Replace", exact: true }).click();
+  }
+  await page.getByText(/^Wrote 10 SKUs to the /).waitFor();
+}
+
+test.each([320, 350])("at %i px: a Poisson segment and a budget, previewed, written to the Policy sheet, the MRP export and the change list", async (width) => {
+  const { page, external, errors } = await openPane(width);
+
+  // classify the selected table
+  await page.getByRole("button", { name: "Read selection" }).click();
+  await page.getByText("Data!A1:L11: 11 rows × 12 columns.").waitFor();
+  await page.getByRole("button", { name: "Classify" }).click();
+  await page.getByRole("table", { name: /SKUs and value share by Segment/ }).waitFor();
+  await expectGoodLayout(page, `classify at ${width}`);
+
+  // Policy: segment CZ on a Poisson distribution, a total safety-stock budget
+  await openTab(page, "Policy");
+  await page.getByRole("group", { name: "Segments" }).getByRole("button", { name: /^CZ:/ }).click();
+  await page.getByLabel("Distribution", { exact: true }).selectOption("poisson");
+  await page.getByRole("group", { name: "Segments" }).getByRole("button", { name: "CZ: 85.0% fill rate, Poisson distribution" }).waitFor();
+  await page.getByRole("radio", { name: "One safety-stock budget for every SKU" }).check();
+  await setBudget(page, "60");
+  await page.getByRole("button", { name: "Preview the policy" }).click();
+  await page.getByRole("heading", { name: "Planned policy" }).waitFor();
+  const chart = page.getByRole("region", { name: "Fill rate under the budget" });
+  await chart.locator("svg rect").first().waitFor({ state: "attached" });
+  await page.getByRole("list", { name: "Budget per segment" }).waitFor();
+  await expectGoodLayout(page, `policy preview at ${width}`);
+  await page.getByRole("button", { name: "MRP export" }).click();
+  await page.getByRole("button", { name: "SAP names (MARC)" }).click();
+  await expect(page.getByLabel("Column name for Safety stock").inputValue()).resolves.toBe("EISBE");
+  await expectGoodLayout(page, `policy with the MRP export at ${width}`);
+  await page.screenshot({ path: path.join(OUT, `policy-${width}-policy.png`), fullPage: true });
+
+  // write: Policy, MRP export, change list (first version)
+  await writeAndWait(page, false);
+  await expectGoodLayout(page, `write at ${width}`);
+  const policy = byHeader((await table(page, "SegSkuPolicy"))!);
+  const s09 = policy.find((r) => r.SKU === "S09")!;
+  expect([s09.Segment, s09.Distribution]).toEqual(["CZ", "poisson"]);
+  expect(policy.filter((r) => String(r.Flags).includes("level set by the safety-stock budget")).length).toBeGreaterThan(0);
+  const mrp = (await table(page, "SegMrpExport"))!;
+  expect(mrp.sheetName).toBe("MRP export");
+  expect(mrp.headers).toEqual(["MATNR", "WERKS", "EISBE", "MINBE", "MABST", "BSTFE", "BSTRF", "BSTMI", "DISMM", "LFRHY"]);
+  const exported = Object.fromEntries(byHeader(mrp).map((r) => [String(r.MATNR), r]));
+  const s01 = policy.find((r) => r.SKU === "S01")!;
+  expect(exported.S01).toMatchObject({ EISBE: s01["Safety stock"], MINBE: s01["Reorder point"], MABST: s01.Max, BSTRF: 12 });
+  expect(Object.keys(exported)).not.toContain("S07"); // inactive
+  const notes = byHeader((await table(page, "SegChangeNotes"))!);
+  expect(String(notes[0].Note)).toMatch(/is the first one written with a change list/);
+  const sheets = await page.evaluate(() => (window as unknown as { __fake: { workbook: { sheets(): { name: string; visibility: string }[] } } }).__fake.workbook.sheets());
+  expect(sheets.find((s) => s.name === "SEG_PolicyVersion")?.visibility).toBe("VeryHidden");
+
+  // a larger budget, written again: the change list names what moved, per SKU and per supplier
+  await openTab(page, "Policy");
+  await setBudget(page, "400");
+  await writeAndWait(page, true);
+  const changes = byHeader((await table(page, "SegSkuChanges"))!);
+  expect(changes.length).toBeGreaterThan(0);
+  for (const c of changes) {
+    expect(c.Status).toBe("changed");
+    expect(c["Reorder point change"]).toBe((c["Reorder point after"] as number) - (c["Reorder point before"] as number));
+  }
+  const suppliers = byHeader((await table(page, "SegSupplierChanges"))!);
+  expect(suppliers.map((s) => s.Supplier).sort()).toEqual(["Acme", "Bolt & Co"]);
+  expect(suppliers.reduce((n, s) => n + (s.Changed as number), 0)).toBe(changes.length);
+  await expectGoodLayout(page, `second write at ${width}`);
+
+  await openTab(page, "Performance");
+  await page.getByRole("button", { name: "Read actuals" }).waitFor();
+  await expectGoodLayout(page, `performance at ${width}`);
+  await page.screenshot({ path: path.join(OUT, `policy-${width}-write.png`), fullPage: true });
+
+  expect(errors).toEqual([]);
+  expect(external).toEqual([]);
+  await page.context().close();
+});
