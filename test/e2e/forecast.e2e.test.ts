@@ -114,7 +114,7 @@ test.each([320, 350])("at %i px: classify, forecast, look at a SKU, override wit
   await accuracy.waitFor();
   expect(workers.length).toBeGreaterThan(0);
   await expect(accuracy.getByRole("row").count()).resolves.toBe(7); // header + AX, AY, BX, BZ, CX, CZ
-  await expect(page.getByRole("region", { name: "WAPE and bias by segment" }).locator("svg rect").count()).resolves.toBeGreaterThan(0);
+  await page.getByRole("region", { name: "WAPE and bias by segment" }).locator("svg rect").first().waitFor({ state: "attached" }); // the chart module loads after the table
   await page.getByRole("table", { name: "Method mix" }).getByRole("row", { name: /\(family\)/ }).waitFor();
   await expectGoodLayout(page, `forecast preview at ${width}`);
 
@@ -123,7 +123,7 @@ test.each([320, 350])("at %i px: classify, forecast, look at a SKU, override wit
   await page.getByLabel(/^SKU \(4 listed\)/).selectOption("C4");
   const chart = page.getByRole("region", { name: "Actual and forecast: C4" });
   await chart.waitFor();
-  await expect(chart.locator("svg path").count()).resolves.toBeGreaterThan(0);
+  await chart.locator("svg path").first().waitFor({ state: "attached" }); // the chart module loads after the table
   await expectGoodLayout(page, `SKU chart at ${width}`);
 
   // an override within CX's ±50 % cap
