@@ -195,7 +195,8 @@ export async function writeSheets(host: ExcelHost, request: SheetPlan[] | WriteR
         while (t < flat.length) {
           const T = flat[t];
           const ws = staging[T.plan];
-          phase = `Writing the ${prepared[T.plan].plan.sheetName} sheet`;
+          // a very hidden sheet is the add-in's own record, not a sheet the planner knows by name
+          phase = prepared[T.plan].plan.visibility === "veryHidden" ? "Writing the add-in's records" : `Writing the ${prepared[T.plan].plan.sheetName} sheet`;
           if (r === -1) {
             if (spentBytes > 0 && spentBytes + T.headerBytes > limits.budgetBytes) break;
             const header = ws.getRangeByIndexes(T.row, T.column, 1, T.columns);

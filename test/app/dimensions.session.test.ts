@@ -43,13 +43,13 @@ function tableRows(gw: MemoryGateway, name: string): Record<string, unknown>[] {
 }
 
 describe("criterion and dimension", () => {
-  it("leaves the product-by-value path as it was: the same two sheets, no decision entry, no new parameters", async () => {
+  it("leaves the product-by-value path as it was: the Segments and Policy step's sheets only (no Dimensions sheet), no decision entry, no new parameters", async () => {
     const { gw, session } = setup();
     await classify(gw, session);
     expect(dims(session).rationaleCheck.required).toBe(false);
     await session.step("write").write();
     expect(common(session).error).toBeNull();
-    expect(gw.calls.filter((c) => c.startsWith("writeSheets:"))).toEqual(["writeSheets:Segments,Policy"]);
+    expect(gw.calls.filter((c) => c.startsWith("writeSheets:"))).toEqual(["writeSheets:Segments,Policy,MRP export,Policy change list,SEG_PolicyVersion"]);
     expect(gw.calls).not.toContain("readTable:SegSegments");
     expect(gw.auditRows.map((r) => r.action)).toEqual(["classify-run"]);
     expect(Object.keys(JSON.parse(gw.auditRows[0].newValue)).sort()).toEqual(["grid", "mapping", "options", "policyOptions", "skus", "source"]);
@@ -191,7 +191,7 @@ describe("decision record", () => {
     expect(dims(session).rationaleCheck.ok).toBe(true);
     await session.step("write").write();
     expect(common(session).error).toBeNull();
-    expect(gw.calls.filter((c) => c.startsWith("writeSheets:"))).toEqual(["writeSheets:Segments,Dimensions,Policy"]);
+    expect(gw.calls.filter((c) => c.startsWith("writeSheets:"))).toEqual(["writeSheets:Segments,Dimensions,Policy,MRP export,Policy change list,SEG_PolicyVersion"]);
     const notes = gw.table(SEGMENTS_NOTES_TABLE)!.rows.map((r) => r[0]);
     expect(notes).toContain("Decision record: Customer tiers drive the service offer from 2027.");
     expect(notes).toContain("Boundaries and dimension changed since the last Write: dimension product → customer.");
@@ -285,7 +285,7 @@ describe("execution", () => {
     await enable(session);
     await session.step("write").write();
     expect(common(session).error).toBeNull();
-    expect(gw.calls.filter((c) => c.startsWith("writeSheets:"))).toEqual(["writeSheets:Segments,Policy,Execution"]);
+    expect(gw.calls.filter((c) => c.startsWith("writeSheets:"))).toEqual(["writeSheets:Segments,Policy,MRP export,Policy change list,SEG_PolicyVersion,Execution"]);
     const rows = tableRows(gw, EXECUTION_TABLE);
     expect(rows).toHaveLength(10);
     const bySku = Object.fromEntries(rows.map((r) => [r.SKU, r]));

@@ -17,6 +17,7 @@ import type { ParsedTable } from "../../src/app/parse";
 import { classifyCommand, parseArgs, parseCalendar } from "../../src/cli/main";
 import { loadModel, type ModelFile } from "../../src/cli/model";
 import { isCellError } from "../../src/engine/errors";
+import { PATTERN_LABELS } from "../../src/engine/pattern";
 import { skuPolicy } from "../../src/engine/policy";
 import { SegApiClient } from "../../src/client/api";
 import { startTestServer } from "../client/helpers/server";
@@ -153,7 +154,9 @@ function check(out: Record<string, string>[], versionAt = "20240301T120000Z") {
       if (res.cv[i] === res.cv[i]) expect(Number(row.cv)).toBeCloseTo(res.cv[i], 10);
       const g = m.grid.find((x) => x.segment === res.segment[i]);
       if (!g) return;
-      const ref = skuPolicy(g, { demandMean: res.demandMean[i], demandSd: res.demandSd[i], leadTime: k.leadTime, orderQty: NaN, unitCost: k.cost }, m.policyOptions);
+      // the pattern picks the demand distribution of an "auto" grid row, as in the pane's Policy step
+      const pattern = PATTERN_LABELS.indexOf(res.pattern[i] as (typeof PATTERN_LABELS)[number]);
+      const ref = skuPolicy(g, { demandMean: res.demandMean[i], demandSd: res.demandSd[i], pattern, leadTime: k.leadTime, orderQty: NaN, unitCost: k.cost }, m.policyOptions);
       if (isCellError(ref)) return;
       policies++;
       expect(Number(row.serviceLevel)).toBe(ref.serviceLevel);

@@ -13,6 +13,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildFakeExcelBundle } from "../fake-excel/bundle";
 import { GOOD_ROWS, HEADERS } from "../app/sampleData";
+import { expectGoodLayout, openTab } from "./layout";
 import { serveDirectory, type StaticServer } from "./staticServer";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -73,73 +74,6 @@ async function openPane(width: number): Promise<{ page: Page; external: string[]
   await page.goto(`${server.url}/taskpane.html`);
   await page.getByRole("tab", { name: "Classify" }).waitFor();
   return { page, external, errors };
-}
-
-/** Opens a step's tab, through the "More" menu when the pane is too narrow to show it (as in pane.e2e.test.ts). */
-async function openTab(page: Page, name: string): Promise<void> {
-  const tab = page.getByRole("tab", { name });
-  const shown = await tab
-    .click({ timeout: 3000 })
-    .then(() => true)
-    .catch(() => false);
-  if (!shown) {
-    await page.getByRole("button", { name: /more steps/ }).click();
-    await page.getByRole("menuitem", { name }).click();
-  }
-  await page.locator(`[role=tab][aria-selected=true]`, { hasText: name }).waitFor();
-  await page.getByRole("tabpanel").waitFor();
-}
-
-interface Layout {
-  width: number;
-  scrollWidth: number;
-  clientWidth: number;
-  overlaps: string[];
-  cutTabs: string[];
-  outside: string[];
-}
-
-/** The layout checks of pane.e2e.test.ts: sideways scroll, overlapping controls, cut tab labels, controls past the edge. */
-function layout(page: Page): Promise<Layout> {
-  return page.evaluate(() => {
-    const de = document.documentElement;
-    const visible = (e: Element) => {
-      const r = e.getBoundingClientRect();
-      const st = getComputedStyle(e);
-      return r.width > 0 && r.height > 0 && st.visibility !== "hidden" && st.display !== "none";
-    };
-    const label = (e: Element) => `${e.tagName.toLowerCase()}[${(e.getAttribute("aria-label") ?? (e as HTMLElement).innerText ?? "").slice(0, 30)}]`;
-    const modal = document.querySelector("[role=alertdialog], [role=dialog]");
-    const controls = [...(modal ?? document).querySelectorAll("input, select, textarea, button")].filter(visible);
-    const overlaps: string[] = [];
-    for (let i = 0; i < controls.length; i++) {
-      for (let j = i + 1; j < controls.length; j++) {
-        const a = controls[i];
-        const b = controls[j];
-        if (a.contains(b) || b.contains(a)) continue;
-        const ra = a.getBoundingClientRect();
-        const rb = b.getBoundingClientRect();
-        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
-        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-        if (w > 1 && h > 1) overlaps.push(`${label(a)} / ${label(b)}`);
-      }
-    }
-    const cutTabs = [...document.querySelectorAll("[role=tab]")]
-      .filter(visible)
-      .filter((t) => {
-        const text = t.querySelector(".fui-Tab__content") as HTMLElement | null;
-        return (text ? text.scrollWidth : (t as HTMLElement).scrollWidth) > (t as HTMLElement).clientWidth + 1;
-      })
-      .map(label);
-    const outside = controls.filter((c) => c.getBoundingClientRect().right > de.clientWidth + 0.5).map(label);
-    return { width: window.innerWidth, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, overlaps, cutTabs, outside };
-  });
-}
-
-async function expectGoodLayout(page: Page, where: string): Promise<void> {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  const l = await layout(page);
-  expect({ where, ...l }).toEqual({ where, width: l.width, scrollWidth: l.clientWidth, clientWidth: l.clientWidth, overlaps: [], cutTabs: [], outside: [] });
 }
 
 const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);

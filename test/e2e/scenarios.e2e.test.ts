@@ -153,7 +153,7 @@ test("classify, write, simulate four scenarios in the worker, use one: the Polic
   // the Policy tab now shows the budget variant's grid: fill-rate targets where the budget placed stock
   await openTab(page, "Policy");
   const ax = page.getByRole("group", { name: "Segments" }).getByRole("button", { name: /^AX: / });
-  await expect(ax.getAttribute("aria-label")).resolves.toMatch(/^AX: \d+\.\d% fill rate$/);
+  await expect(ax.getAttribute("aria-label")).resolves.toMatch(/^AX: \d+\.\d% fill rate, auto distribution$/);
   const axLevel = Number(/^AX: (\d+\.\d)%/.exec((await ax.getAttribute("aria-label"))!)![1]) / 100;
   await expectGoodLayout(page, "policy with the scenario's grid");
   // and the next Write puts it on the Policy sheet, audited as coming from the scenario

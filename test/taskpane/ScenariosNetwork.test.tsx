@@ -130,7 +130,7 @@ describe("Scenarios tab", () => {
     expect(gw.table(SCENARIO_TOTALS_TABLE)!.rows.map((r) => r[11])).toEqual(["", "", "yes", ""]);
     await user.click(screen.getByRole("tab", { name: "Policy" }));
     const ax = o.grids[2].find((p) => p.segment === "AX")!;
-    expect(within(screen.getByRole("group", { name: "Segments" })).getByRole("button", { name: `AX: ${pct(ax.serviceLevel)} fill rate` })).toBeTruthy();
+    expect(within(screen.getByRole("group", { name: "Segments" })).getByRole("button", { name: `AX: ${pct(ax.serviceLevel)} fill rate, auto distribution` })).toBeTruthy();
   });
 
   it("a problem is listed and Simulate stays disabled; Add is refused at four", async () => {

@@ -10,7 +10,7 @@ import type { AuditEvent } from "../auditService";
 import type { LastRun } from "../classifyTypes";
 import { canonicalJson, makeModelVersion } from "../modelVersion";
 import { effectiveSegments } from "../plans";
-import type { AuditRow, AuditTip } from "../ports";
+import type { AuditRow, AuditTip, Progress } from "../ports";
 import { overrideVersion, type PublishStatus } from "../publishing";
 import { SETTINGS } from "../sheets";
 import { defineStep } from "../step";
@@ -56,8 +56,16 @@ export const RERUN_QUESTION = "write.rerun";
 export const RERUN_ALWAYS = "replace-always";
 
 /** The question asked before sheets that exist are replaced (until the planner says not to ask again). */
+/** Share of the Write's progress bar taken by the steps' preparation (beforeWrite). */
+const PREPARE_SHARE = 0.1;
+/** A phase's own progress placed in the part [from, to] of the bar. */
+function share(p: Progress, from: number, to: number): Progress {
+  const f = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  return { phase: p.phase, done: Math.round((from + (to - from) * f) * 1000), total: 1000 };
+}
+
 export function rerunQuestion(replaced: readonly string[]): WriteQuestion {
-  const names = replaced.join(" and ");
+  const names = replaced.length > 1 ? `${replaced.slice(0, -1).join(", ")} and ${replaced[replaced.length - 1]}` : replaced.join("");
   return {
     key: RERUN_QUESTION,
     title: `Replace the ${names} sheet${replaced.length > 1 ? "s" : ""}?`,
@@ -99,7 +107,20 @@ export const writeStep = defineStep({
       const contributors = ctx.contributors();
       const blockers = contributors.flatMap((c) => c.blockers?.() ?? []);
       if (blockers.length) throw new Error(blockers[0]);
-      for (const c of contributors) await c.beforeWrite?.(task);
+      // What the steps prepare (a policy plan in the worker, a table to read) is the first part of one
+      // bar, the writer's phases the rest, so the bar never goes back to 0 between them.
+      // Each step's preparation counts from its own 0, so the bar holds its place until it moves on.
+      let held = 0;
+      const prepared: TaskContext = {
+        signal: task.signal,
+        progress: (p) => {
+          if (p.phase === "Done") return;
+          const q = share(p, 0, PREPARE_SHARE);
+          held = Math.max(held, q.done);
+          task.progress({ ...q, done: held });
+        },
+      };
+      for (const c of contributors) await c.beforeWrite?.(prepared);
 
       const stamp = ctx.now();
       const parameters: Record<string, unknown> = {};
@@ -150,7 +171,7 @@ export const writeStep = defineStep({
             return { plans, auditRows };
           },
         },
-        { signal: task.signal, onProgress: task.progress },
+        { signal: task.signal, onProgress: (p) => task.progress(share(p, PREPARE_SHARE, 1)) },
       );
       if (report.declined) return;
       // The sheets and their audit entries are in; now what the steps keep about them.
