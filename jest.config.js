@@ -1,8 +1,8 @@
 /* One jest run for every suite. React tests opt into jsdom with a @jest-environment docblock;
    the browser end-to-end suite (test/e2e) needs the production build in dist/ (npm test builds first). */
 // ESM-only packages that jest must compile: office-addin-mock's uuid and strip-bom, and the d3
-// modules under @fluentui/react-charts.
-const esmOnly = ["uuid", "strip-bom", "d3-[a-z-]+", "internmap", "delaunator", "robust-predicates"].join("|");
+// modules under @fluentui/react-charts, and typebox (the API schemas, src/api).
+const esmOnly = ["typebox", "uuid", "strip-bom", "d3-[a-z-]+", "internmap", "delaunator", "robust-predicates"].join("|");
 
 module.exports = {
   testEnvironment: "node",

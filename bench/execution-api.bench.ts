@@ -58,12 +58,12 @@ function item(k: number): SnapshotItem {
     pattern: PATTERNS[Math.floor(rand() * 4)],
     segment,
     serviceLevel: 0.95,
-    meanDemand: rand() * 100,
-    sdDemand: rand() * 30,
+    demandMean: rand() * 100,
+    demandSd: rand() * 30,
     leadTime: 2,
     safetyStock: rand() * 50,
     reorderPoint: rand() * 250,
-    orderQuantity: 100,
+    orderQty: 100,
     overridden: false,
     // TODO(lead): the execution fields of the snapshot item, once the schema has them:
     // pickingPriority, transportMode, atpWindowDays, crossDock, slottingZone, sequencePriority, executionRules.

@@ -65,7 +65,12 @@ const addinPort = Number(process.env.npm_package_config_dev_server_port || 3000)
 const apiPort = Number(process.env.SEG_API_PORT || process.env.npm_package_config_api_port || 3001);
 
 if (existsSync(path.join(root, "src/server/main.ts"))) {
-  run("api", bin("tsx"), ["src/server/main.ts"], { SEG_API_PORT: String(apiPort) });
+  // The backend takes its certificate from configuration; in development that is the Office dev one.
+  const tls = process.env.SEG_HTTP === "1" ? {} : {
+    SEG_TLS_CERT: process.env.SEG_TLS_CERT || path.join(certDir, "localhost.crt"),
+    SEG_TLS_KEY: process.env.SEG_TLS_KEY || path.join(certDir, "localhost.key"),
+  };
+  run("api", bin("tsx"), ["src/server/main.ts"], { SEG_API_PORT: String(apiPort), ...tls });
 }
 run("addin", bin("webpack"), ["serve", "--mode", "development"]);
 

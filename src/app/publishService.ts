@@ -10,7 +10,7 @@
  *   only A..C × X..Z.
  * - serviceLevel is a cycle service level (the API's meaning): the grid target for "csl" segments,
  *   null for "fill" segments, whose target is a fill rate (it is in parameters.grid).
- * - meanDemand, sdDemand and leadTime are per period of the history (parameters.options.periodsPerYear).
+ * - demandMean, demandSd and leadTime are per period of the history (parameters.options.periodsPerYear).
  * - error carries the policy note when no policy could be computed ("not computed: …").
  * - parameters are the ones the classify-run audit entry records for this model version.
  * The server is idempotent by model version (the same content again answers 200), so a retry
@@ -44,7 +44,7 @@ export interface SnapshotSource {
   policyRow?: (i: number) => CellValue[];
 }
 
-/** Limits of the API's SnapshotItem (src/server/schemas.ts). */
+/** Limits of the API's SnapshotItem (src/api/snapshots.ts). */
 const MAX_SKU_LENGTH = 256;
 const MAX_ERROR_LENGTH = 1024;
 const SEGMENT_PATTERN = /^[ABC][XYZ]$/;
@@ -100,12 +100,12 @@ export function buildSnapshot(src: SnapshotSource): SnapshotInput {
       pattern: PATTERNS.has(result.pattern[i]) ? (result.pattern[i] as SnapshotItem["pattern"]) : null,
       segment: SEGMENT_PATTERN.test(segment) ? segment : null,
       serviceLevel: row[C.method] === "csl" ? num(row[C.serviceLevel]) : null,
-      meanDemand: num(result.demandMean[i]),
-      sdDemand: num(result.demandSd[i]),
+      demandMean: num(result.demandMean[i]),
+      demandSd: num(result.demandSd[i]),
       leadTime: num(row[C.leadTime]),
       safetyStock: num(row[C.safetyStock]),
       reorderPoint: num(row[C.reorderPoint]),
-      orderQuantity: num(row[C.orderQuantity]),
+      orderQty: num(row[C.orderQuantity]),
       overridden: eff.source[i] !== "computed" && eff.source[i] !== "inactive",
       error: note.startsWith("not computed") ? note.slice(0, MAX_ERROR_LENGTH) : null,
     };

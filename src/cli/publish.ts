@@ -10,7 +10,7 @@ import type { SnapshotItem } from "../client/types";
 import type { FinishedRows } from "./classify";
 
 export const MAX_PUBLISH_ITEMS = 200_000;
-/** The server's limits on one item (src/server/schemas.ts, as src/app/publishService.ts keeps them). */
+/** The server's limits on one item (src/api/snapshots.ts, as src/app/publishService.ts keeps them). */
 const MAX_SKU_LENGTH = 256;
 const MAX_ERROR_LENGTH = 1024;
 const SEGMENT = /^[ABC][XYZ]$/;
@@ -43,12 +43,12 @@ export function snapshotItems(parts: readonly FinishedRows[]): SnapshotItem[] {
         pattern: (PATTERNS.has(p.pattern[i]) ? p.pattern[i] : null) as SnapshotItem["pattern"],
         segment: SEGMENT.test(p.segment[i]) ? p.segment[i] : null,
         serviceLevel: p.method[i] === "csl" ? num(p.serviceLevel[i]) : null,
-        meanDemand: num(p.demandMean[i]),
-        sdDemand: num(p.demandSd[i]),
+        demandMean: num(p.demandMean[i]),
+        demandSd: num(p.demandSd[i]),
         leadTime: num(p.leadTime[i]),
         safetyStock: num(p.safetyStock[i]),
         reorderPoint: num(p.reorderPoint[i]),
-        orderQuantity: num(p.orderQty[i]),
+        orderQty: num(p.orderQty[i]),
         error: note ? note.slice(0, MAX_ERROR_LENGTH) : null,
       });
     }

@@ -3,6 +3,7 @@
  * request (AbortController), and every failure turned into an ApiError whose message names the
  * cause and the fix. No retries here: the sync and publish services decide that (src/client/retry.ts).
  */
+import { PATHS, fillPath, type Method } from "../api/paths";
 import { ApiError, httpErrorMessage, networkErrorMessage, timeoutMessage } from "./errors";
 import {
   API_PATH,
@@ -39,6 +40,24 @@ export interface ApiClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Every route this client calls (method and src/api path name); the contract test checks each
+ * against the server's OpenAPI document.
+ */
+export const CLIENT_OPERATIONS = [
+  { method: "GET", path: "me" },
+  { method: "GET", path: "health" },
+  { method: "POST", path: "audit" },
+  { method: "GET", path: "workbook" },
+  { method: "GET", path: "audit" },
+  { method: "GET", path: "auditVerify" },
+  { method: "POST", path: "snapshots" },
+  { method: "GET", path: "snapshots" },
+  { method: "GET", path: "snapshot" },
+] as const satisfies readonly { method: Method; path: keyof typeof PATHS }[];
+
+const wb = (pattern: string, workbookId: string) => fillPath(pattern, { workbookId });
 
 /** Characters the server accepts in a bearer token (src/server/auth.ts bearerToken). */
 const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
@@ -125,20 +144,20 @@ export class SegApiClient {
 
   /** Who the token belongs to (any role). The "Test connection" button. */
   me(signal?: AbortSignal): Promise<Me> {
-    return this.call<Me>("GET", `${API_PATH}/me`, { signal }).then((r) => {
-      if (typeof r.body?.name !== "string" || typeof r.body?.role !== "string") throw this.badShape("GET", `${API_PATH}/me`, r.status);
+    return this.call<Me>("GET", PATHS.me, { signal }).then((r) => {
+      if (typeof r.body?.name !== "string" || typeof r.body?.role !== "string") throw this.badShape("GET", PATHS.me, r.status);
       return r.body;
     });
   }
 
   /** Liveness, without a token. */
   async health(signal?: AbortSignal): Promise<{ status: string }> {
-    return (await this.call<{ status: string }>("GET", "/health", { signal, auth: false })).body;
+    return (await this.call<{ status: string }>("GET", PATHS.health, { signal, auth: false })).body;
   }
 
   /** Appends one contiguous run of the workbook's chain, in chain order (at most MAX_AUDIT_BATCH). */
   async appendAudit(workbookId: string, entries: readonly AuditEntry[], signal?: AbortSignal): Promise<AppendResult> {
-    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/audit`;
+    const path = wb(PATHS.audit, workbookId);
     const r = await this.call<Omit<AppendResult, "status">>("POST", path, { body: { entries }, signal });
     const b = r.body;
     if (!b || !Array.isArray(b.stored) || !Array.isArray(b.alreadyStored)) throw this.badShape("POST", path, r.status);
@@ -148,7 +167,7 @@ export class SegApiClient {
   /** The server's head for the workbook, or null when it holds nothing for it. */
   async getWorkbook(workbookId: string, signal?: AbortSignal): Promise<WorkbookHead | null> {
     try {
-      return (await this.call<WorkbookHead>("GET", `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}`, { signal })).body;
+      return (await this.call<WorkbookHead>("GET", wb(PATHS.workbook, workbookId), { signal })).body;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404 && e.problem) return null;
       throw e;
@@ -158,24 +177,24 @@ export class SegApiClient {
   /** A page of the stored trail (chain order). */
   async listAudit(workbookId: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<AuditPage> {
     const qs = new URLSearchParams(query).toString();
-    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/audit${qs ? `?${qs}` : ""}`;
+    const path = `${wb(PATHS.audit, workbookId)}${qs ? `?${qs}` : ""}`;
     return (await this.call<AuditPage>("GET", path, { signal })).body;
   }
 
   /** Server-side chain check (controller or admin token). */
   async verifyAudit(workbookId: string, signal?: AbortSignal): Promise<VerifyResult> {
-    return (await this.call<VerifyResult>("GET", `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/audit/verify`, { signal })).body;
+    return (await this.call<VerifyResult>("GET", wb(PATHS.auditVerify, workbookId), { signal })).body;
   }
 
   async publishSnapshot(workbookId: string, input: SnapshotInput, signal?: AbortSignal): Promise<PublishResult> {
-    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/snapshots`;
+    const path = wb(PATHS.snapshots, workbookId);
     const r = await this.call<Omit<PublishResult, "status">>("POST", path, { body: input, signal });
     if (!r.body || typeof r.body.created !== "boolean" || !r.body.snapshot) throw this.badShape("POST", path, r.status);
     return { status: r.status, created: r.body.created, snapshot: r.body.snapshot };
   }
 
   async listSnapshots(workbookId: string, signal?: AbortSignal): Promise<SnapshotMeta[]> {
-    return (await this.call<{ snapshots: SnapshotMeta[] }>("GET", `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/snapshots`, { signal })).body.snapshots;
+    return (await this.call<{ snapshots: SnapshotMeta[] }>("GET", wb(PATHS.snapshots, workbookId), { signal })).body.snapshots;
   }
 
   /** A snapshot ("latest" or a model version) with one page of its items. */
@@ -185,7 +204,7 @@ export class SegApiClient {
     if (query.limit !== undefined) q.set("limit", String(query.limit));
     if (query.sku !== undefined) q.set("sku", query.sku);
     const qs = q.toString();
-    const path = `${API_PATH}/workbooks/${encodeURIComponent(workbookId)}/snapshots/${encodeURIComponent(modelVersion)}${qs ? `?${qs}` : ""}`;
+    const path = `${fillPath(PATHS.snapshot, { workbookId, modelVersion })}${qs ? `?${qs}` : ""}`;
     return (await this.call<SnapshotPage>("GET", path, { signal })).body;
   }
 
@@ -197,7 +216,7 @@ export class SegApiClient {
     });
   }
 
-  private async call<T>(method: "GET" | "POST" | "DELETE", path: string, opts: CallOptions = {}): Promise<{ status: number; body: T }> {
+  private async call<T>(method: Method, path: string, opts: CallOptions = {}): Promise<{ status: number; body: T }> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const outer = opts.signal;
     if (outer?.aborted) throw new ApiError({ kind: "aborted", message: "The request was cancelled." });

@@ -1,56 +1,38 @@
 /**
- * Shapes of the backend API (src/server/schemas.ts) as the pane sees them. The server's own types
- * are imported as types only (erased at build time), so a change on the server side shows up here
- * as a compile error instead of a silent mismatch; no server code reaches the pane's bundle.
+ * Shapes of the backend API as the pane sees them: the types are derived from the schemas in
+ * src/api (imported as types only, so no schema code reaches the pane's bundle); paths and limits
+ * are plain constants from src/api/paths.ts and src/api/limits.ts.
  */
-import type { AuditEntry } from "../engine/audit";
 import type {
+  AppendAuditResponse,
+  AuditEntry,
+  AuditPage,
+  Me,
+  Problem,
   Role,
   SnapshotInput,
   SnapshotItem,
   SnapshotMeta,
+  SnapshotPage,
   StoredAuditEntry,
   TokenRecord,
+  VerifyResult,
   WorkbookHead,
-} from "../server/storage/types";
+} from "../api";
+import { MAX_BATCH } from "../api/limits";
+import { API_PREFIX } from "../api/paths";
 
-export type { AuditEntry, Role, SnapshotInput, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead };
+export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
 
 /** The API lives under this path of the server URL. */
-export const API_PATH = "/api/v1";
+export const API_PATH = API_PREFIX;
 
-/** Most entries the server accepts in one append (schemas.ts MAX_BATCH). */
-export const MAX_AUDIT_BATCH = 1000;
-
-/** RFC 9457 problem details as the server sends them (application/problem+json). */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  /** The audit entry at fault, when there is one. */
-  entryId?: string;
-  /** Its position in the request's entries array. */
-  index?: number;
-  /** The request field at fault (validation errors). */
-  field?: string;
-  [extension: string]: unknown;
-}
-
-/** GET /api/v1/me */
-export interface Me {
-  name: string;
-  role: Role;
-  tokenId: string;
-}
+/** Most entries the server accepts in one append. */
+export const MAX_AUDIT_BATCH = MAX_BATCH;
 
 /** POST /api/v1/workbooks/{id}/audit: 201 when something was stored now, 200 when all of it already was. */
-export interface AppendResult {
+export interface AppendResult extends AppendAuditResponse {
   status: number;
-  stored: string[];
-  alreadyStored: string[];
-  entryCount: number;
-  lastHash: string;
 }
 
 /** POST /api/v1/workbooks/{id}/snapshots: 201 created, 200 the same content was already published. */
@@ -58,20 +40,4 @@ export interface PublishResult {
   status: number;
   created: boolean;
   snapshot: SnapshotMeta;
-}
-
-export interface SnapshotPage {
-  snapshot: SnapshotMeta;
-  parameters: Record<string, unknown>;
-  items: SnapshotItem[];
-  nextOffset: number | null;
-}
-
-export type VerifyResult =
-  | { ok: true; count: number; lastHash: string }
-  | { ok: false; count: number; index: number; seq: number; entryId: string; reason: string };
-
-export interface AuditPage {
-  entries: StoredAuditEntry[];
-  nextCursor: string | null;
 }

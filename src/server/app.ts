@@ -7,16 +7,15 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { STATUS_CODES } from "node:http";
+import { SHARED_SCHEMAS } from "../api";
 import { bearerToken, hashToken } from "./auth";
+import type { Api, RouteContext } from "./context";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
-import { auditRoutes } from "./routes/audit";
-import { snapshotRoutes } from "./routes/snapshots";
-import { tokenRoutes } from "./routes/tokens";
-import { workbookRoutes } from "./routes/workbooks";
-import { routeSchemas, sharedSchemas } from "./schemas";
-import type { Identity, Role, Storage } from "./storage/types";
+import { ROUTES } from "./routes";
+import type { Storage } from "./storage/types";
 
-export const API_PREFIX = "/api/v1";
+export { API_PREFIX } from "../api";
+export type { Access, RouteContext } from "./context";
 export const DEFAULT_CORS_ORIGINS = ["https://localhost:3000"];
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 /** Snapshots carry every SKU (100,000 items is about 20 MB of JSON), so their route has its own limit. */
@@ -41,24 +40,6 @@ export interface ServerOptions {
   now?: () => Date;
 }
 
-/** Who may call a route: "public", or the roles allowed. Every /api route declares it. */
-export type Access = "public" | readonly Role[];
-
-declare module "fastify" {
-  interface FastifyRequest {
-    identity: Identity | null;
-  }
-  interface FastifyContextConfig {
-    access?: Access;
-  }
-}
-
-export interface RouteContext {
-  storage: Storage;
-  now: () => Date;
-  snapshotBodyLimit: number;
-}
-
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const storage = options.storage;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -74,10 +55,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
   }) as unknown as FastifyInstance;
 
+  app.decorate("seg", ctx);
   app.decorateRequest("identity", null);
   // JSON only: without this, text/plain bodies would be parsed as strings and fail later as a 400.
   app.removeContentTypeParser("text/plain");
-  for (const s of sharedSchemas) app.addSchema(s);
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
 
   // Fail at start-up, not in production, when a route forgets to say who may call it.
   app.addHook("onRoute", (route) => {
@@ -152,29 +134,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       .send(problemBody("not-found", `no route ${req.method} ${req.url.split("?")[0]}`)),
   );
 
-  app.get("/health", { schema: routeSchemas.health, config: { access: "public", rateLimit: false } }, async () => ({ status: "ok" }));
-  app.get("/ready", { schema: routeSchemas.ready, config: { access: "public", rateLimit: false } }, async () => {
-    try {
-      await storage.ping();
-    } catch (e) {
-      throw new HttpProblem("not-ready", `the ${storage.kind} database does not answer: ${(e as Error).message}`);
-    }
-    return { status: "ready", storage: storage.kind };
-  });
-
-  await app.register(
-    async (api) => {
-      api.get("/openapi.json", { schema: { hide: true }, config: { access: "public" } }, async () => app.swagger());
-      api.get("/me", { schema: routeSchemas.me, config: { access: ["planner", "controller", "admin"] } }, async (req) => ({
-        ...(req.identity as Identity),
-      }));
-      auditRoutes(api, ctx);
-      workbookRoutes(api, ctx);
-      snapshotRoutes(api, ctx);
-      tokenRoutes(api, ctx);
-    },
-    { prefix: API_PREFIX },
-  );
+  const api = app.withTypeProvider() as unknown as Api;
+  for (const register of ROUTES) register(api, ctx);
 
   app.addHook("onClose", async () => {
     await storage.close();

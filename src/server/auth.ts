@@ -35,6 +35,3 @@ export function bearerToken(header: string | undefined): string | null {
   const m = /^Bearer[ \t]+([A-Za-z0-9._~+/-]+=*)[ \t]*$/i.exec(header);
   return m ? m[1] : null;
 }
-
-/** Token names identify people or systems: printable, 1-100 characters, no leading/trailing blank. */
-export const TOKEN_NAME_PATTERN = "^[^\\s\\u0000-\\u001f\\u007f](?:[^\\u0000-\\u001f\\u007f]{0,98}[^\\s\\u0000-\\u001f\\u007f])?$";

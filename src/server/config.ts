@@ -6,6 +6,9 @@ export interface ServerConfig {
   host: string;
   /** Plain http instead of https (tests, benchmark, behind a TLS proxy). */
   http: boolean;
+  /** PEM files of the TLS certificate (chain) and its private key; required unless http. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   corsOrigins: string[];
@@ -19,6 +22,8 @@ export const ENV_VARS = {
   SEG_API_PORT: "port (default 3001; 0 picks a free port)",
   SEG_API_HOST: "address to listen on (default localhost)",
   SEG_HTTP: "1 = plain http instead of https",
+  SEG_TLS_CERT: "PEM file of the TLS certificate (with its chain); required unless SEG_HTTP=1 (npm start supplies the Office dev certificate)",
+  SEG_TLS_KEY: "PEM file of the certificate's private key; required unless SEG_HTTP=1",
   SEG_DATA_DIR: "directory of the SQLite file seg.sqlite (default ./data)",
   DATABASE_URL: "PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite",
   SEG_CORS_ORIGINS: "comma-separated allowed origins (default https://localhost:3000)",
@@ -27,7 +32,6 @@ export const ENV_VARS = {
   SEG_RATE_LIMIT_MAX: "requests per token per window (default 1200; 0 = no limit)",
   SEG_RATE_LIMIT_WINDOW_MS: "rate-limit window in ms (default 60000)",
   SEG_LOG_LEVEL: "fastify log level (default warn)",
-  SEG_CERT_DIR: "where the Office dev certificates are (default ~/.office-addin-dev-certs)",
 } as const;
 
 function int(env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS, fallback: number, min: number, max: number): number {
@@ -47,10 +51,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   for (const o of origins) {
     if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`SEG_CORS_ORIGINS: "${o}" is not an origin like https://localhost:3000`);
   }
+  const http = env.SEG_HTTP === "1" || env.SEG_HTTP === "true";
+  const tlsCertFile = env.SEG_TLS_CERT?.trim() || undefined;
+  const tlsKeyFile = env.SEG_TLS_KEY?.trim() || undefined;
+  if (!http && (!tlsCertFile || !tlsKeyFile)) {
+    throw new Error(
+      `HTTPS needs a certificate: set SEG_TLS_CERT and SEG_TLS_KEY to its PEM files (npm start does this with the Office dev certificates), or SEG_HTTP=1 for plain HTTP${
+        tlsCertFile || tlsKeyFile ? ` (only ${tlsCertFile ? "SEG_TLS_CERT" : "SEG_TLS_KEY"} is set)` : ""
+      }`,
+    );
+  }
   return {
     port: int(env, "SEG_API_PORT", 3001, 0, 65535),
     host: env.SEG_API_HOST?.trim() || "localhost",
-    http: env.SEG_HTTP === "1" || env.SEG_HTTP === "true",
+    http,
+    tlsCertFile: http ? undefined : tlsCertFile,
+    tlsKeyFile: http ? undefined : tlsKeyFile,
     dataDir: env.SEG_DATA_DIR?.trim() || "data",
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     corsOrigins: origins.length > 0 ? origins : DEFAULT_CORS_ORIGINS,

@@ -1,11 +1,12 @@
 /**
- * Entry point (`npm run server`, also started by `npm start`): reads the environment, opens the
+ * Entry point (`npm run server`, also started by `npm start`): reads the environment (the TLS
+ * certificate comes from SEG_TLS_CERT / SEG_TLS_KEY; npm start supplies the dev one), opens the
  * storage, runs migrations, listens, prints one line with its URL and storage kind, and closes
  * cleanly on SIGINT/SIGTERM.
  */
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { buildServer } from "./app";
-import { loadCertsModule } from "./certs";
 import { loadConfig } from "./config";
 import { openStorage } from "./storage";
 
@@ -19,9 +20,15 @@ async function main(): Promise<void> {
     throw new Error(`${storage.kind} storage at ${storage.location}: migrations failed: ${(e as Error).message}`);
   }
   let https: { key: Buffer; cert: Buffer } | null = null;
-  if (!config.http) {
-    const { key, cert } = await loadCertsModule().httpsOptions();
-    https = { key, cert };
+  if (config.tlsCertFile && config.tlsKeyFile) {
+    const read = (file: string, name: string) => {
+      try {
+        return readFileSync(file);
+      } catch (e) {
+        throw new Error(`${name}=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    };
+    https = { cert: read(config.tlsCertFile, "SEG_TLS_CERT"), key: read(config.tlsKeyFile, "SEG_TLS_KEY") };
   }
   const app = await buildServer({
     storage,

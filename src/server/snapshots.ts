@@ -1,6 +1,33 @@
 /* Snapshot content identity (for idempotent publishing) and the diff between two versions. */
 import { createHash } from "node:crypto";
-import type { SnapshotItem } from "./storage/types";
+import { LEGACY_ITEM_FIELDS, type SnapshotItem, type SnapshotItemInput } from "../api";
+import { HttpProblem } from "./problem";
+import type { SnapshotItem as StoredItem } from "./storage/types";
+
+/**
+ * An item under the current names: each deprecated name (meanDemand, sdDemand, orderQuantity) is
+ * moved to its new one (demandMean, demandSd, orderQty). Both names with different values is a 400
+ * naming the field (`where` is e.g. "body.items[3]"); with `where` null (stored rows) the new name wins.
+ */
+export function normalizeItem(item: SnapshotItemInput, where: string | null): SnapshotItem {
+  let out: Record<string, unknown> | null = null;
+  for (const [legacy, current] of Object.entries(LEGACY_ITEM_FIELDS)) {
+    if (!(legacy in item)) continue;
+    out ??= { ...item };
+    const old = out[legacy];
+    delete out[legacy];
+    if (current in out && out[current] !== old) {
+      if (where !== null) {
+        throw new HttpProblem("validation", `${where}.${legacy} (deprecated name of ${current}) differs from ${where}.${current}: send only ${current}`, {
+          field: `${where}.${legacy}`,
+        });
+      }
+      continue;
+    }
+    out[current] = old;
+  }
+  return (out ?? item) as SnapshotItem;
+}
 
 /** JSON with object keys sorted at every level, so equal content gives equal text. */
 export function canonicalJson(value: unknown): string {
@@ -16,7 +43,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** SHA-256 hex of the canonical JSON of { parameters, items } (items in the order given). */
-export function snapshotContentHash(parameters: Record<string, unknown>, items: readonly SnapshotItem[]): string {
+export function snapshotContentHash(parameters: Record<string, unknown>, items: readonly StoredItem[]): string {
   return createHash("sha256").update(canonicalJson({ parameters, items }), "utf8").digest("hex");
 }
 
@@ -29,7 +56,7 @@ export interface SnapshotDiff {
 }
 
 /** Compares two item lists by SKU; every list in the result is sorted by SKU. */
-export function diffItems(from: readonly SnapshotItem[], to: readonly SnapshotItem[]): SnapshotDiff {
+export function diffItems(from: readonly StoredItem[], to: readonly StoredItem[]): SnapshotDiff {
   const before = new Map(from.map((i) => [i.sku, i]));
   const after = new Map(to.map((i) => [i.sku, i]));
   const diff: SnapshotDiff = { added: [], removed: [], segmentChanged: [], otherChanged: [], unchanged: 0 };

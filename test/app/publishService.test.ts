@@ -69,8 +69,8 @@ describe("buildSnapshot", () => {
     }
     const s01 = snap.items[0];
     // AX: csl 0.98, continuous review, lead time 2, sd 0 => safety stock 0, ROP = 10 × 2, EOQ = sqrt(2 × 520 × 50 / (0.25 × 5))
-    expect(s01).toMatchObject({ value: 500, cumShare: 0.5, cv: 0, meanDemand: 10, sdDemand: 0, serviceLevel: 0.98, leadTime: 2, safetyStock: 0, reorderPoint: 20, error: null });
-    expect(s01.orderQuantity).toBe(Math.ceil(Math.sqrt((2 * 520 * 50) / 1.25)));
+    expect(s01).toMatchObject({ value: 500, cumShare: 0.5, cv: 0, demandMean: 10, demandSd: 0, serviceLevel: 0.98, leadTime: 2, safetyStock: 0, reorderPoint: 20, error: null });
+    expect(s01.orderQty).toBe(Math.ceil(Math.sqrt((2 * 520 * 50) / 1.25)));
     expect(s01.pattern).toBe("smooth");
     // fill-rate segments (…Z) carry no cycle service level
     expect(snap.items.find((i) => i.sku === "S04")!.serviceLevel).toBeNull();
@@ -81,7 +81,7 @@ describe("buildSnapshot", () => {
     const sheet = new Map(sheetRows(gw, SKU_POLICY_TABLE).map((r) => [r.SKU, r]));
     for (const item of snap.items) {
       const row = sheet.get(item.sku)!;
-      expect([item.safetyStock, item.reorderPoint, item.orderQuantity, item.leadTime]).toEqual([row["Safety stock"], row["Reorder point"], row["Order quantity"], row["Lead time"]]);
+      expect([item.safetyStock, item.reorderPoint, item.orderQty, item.leadTime]).toEqual([row["Safety stock"], row["Reorder point"], row["Order quantity"], row["Lead time"]]);
     }
     // the whole thing is plain JSON (no NaN, no typed arrays)
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);

@@ -184,7 +184,7 @@ describe("publishing", () => {
     expect(sheet.get("S03")).toMatchObject({ Segment: "AX", "Segment source": "override" });
     for (const item of snap.items) {
       const row = sheet.get(item.sku)!;
-      expect([item.segment ?? row.Segment, item.safetyStock, item.reorderPoint, item.orderQuantity]).toEqual([row.Segment, row["Safety stock"], row["Reorder point"], row["Order quantity"]]);
+      expect([item.segment ?? row.Segment, item.safetyStock, item.reorderPoint, item.orderQty]).toEqual([row.Segment, row["Safety stock"], row["Reorder point"], row["Order quantity"]]);
     }
     expect(snap.items.find((i) => i.sku === "S03")).toMatchObject({ segment: "AX", overridden: true });
 
@@ -224,6 +224,6 @@ describe("publishing", () => {
     // rounded up to a whole unit (456.07 -> 457); with S = 5000 it would be 4,561
     const eoq = Math.ceil(Math.sqrt((2 * 520 * 50) / 0.25));
     expect(byHeader(gw, SKU_POLICY_TABLE).get("S03")!["Order quantity"]).toBe(eoq);
-    expect(snapshotOfWrite(publisher.calls[1]).items.find((i) => i.sku === "S03")!.orderQuantity).toBe(eoq);
+    expect(snapshotOfWrite(publisher.calls[1]).items.find((i) => i.sku === "S03")!.orderQty).toBe(eoq);
   });
 });

@@ -287,7 +287,7 @@ describe("seg classify", () => {
         expect(it.serviceLevel ?? "").toBe(r.method === "csl" ? Number(r.serviceLevel) : "");
         expect(it.safetyStock ?? "").toBe(r.safetyStock === "" ? "" : Number(r.safetyStock));
         expect(it.reorderPoint ?? "").toBe(r.reorderPoint === "" ? "" : Number(r.reorderPoint));
-        expect(it.meanDemand).toBe(Number(r.demandMean));
+        expect(it.demandMean).toBe(Number(r.demandMean));
       }
     } finally {
       delete process.env.SEG_TOKEN;

@@ -1,5 +1,5 @@
 /* The token CLI and main.ts as real processes: tokens created and revoked offline take effect on a
-   running server; main prints its URL and storage, serves https with the dev certificates, uses
+   running server; main prints its URL and storage, serves https with the configured certificate, uses
    PostgreSQL when DATABASE_URL is set, and exits cleanly on SIGINT/SIGTERM. */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -76,9 +76,15 @@ describe("token CLI and main.ts [sqlite]", () => {
     expect(r.stderr).toMatch(/usage:/);
   }, 30_000);
 
-  test("https with the Office dev certificates (generated when missing)", async () => {
+  test("https with the certificate from configuration (the Office dev one, as npm start supplies it)", async () => {
     const certDir = path.join(dir, "certs");
-    const server = await startServerProcess({ ...env, SEG_HTTP: "0", SEG_CERT_DIR: certDir }, 60_000);
+    // What scripts/start.mjs does: make sure the dev certificates exist, then hand their files to the server.
+    await run(process.execPath, ["-e", 'require("./scripts/certs.js").httpsOptions().catch((e) => { console.error(e); process.exit(1); })'], {
+      cwd: REPO,
+      env: { ...process.env, SEG_CERT_DIR: certDir },
+    });
+    const tls = { SEG_TLS_CERT: path.join(certDir, "localhost.crt"), SEG_TLS_KEY: path.join(certDir, "localhost.key") };
+    const server = await startServerProcess({ ...env, SEG_HTTP: "0", ...tls }, 60_000);
     try {
       expect(server.base).toMatch(/^https:/);
       const ca = readFileSync(path.join(certDir, "ca.crt"));
@@ -97,6 +103,12 @@ describe("token CLI and main.ts [sqlite]", () => {
       expect((await server.exited).code).toBe(0);
     }
   }, 90_000);
+
+  test("https without a certificate, or with an unreadable one, stops the start naming the variable", async () => {
+    await expect(startServerProcess({ ...env, SEG_HTTP: "0" }, 20_000)).rejects.toThrow(/SEG_TLS_CERT and SEG_TLS_KEY/);
+    const missing = { SEG_TLS_CERT: path.join(dir, "nope.crt"), SEG_TLS_KEY: path.join(dir, "nope.key") };
+    await expect(startServerProcess({ ...env, SEG_HTTP: "0", ...missing }, 20_000)).rejects.toThrow(/SEG_TLS_CERT=.*nope\.crt: cannot read it/);
+  }, 40_000);
 
   test("a bad setting stops the start with a message naming it", async () => {
     await expect(startServerProcess({ ...env, SEG_API_PORT: "http" }, 20_000)).rejects.toThrow(/SEG_API_PORT="http"/);

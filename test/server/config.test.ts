@@ -2,11 +2,14 @@
 import { loadConfig } from "../../src/server/config";
 
 describe("loadConfig", () => {
+  const tls = { SEG_TLS_CERT: "/etc/seg/cert.pem", SEG_TLS_KEY: "/etc/seg/key.pem" };
   test("defaults: https on localhost:3001, SQLite in ./data, the add-in origin, 5 MiB, rate limit on", () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig(tls)).toEqual({
       port: 3001,
       host: "localhost",
       http: false,
+      tlsCertFile: "/etc/seg/cert.pem",
+      tlsKeyFile: "/etc/seg/key.pem",
       dataDir: "data",
       databaseUrl: undefined,
       corsOrigins: ["https://localhost:3000"],
@@ -52,6 +55,12 @@ describe("loadConfig", () => {
     [{ SEG_CORS_ORIGINS: "*" }, /SEG_CORS_ORIGINS/],
     [{ SEG_CORS_ORIGINS: "https://a.example/path" }, /SEG_CORS_ORIGINS/],
   ])("refuses %p", (env, message) => {
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig({ ...tls, ...env })).toThrow(message);
+  });
+
+  test("https without a configured certificate is refused, naming the variables", () => {
+    expect(() => loadConfig({})).toThrow(/SEG_TLS_CERT and SEG_TLS_KEY/);
+    expect(() => loadConfig({ SEG_TLS_CERT: "/etc/seg/cert.pem" })).toThrow(/only SEG_TLS_CERT is set/);
+    expect(loadConfig({ SEG_HTTP: "1" })).toMatchObject({ http: true, tlsCertFile: undefined, tlsKeyFile: undefined });
   });
 });

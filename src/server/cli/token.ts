@@ -6,7 +6,8 @@
  * so `TOKEN=$(npm run -s token -- create ...)` works.
  */
 import { parseArgs } from "node:util";
-import { TOKEN_NAME_PATTERN, issueToken } from "../auth";
+import { TOKEN_NAME_PATTERN } from "../../api";
+import { issueToken } from "../auth";
 import { openStorage } from "../storage";
 import { ROLES, type Role, type TokenRecord } from "../storage/types";
 

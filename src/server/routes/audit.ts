@@ -1,32 +1,21 @@
 /* Audit trail: append (planner), read and verify (controller, admin; a planner reads its own). */
-import type { FastifyInstance } from "fastify";
-import { GENESIS_HASH, verifyChain, type AuditAction, type AuditEntry } from "../../engine/audit";
-import type { RouteContext } from "../app";
+import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, PATHS, appendAudit, listAudit, verifyAudit, type VerifyResult } from "../../api";
+import { GENESIS_HASH, verifyChain } from "../../engine/audit";
+import { identity, readableWorkbook, READERS, type Api, type RouteContext } from "../context";
 import { hashAuditEntrySync } from "../hash";
 import { checkBatch } from "../ingest";
 import { HttpProblem } from "../problem";
-import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, routeSchemas } from "../schemas";
-import type { Identity, Storage, WorkbookHead } from "../storage/types";
-import { parseCount } from "./params";
+import type { Storage, WorkbookHead } from "../storage/types";
+import { parseCount, parseTime } from "./params";
 
 const VERIFY_PAGE = 5000;
 
-/** The workbook, if this identity may read it: controllers and admins read all, planners their own. */
-export async function readableWorkbook(storage: Storage, who: Identity, workbookId: string): Promise<WorkbookHead> {
-  const head = await storage.getWorkbook(workbookId);
-  if (!head) throw new HttpProblem("not-found", `workbook "${workbookId}" has no audit entries or snapshots on this server`);
-  if (who.role === "planner" && head.owner !== who.name) {
-    throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner`);
-  }
-  return head;
-}
-
-export function auditRoutes(api: FastifyInstance, ctx: RouteContext): void {
+export function auditRoutes(api: Api, ctx: RouteContext): void {
   const { storage } = ctx;
 
-  api.post<{ Params: { workbookId: string }; Body: { entries: AuditEntry[] } }>(
-    "/workbooks/:workbookId/audit",
-    { schema: routeSchemas.appendAudit, config: { access: ["planner"] } },
+  api.post(
+    PATHS.audit,
+    { schema: appendAudit, config: { access: ["planner"] } },
     async (req, reply) => {
       const { workbookId } = req.params;
       const entries = req.body.entries;
@@ -47,7 +36,7 @@ export function auditRoutes(api: FastifyInstance, ctx: RouteContext): void {
           { entryId: check.entryId, index: check.index },
         );
       }
-      const outcome = await storage.appendAudit(workbookId, req.identity!, entries, ctx.now().toISOString());
+      const outcome = await storage.appendAudit(workbookId, identity(req), entries, ctx.now().toISOString());
       if (outcome.kind === "forbidden") {
         throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner; nothing was stored`);
       }
@@ -67,16 +56,13 @@ export function auditRoutes(api: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  api.get<{
-    Params: { workbookId: string };
-    Querystring: { sku?: string; user?: string; action?: AuditAction; from?: string; to?: string; cursor?: string; limit?: string };
-  }>(
-    "/workbooks/:workbookId/audit",
-    { schema: routeSchemas.listAudit, config: { access: ["planner", "controller", "admin"] } },
+  api.get(
+    PATHS.audit,
+    { schema: listAudit, config: { access: READERS } },
     async (req) => {
       const { workbookId } = req.params;
       const q = req.query;
-      await readableWorkbook(storage, req.identity!, workbookId);
+      await readableWorkbook(storage, identity(req), workbookId);
       const limit = parseCount(q.limit, "limit", DEFAULT_AUDIT_PAGE, 1, MAX_AUDIT_PAGE);
       const afterSeq = parseCount(q.cursor, "cursor", 0, 0, Number.MAX_SAFE_INTEGER);
       const fromMs = parseTime(q.from, "from");
@@ -96,20 +82,16 @@ export function auditRoutes(api: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  api.get<{ Params: { workbookId: string } }>(
-    "/workbooks/:workbookId/audit/verify",
-    { schema: routeSchemas.verifyAudit, config: { access: ["controller", "admin"] } },
+  api.get(
+    PATHS.auditVerify,
+    { schema: verifyAudit, config: { access: ["controller", "admin"] } },
     async (req) => {
       const { workbookId } = req.params;
-      const head = await readableWorkbook(storage, req.identity!, workbookId);
+      const head = await readableWorkbook(storage, identity(req), workbookId);
       return verifyStoredChain(storage, head);
     },
   );
 }
-
-export type VerifyResult =
-  | { ok: true; count: number; lastHash: string }
-  | { ok: false; count: number; index: number; seq: number; entryId: string; reason: string };
 
 /**
  * Re-checks the stored trail page by page with the engine's verifyChain: every hash, every link,
@@ -155,11 +137,4 @@ export async function verifyStoredChain(storage: Storage, head: WorkbookHead): P
     };
   }
   return { ok: true, count, lastHash: prev };
-}
-
-function parseTime(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new HttpProblem("validation", `querystring.${name} "${value}" is not a valid date`, { field: `querystring.${name}` });
-  return ms;
 }

@@ -9,3 +9,11 @@ export function parseCount(value: string | undefined, name: string, fallback: nu
   }
   return n;
 }
+
+/** An ISO 8601 UTC time from the query string as epoch ms. */
+export function parseTime(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new HttpProblem("validation", `querystring.${name} "${value}" is not a valid date`, { field: `querystring.${name}` });
+  return ms;
+}

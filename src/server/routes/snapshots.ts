@@ -1,14 +1,10 @@
 /* Segmentation snapshots: publish (planner, owner), read and diff (everyone who may read the workbook). */
-import type { FastifyInstance } from "fastify";
-import type { RouteContext } from "../app";
+import { DEFAULT_ITEM_PAGE, LATEST, MAX_ITEM_PAGE, PATHS, diffSnapshots, getSnapshot, listSnapshots, publishSnapshot } from "../../api";
+import { identity, readableWorkbook, READERS, type Api, type RouteContext } from "../context";
 import { HttpProblem } from "../problem";
-import { DEFAULT_ITEM_PAGE, MAX_ITEM_PAGE, routeSchemas } from "../schemas";
-import { diffItems, snapshotContentHash } from "../snapshots";
+import { diffItems, normalizeItem, snapshotContentHash } from "../snapshots";
 import type { SnapshotInput, Storage } from "../storage/types";
-import { readableWorkbook } from "./audit";
 import { parseCount } from "./params";
-
-const LATEST = "latest";
 
 async function findSnapshot(storage: Storage, workbookId: string, version: string) {
   const snap = await storage.getSnapshot(workbookId, version === LATEST ? null : version);
@@ -23,16 +19,16 @@ async function findSnapshot(storage: Storage, workbookId: string, version: strin
   return snap;
 }
 
-export function snapshotRoutes(api: FastifyInstance, ctx: RouteContext): void {
+export function snapshotRoutes(api: Api, ctx: RouteContext): void {
   const { storage } = ctx;
-  const readers = ["planner", "controller", "admin"] as const;
 
-  api.post<{ Params: { workbookId: string }; Body: SnapshotInput }>(
-    "/workbooks/:workbookId/snapshots",
-    { schema: routeSchemas.publishSnapshot, config: { access: ["planner"] }, bodyLimit: ctx.snapshotBodyLimit },
+  api.post(
+    PATHS.snapshots,
+    { schema: publishSnapshot, config: { access: ["planner"] }, bodyLimit: ctx.snapshotBodyLimit },
     async (req, reply) => {
       const { workbookId } = req.params;
-      const input = req.body;
+      // The deprecated item names (LEGACY_ITEM_FIELDS) become the new ones before hashing and storing.
+      const input: SnapshotInput = { ...req.body, items: req.body.items.map((item, i) => normalizeItem(item, `body.items[${i}]`)) };
       if (input.modelVersion === LATEST) {
         throw new HttpProblem("validation", `body.modelVersion "${LATEST}" is reserved (it names the newest snapshot)`, {
           field: "body.modelVersion",
@@ -49,7 +45,7 @@ export function snapshotRoutes(api: FastifyInstance, ctx: RouteContext): void {
         seen.set(item.sku, i);
       });
       const hash = snapshotContentHash(input.parameters, input.items);
-      const outcome = await storage.publishSnapshot(workbookId, req.identity!, input, hash, ctx.now().toISOString());
+      const outcome = await storage.publishSnapshot(workbookId, identity(req), input, hash, ctx.now().toISOString());
       switch (outcome.kind) {
         case "forbidden":
           throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner; nothing was stored`);
@@ -66,21 +62,21 @@ export function snapshotRoutes(api: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  api.get<{ Params: { workbookId: string } }>(
-    "/workbooks/:workbookId/snapshots",
-    { schema: routeSchemas.listSnapshots, config: { access: readers } },
+  api.get(
+    PATHS.snapshots,
+    { schema: listSnapshots, config: { access: READERS } },
     async (req) => {
-      await readableWorkbook(storage, req.identity!, req.params.workbookId);
+      await readableWorkbook(storage, identity(req), req.params.workbookId);
       return { snapshots: await storage.listSnapshots(req.params.workbookId) };
     },
   );
 
-  api.get<{ Params: { workbookId: string; modelVersion: string }; Querystring: { sku?: string; offset?: string; limit?: string } }>(
-    "/workbooks/:workbookId/snapshots/:modelVersion",
-    { schema: routeSchemas.getSnapshot, config: { access: readers } },
+  api.get(
+    PATHS.snapshot,
+    { schema: getSnapshot, config: { access: READERS } },
     async (req) => {
       const { workbookId, modelVersion } = req.params;
-      await readableWorkbook(storage, req.identity!, workbookId);
+      await readableWorkbook(storage, identity(req), workbookId);
       const snap = await findSnapshot(storage, workbookId, modelVersion);
       const offset = parseCount(req.query.offset, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
       const limit = parseCount(req.query.limit, "limit", DEFAULT_ITEM_PAGE, 1, MAX_ITEM_PAGE);
@@ -91,12 +87,12 @@ export function snapshotRoutes(api: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  api.get<{ Params: { workbookId: string; modelVersion: string }; Querystring: { from: string } }>(
-    "/workbooks/:workbookId/snapshots/:modelVersion/diff",
-    { schema: routeSchemas.diffSnapshots, config: { access: readers } },
+  api.get(
+    PATHS.snapshotDiff,
+    { schema: diffSnapshots, config: { access: READERS } },
     async (req) => {
       const { workbookId, modelVersion } = req.params;
-      await readableWorkbook(storage, req.identity!, workbookId);
+      await readableWorkbook(storage, identity(req), workbookId);
       const to = await findSnapshot(storage, workbookId, modelVersion);
       const from = await findSnapshot(storage, workbookId, req.query.from);
       const [fromItems, toItems] = await Promise.all([

@@ -1,6 +1,7 @@
 /* Row <-> object mapping shared by both backends (same column names in both schemas).
    PostgreSQL returns BIGINT as a string, hence Number() on every integer column. */
 import type { AuditAction, AuditEntry } from "../../engine/audit";
+import { normalizeItem } from "../snapshots";
 import type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead } from "./types";
 
 export type Row = Record<string, unknown>;
@@ -118,7 +119,8 @@ export function rowToSnapshotMeta(r: Row): SnapshotMeta {
 }
 
 export function rowToItem(r: Row): SnapshotItem {
-  return JSON.parse(String(r.item)) as SnapshotItem;
+  // Items stored before the names table was followed carry meanDemand, sdDemand, orderQuantity.
+  return normalizeItem(JSON.parse(String(r.item)) as SnapshotItem, null);
 }
 
 /**

@@ -3,10 +3,11 @@
  * default) and PostgreSQL (pg, when DATABASE_URL is set). The chain and ownership rules live in
  * ../ingest.ts and are shared; a backend only supplies the transaction and the SQL around them.
  */
+import type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead } from "../../api";
 import type { AuditAction, AuditEntry } from "../../engine/audit";
 
-export const ROLES = ["planner", "controller", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES } from "../../api";
+export type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead };
 
 /** Who sent a request: the token's id, its name (the person or system) and its role. */
 export interface Identity {
@@ -15,43 +16,12 @@ export interface Identity {
   role: Role;
 }
 
-export interface TokenRecord {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
 export interface NewToken {
   id: string;
   name: string;
   role: Role;
   tokenHash: string;
   createdAt: string;
-}
-
-export interface WorkbookHead {
-  workbookId: string;
-  /** Token name of the planner that first wrote to the workbook. */
-  owner: string;
-  createdAt: string;
-  entryCount: number;
-  /** Hash the next entry must link to (GENESIS_HASH while the trail is empty). */
-  lastHash: string;
-  lastEntryId: string | null;
-  snapshotCount: number;
-  latestModelVersion: string | null;
-}
-
-/** An audit entry as the server holds it: the entry itself plus where and when it arrived. */
-export interface StoredAuditEntry extends AuditEntry {
-  /** Position in the workbook's chain, 1-based. */
-  seq: number;
-  /** Server time (ISO 8601 UTC) the batch holding it was committed. */
-  receivedAt: string;
-  /** Name of the token that sent it. */
-  receivedBy: string;
 }
 
 export interface AuditQuery {
@@ -72,43 +42,10 @@ export type AppendOutcome =
   | { kind: "forbidden"; workbookId: string }
   | { kind: "conflict"; index: number; entryId: string; reason: string };
 
-export interface SnapshotItem {
-  sku: string;
-  value?: number | null;
-  cumShare?: number | null;
-  abc?: "A" | "B" | "C" | null;
-  cv?: number | null;
-  xyz?: "X" | "Y" | "Z" | null;
-  adi?: number | null;
-  cv2?: number | null;
-  pattern?: "smooth" | "erratic" | "intermittent" | "lumpy" | null;
-  segment?: string | null;
-  serviceLevel?: number | null;
-  meanDemand?: number | null;
-  sdDemand?: number | null;
-  leadTime?: number | null;
-  safetyStock?: number | null;
-  reorderPoint?: number | null;
-  orderQuantity?: number | null;
-  overridden?: boolean;
-  error?: string | null;
-}
-
 export interface SnapshotInput {
   modelVersion: string;
   parameters: Record<string, unknown>;
   items: SnapshotItem[];
-}
-
-export interface SnapshotMeta {
-  workbookId: string;
-  modelVersion: string;
-  /** Publication order within the workbook, 1-based; "latest" is the highest. */
-  seq: number;
-  itemCount: number;
-  contentHash: string;
-  publishedAt: string;
-  publishedBy: string;
 }
 
 export type PublishOutcome =
