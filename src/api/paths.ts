@@ -17,6 +17,9 @@ export const PATHS = {
   snapshots: `${API_PREFIX}/workbooks/:workbookId/snapshots`,
   snapshot: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion`,
   snapshotDiff: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/diff`,
+  snapshotSkus: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/skus`,
+  snapshotSku: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/skus/:sku`,
+  executionCsv: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/execution.csv`,
   tokens: `${API_PREFIX}/tokens`,
   token: `${API_PREFIX}/tokens/:tokenId`,
 } as const;

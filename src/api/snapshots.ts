@@ -1,6 +1,10 @@
 /* Segmentation snapshots: publish (planner, owner), read and diff (everyone who may read the workbook). */
-import { AUTH_ERRORS, Type, bearer, digits, nullableEnum, nullableNumber, nullableString, problems, ref, workbookId, type Static } from "./common";
-import { DEFAULT_ITEM_PAGE, MAX_ITEM_PAGE, MAX_SNAPSHOT_ITEMS, MODEL_VERSION_PATTERN, NO_NUL } from "./limits";
+import { AUTH_ERRORS, Type, bearer, digits, nullableEnum, nullableNumber, nullableString, problems, ref, stringEnum, workbookId, type Static } from "./common";
+import { DEFAULT_ITEM_PAGE, MAX_ITEM_PAGE, MAX_SNAPSHOT_ITEMS, MODEL_VERSION_PATTERN, NO_NUL, SEGMENT_FILTER_PATTERN } from "./limits";
+
+export const TRANSPORT_MODES = ["express", "standard", "economy"] as const;
+export const SLOTTING_ZONES = ["golden", "silver", "bronze"] as const;
+export const DEMAND_PATTERNS = ["smooth", "erratic", "intermittent", "lumpy"] as const;
 
 /** The version name that means "the newest snapshot"; it cannot be published. */
 export const LATEST = "latest";
@@ -16,7 +20,7 @@ const itemProperties = {
   xyz: Type.Optional(nullableEnum(["X", "Y", "Z"] as const)),
   adi: num("Average inter-demand interval (Syntetos–Boylan)."),
   cv2: num("Squared CV of non-zero demand sizes (Syntetos–Boylan)."),
-  pattern: Type.Optional(nullableEnum(["smooth", "erratic", "intermittent", "lumpy"] as const)),
+  pattern: Type.Optional(nullableEnum(DEMAND_PATTERNS)),
   segment: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], pattern: "^[ABC][XYZ]$", description: "ABC×XYZ, e.g. AX." })),
   serviceLevel: num("Cycle service level (0..1).", { minimum: 0, maximum: 1 }),
   demandMean: num("Mean demand per period."),
@@ -27,6 +31,14 @@ const itemProperties = {
   orderQty: num("Order quantity, in units."),
   overridden: Type.Optional(Type.Boolean({ description: "The segment was set by a planner override." })),
   error: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 1024, description: "Why the row could not be classified." })),
+  // Execution flags (issue 15, docs/execution.md): null or absent when the Execution sheet was not written.
+  pickingPriority: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 1, description: "Picking priority, 1 first." })),
+  transportMode: Type.Optional(nullableEnum(TRANSPORT_MODES, { description: "Transport mode from the execution rules." })),
+  atpWindowDays: num("Days ahead available-to-promise is quoted.", { minimum: 0 }),
+  crossDock: Type.Optional(Type.Unsafe<boolean | null>({ type: ["boolean", "null"], description: "Eligible for cross-docking (rule and thresholds)." })),
+  slottingZone: Type.Optional(nullableEnum(SLOTTING_ZONES, { description: "Slotting zone (rule, else turnover rank)." })),
+  sequencePriority: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 1, description: "Rank on its production line by margin, 1 first." })),
+  executionRules: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 1024, pattern: NO_NUL, description: "Ids of the execution rules that set the flags, space separated." })),
 };
 
 /**
@@ -174,4 +186,86 @@ export const diffSnapshots = {
   params: SnapshotParams,
   querystring: Type.Object({ from: versionParam("The older version to compare against.") }, { additionalProperties: false }),
   response: { 200: SnapshotDiff, ...problems(...AUTH_ERRORS, 404) },
+};
+
+// ---- Per-SKU reads for other systems (issue 15: order routing, ML, partner systems) ----------------
+
+export const SkuParams = Type.Object(
+  { workbookId: workbookId(), modelVersion: versionParam(), sku: Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL, description: "The SKU (URL-encoded)." }) },
+  { additionalProperties: false },
+);
+
+export const SkuRecord = Type.Object(
+  { modelVersion: Type.String({ description: "The version the item was read from (the resolved one for \"latest\")." }), ...itemProperties },
+  { additionalProperties: false, description: "One SKU of a published version: segment, pattern, policy, forecast and execution flags." },
+);
+export type SkuRecord = Static<typeof SkuRecord>;
+
+export const getSnapshotSku = {
+  tags: ["snapshots"],
+  summary: "One SKU of a snapshot version in one call (segment, pattern, policy, forecast, execution flags).",
+  description: 'For order routing and decision engines: an indexed lookup by (workbook, version, SKU). "latest" is the newest version.',
+  security: bearer,
+  params: SkuParams,
+  response: { 200: SkuRecord, ...problems(...AUTH_ERRORS, 404) },
+};
+
+/** Filters of the SKU list and the CSV export; every one an exact match, segment also with * wildcards. */
+const itemFilters = {
+  segment: Type.Optional(Type.String({ pattern: SEGMENT_FILTER_PATTERN, description: "Segment, exact or with * per character (A*, *Z) or *." })),
+  abc: Type.Optional(stringEnum(["A", "B", "C"] as const)),
+  xyz: Type.Optional(stringEnum(["X", "Y", "Z"] as const)),
+  pattern: Type.Optional(stringEnum(DEMAND_PATTERNS)),
+  transportMode: Type.Optional(stringEnum(TRANSPORT_MODES)),
+  slottingZone: Type.Optional(stringEnum(SLOTTING_ZONES)),
+  crossDock: Type.Optional(stringEnum(["true", "false"] as const, { description: "Cross-dock eligible (true) or not (false)." })),
+  overridden: Type.Optional(stringEnum(["true", "false"] as const, { description: "The segment was set by a planner override." })),
+};
+export const SkuFilterQuery = Type.Object(itemFilters, { additionalProperties: false });
+export type SkuFilterQuery = Static<typeof SkuFilterQuery>;
+
+export const SkuListQuery = Type.Object(
+  {
+    ...itemFilters,
+    offset: Type.Optional(digits(9, "Matching items to skip (default 0).")),
+    limit: Type.Optional(digits(6, `Items per page, 1..${MAX_ITEM_PAGE} (default ${DEFAULT_ITEM_PAGE}).`)),
+  },
+  { additionalProperties: false },
+);
+export type SkuListQuery = Static<typeof SkuListQuery>;
+
+export const SkuList = Type.Object(
+  {
+    snapshot: ref(SnapshotMeta),
+    items: Type.Array(ref(SnapshotItem)),
+    nextOffset: Type.Unsafe<number | null>({ type: ["integer", "null"], description: "offset of the next page of matching items; null on the last page." }),
+  },
+  { additionalProperties: false },
+);
+export type SkuList = Static<typeof SkuList>;
+
+export const listSnapshotSkus = {
+  tags: ["snapshots"],
+  summary: "The SKUs of a snapshot version, filtered and paginated, in publication order.",
+  security: bearer,
+  params: SnapshotParams,
+  querystring: SkuListQuery,
+  response: { 200: SkuList, ...problems(...AUTH_ERRORS, 404) },
+};
+
+/** A text/csv response (documented under its media type; the body is sent as is). */
+export const csvResponse = (description: string) => ({
+  description,
+  content: { "text/csv": { schema: Type.String({ description: "RFC 4180, CRLF after every record, UTF-8." }) } },
+});
+
+export const exportExecutionCsv = {
+  tags: ["snapshots"],
+  summary: "The execution flags of a snapshot version as a flat CSV for partner systems.",
+  description:
+    "Header sku,customer,segment,pattern,pickingPriority,transportMode,atpWindowDays,crossDock,slottingZone,sequencePriority,rules; RFC 4180 (CRLF, quoted when needed), booleans Y/N, not set = empty; same filters as the SKU list.",
+  security: bearer,
+  params: SnapshotParams,
+  querystring: SkuFilterQuery,
+  response: { 200: csvResponse("The CSV (text/csv; charset=utf-8), as an attachment."), ...problems(...AUTH_ERRORS, 404) },
 };

@@ -5,6 +5,7 @@
 import type { RouteModule } from "../context";
 import { auditRoutes } from "./audit";
 import { metaRoutes } from "./meta";
+import { skuRoutes } from "./skus";
 import { snapshotRoutes } from "./snapshots";
 import { tokenRoutes } from "./tokens";
 import { workbookRoutes } from "./workbooks";
@@ -14,5 +15,6 @@ export const ROUTES: readonly RouteModule[] = [
   auditRoutes,
   workbookRoutes,
   snapshotRoutes,
+  skuRoutes,
   tokenRoutes,
 ];

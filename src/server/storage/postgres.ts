@@ -6,6 +6,7 @@
 import pg from "pg";
 import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
 import { planAppend, type KnownEntry } from "../ingest";
+import { itemFilterWhere, type ItemFilter } from "./itemFilter";
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
 import {
   AUDIT_COLUMNS,
@@ -328,6 +329,15 @@ export class PostgresStorage implements Storage {
       ).rows;
     else
       rows = (await this.pool.query(`${base} ORDER BY idx LIMIT $3 OFFSET $4`, [workbookId, modelVersion, page.limit, page.offset])).rows;
+    return rows.map(rowToItem);
+  }
+
+  // ---- issue 15: per-SKU reads for other systems ----
+
+  async querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]> {
+    const { where, params } = itemFilterWhere("postgres", workbookId, modelVersion, filter, (n) => `$${n}`);
+    const n = params.length;
+    const { rows } = await this.pool.query(`SELECT item FROM snapshot_items WHERE ${where} ORDER BY idx LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, limit, offset]);
     return rows.map(rowToItem);
   }
 }

@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
 import { planAppend, type KnownEntry } from "../ingest";
+import { itemFilterWhere, type ItemFilter } from "./itemFilter";
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
 import {
   AUDIT_COLUMNS,
@@ -265,6 +266,14 @@ export class SqliteStorage implements Storage {
       rows = this.db
         .prepare(`${base} ORDER BY idx LIMIT ? OFFSET ?`)
         .all(workbookId, modelVersion, page.limit, page.offset) as Row[];
+    return rows.map(rowToItem);
+  }
+
+  // ---- issue 15: per-SKU reads for other systems ----
+
+  async querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]> {
+    const { where, params } = itemFilterWhere("sqlite", workbookId, modelVersion, filter, () => "?");
+    const rows = this.db.prepare(`SELECT item FROM snapshot_items WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
     return rows.map(rowToItem);
   }
 }

@@ -5,8 +5,10 @@
  */
 import type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead } from "../../api";
 import type { AuditAction, AuditEntry } from "../../engine/audit";
+import type { ItemFilter } from "./itemFilter";
 
 export { ROLES } from "../../api";
+export type { ItemFilter };
 export type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead };
 
 /** Who sent a request: the token's id, its name (the person or system) and its role. */
@@ -101,4 +103,8 @@ export interface Storage {
   getSnapshot(workbookId: string, modelVersion: string | null): Promise<(SnapshotMeta & { parameters: Record<string, unknown> }) | null>;
   /** Items in publication order; all of them when page is omitted. */
   getSnapshotItems(workbookId: string, modelVersion: string, page?: ItemPage): Promise<SnapshotItem[]>;
+
+  // ---- issue 15: per-SKU reads for other systems ----
+  /** Items of a version matching the filter, in publication order, `limit` of them after skipping `offset`. */
+  querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]>;
 }

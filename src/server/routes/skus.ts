@@ -1,0 +1,102 @@
+/*
+ * Per-SKU reads of published snapshots for other systems (issue 15, docs/execution.md): one SKU in
+ * one call (order routing), a filtered and paginated list (ML, planning systems), and the execution
+ * flags as a flat CSV for partner systems. Everyone who may read the workbook.
+ */
+import {
+  DEFAULT_ITEM_PAGE,
+  LATEST,
+  MAX_ITEM_PAGE,
+  MAX_SNAPSHOT_ITEMS,
+  PATHS,
+  exportExecutionCsv,
+  getSnapshotSku,
+  listSnapshotSkus,
+  type SkuFilterQuery,
+} from "../../api";
+import { EXECUTION_CSV_HEADER, toCsv, type CsvValue } from "../../engine/execution";
+import { identity, readableWorkbook, READERS, type Api, type RouteContext } from "../context";
+import { HttpProblem } from "../problem";
+import type { ItemFilter, Storage } from "../storage/types";
+import { parseCount } from "./params";
+
+async function findVersion(storage: Storage, workbookId: string, version: string) {
+  const snap = await storage.getSnapshot(workbookId, version === LATEST ? null : version);
+  if (!snap) {
+    throw new HttpProblem(
+      "not-found",
+      version === LATEST ? `workbook "${workbookId}" has no published snapshot` : `workbook "${workbookId}" has no snapshot with modelVersion "${version}"`,
+    );
+  }
+  const { parameters: _p, ...meta } = snap;
+  return meta;
+}
+
+function toFilter(q: SkuFilterQuery): ItemFilter {
+  const bool = (v: "true" | "false" | undefined) => (v === undefined ? undefined : v === "true");
+  return {
+    segment: q.segment,
+    abc: q.abc,
+    xyz: q.xyz,
+    pattern: q.pattern,
+    transportMode: q.transportMode,
+    slottingZone: q.slottingZone,
+    crossDock: bool(q.crossDock),
+    overridden: bool(q.overridden),
+  };
+}
+
+/** A file name that is safe in a Content-Disposition header whatever the model version holds. */
+function csvFileName(modelVersion: string): string {
+  return `execution-${modelVersion.replace(/[^A-Za-z0-9._+-]/g, "_")}.csv`;
+}
+
+export function skuRoutes(api: Api, ctx: RouteContext): void {
+  const { storage } = ctx;
+
+  api.get(PATHS.snapshotSku, { schema: getSnapshotSku, config: { access: READERS } }, async (req) => {
+    const { workbookId, modelVersion, sku } = req.params;
+    await readableWorkbook(storage, identity(req), workbookId);
+    const meta = await findVersion(storage, workbookId, modelVersion);
+    const [item] = await storage.getSnapshotItems(workbookId, meta.modelVersion, { offset: 0, limit: 1, sku });
+    if (!item) throw new HttpProblem("not-found", `SKU "${sku}" is not in snapshot "${meta.modelVersion}" of workbook "${workbookId}"`);
+    return { modelVersion: meta.modelVersion, ...item };
+  });
+
+  api.get(PATHS.snapshotSkus, { schema: listSnapshotSkus, config: { access: READERS } }, async (req) => {
+    const { workbookId, modelVersion } = req.params;
+    await readableWorkbook(storage, identity(req), workbookId);
+    const meta = await findVersion(storage, workbookId, modelVersion);
+    const offset = parseCount(req.query.offset, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = parseCount(req.query.limit, "limit", DEFAULT_ITEM_PAGE, 1, MAX_ITEM_PAGE);
+    // One more than asked tells whether another page follows.
+    const items = await storage.querySnapshotItems(workbookId, meta.modelVersion, toFilter(req.query), offset, limit + 1);
+    const more = items.length > limit;
+    if (more) items.pop();
+    return { snapshot: meta, items, nextOffset: more ? offset + items.length : null };
+  });
+
+  api.get(PATHS.executionCsv, { schema: exportExecutionCsv, config: { access: READERS } }, async (req, reply) => {
+    const { workbookId, modelVersion } = req.params;
+    await readableWorkbook(storage, identity(req), workbookId);
+    const meta = await findVersion(storage, workbookId, modelVersion);
+    const items = await storage.querySnapshotItems(workbookId, meta.modelVersion, toFilter(req.query), 0, MAX_SNAPSHOT_ITEMS);
+    const rows: CsvValue[][] = items.map((it) => [
+      it.sku,
+      "",
+      it.segment ?? null,
+      it.pattern ?? null,
+      it.pickingPriority ?? null,
+      it.transportMode ?? null,
+      it.atpWindowDays ?? null,
+      it.crossDock ?? null,
+      it.slottingZone ?? null,
+      it.sequencePriority ?? null,
+      it.executionRules ?? null,
+    ]);
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${csvFileName(meta.modelVersion)}"`)
+      .send(toCsv(EXECUTION_CSV_HEADER, rows));
+  });
+}
