@@ -59,6 +59,7 @@ export const OPERATIONS = {
   getSnapshotSku: op("GET", PATHS.snapshotSku, snapshots.getSnapshotSku),
   listSnapshotSkus: op("GET", PATHS.snapshotSkus, snapshots.listSnapshotSkus),
   exportExecutionCsv: op("GET", PATHS.executionCsv, snapshots.exportExecutionCsv),
+  getForecastAccuracy: op("GET", PATHS.forecastAccuracy, snapshots.getForecastAccuracy),
   createToken: op("POST", PATHS.tokens, tokens.createToken),
   listTokens: op("GET", PATHS.tokens, tokens.listTokens),
   revokeToken: op("DELETE", PATHS.token, tokens.revokeToken),

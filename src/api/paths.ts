@@ -20,6 +20,7 @@ export const PATHS = {
   snapshotSkus: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/skus`,
   snapshotSku: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/skus/:sku`,
   executionCsv: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/execution.csv`,
+  forecastAccuracy: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/forecast-accuracy`,
   tokens: `${API_PREFIX}/tokens`,
   token: `${API_PREFIX}/tokens/:tokenId`,
 } as const;

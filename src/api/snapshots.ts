@@ -2,6 +2,21 @@
 import { AUTH_ERRORS, Type, bearer, digits, nullableEnum, nullableNumber, nullableString, problems, ref, stringEnum, workbookId, type Static } from "./common";
 import { DEFAULT_ITEM_PAGE, MAX_ITEM_PAGE, MAX_SNAPSHOT_ITEMS, MODEL_VERSION_PATTERN, NO_NUL, SEGMENT_FILTER_PATTERN } from "./limits";
 
+/** Longest forecast horizon a snapshot item carries. */
+export const MAX_FORECAST_HORIZON = 520;
+
+export interface ForecastAccuracy {
+  pairs: number;
+  me?: number | null;
+  mae?: number | null;
+  rmse?: number | null;
+  wape?: number | null;
+  mase?: number | null;
+  trackingSignal?: number | null;
+  valueAdded?: number | null;
+  fittedRmse?: number | null;
+}
+
 export const TRANSPORT_MODES = ["express", "standard", "economy"] as const;
 export const SLOTTING_ZONES = ["golden", "silver", "bronze"] as const;
 export const DEMAND_PATTERNS = ["smooth", "erratic", "intermittent", "lumpy"] as const;
@@ -38,6 +53,35 @@ const itemProperties = {
   crossDock: Type.Optional(Type.Unsafe<boolean | null>({ type: ["boolean", "null"], description: "Eligible for cross-docking (rule and thresholds)." })),
   slottingZone: Type.Optional(nullableEnum(SLOTTING_ZONES, { description: "Slotting zone (rule, else turnover rank)." })),
   sequencePriority: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 1, description: "Rank on its production line by margin, 1 first." })),
+  // Forecast and accuracy (issue 9, docs/functions-forecast.md): absent when no forecast was written with the version.
+  forecastMethod: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 64, description: 'Forecast method (naive, ses, holt, damped, hw_add, hw_mul, croston, sba, sbj, tsb, …; " (family)" when split top-down), null when the SKU could not be forecast.' })),
+  forecast: Type.Optional(
+    Type.Unsafe<(number | null)[] | null>({
+      type: ["array", "null"],
+      items: { type: ["number", "null"] },
+      maxItems: MAX_FORECAST_HORIZON,
+      description: "Forecast per future period T+1…T+h, overrides applied, in units per period.",
+    }),
+  ),
+  forecastAccuracy: Type.Optional(
+    Type.Unsafe<ForecastAccuracy | null>({
+      type: ["object", "null"],
+      additionalProperties: false,
+      required: ["pairs"],
+      properties: {
+        pairs: { type: "integer", minimum: 0, description: "Backtest pairs compared (rolling origin)." },
+        me: { type: ["number", "null"], description: "Mean error (bias), forecast − actual." },
+        mae: { type: ["number", "null"] },
+        rmse: { type: ["number", "null"] },
+        wape: { type: ["number", "null"], description: "Σ|e| / Σ actual." },
+        mase: { type: ["number", "null"] },
+        trackingSignal: { type: ["number", "null"], description: "Σe / MAD." },
+        valueAdded: { type: ["number", "null"], description: "Error improvement over the naive baseline." },
+        fittedRmse: { type: ["number", "null"], description: "One-step in-sample RMSE." },
+      },
+      description: "Backtest metrics of the SKU's forecast.",
+    }),
+  ),
   executionRules: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 1024, pattern: NO_NUL, description: "Ids of the execution rules that set the flags, space separated." })),
 };
 
@@ -268,4 +312,53 @@ export const exportExecutionCsv = {
   params: SnapshotParams,
   querystring: SkuFilterQuery,
   response: { 200: csvResponse("The CSV (text/csv; charset=utf-8), as an attachment."), ...problems(...AUTH_ERRORS, 404) },
+};
+
+// ---- Forecast accuracy per segment (issue 9) --------------------------------------------------------
+
+const nn = { type: ["number", "null"] };
+export const SegmentForecastAccuracy = Type.Unsafe<{
+  segment: string;
+  skus: number;
+  backtested: number;
+  wape: number | null;
+  bias: number | null;
+  exceptions: number;
+  valueAtRisk: number | null;
+  wapeMax: number | null;
+  tsMax: number | null;
+}>({
+  type: "object",
+  additionalProperties: false,
+  required: ["segment", "skus", "backtested", "wape", "bias", "exceptions", "valueAtRisk", "wapeMax", "tsMax"],
+  properties: {
+    segment: { type: "string" },
+    skus: { type: "integer" },
+    backtested: { type: "integer", description: "SKUs with backtest pairs." },
+    wape: { ...nn, description: "Σ|e| / Σ actual over the segment's backtest pairs." },
+    bias: { ...nn, description: "Σe / Σ actual (> 0: over-forecast)." },
+    exceptions: { type: "integer", description: "SKUs outside the segment's tolerance." },
+    valueAtRisk: nn,
+    wapeMax: { ...nn, description: "The segment's WAPE tolerance." },
+    tsMax: { ...nn, description: "The segment's |tracking signal| tolerance." },
+  },
+});
+
+export const ForecastAccuracyReport = Type.Object(
+  {
+    snapshot: ref(SnapshotMeta),
+    horizon: Type.Integer(),
+    backtestPeriods: Type.Unsafe<number | null>({ type: ["integer", "null"] }),
+    bySegment: Type.Array(SegmentForecastAccuracy),
+  },
+  { additionalProperties: false },
+);
+export type ForecastAccuracyReport = Static<typeof ForecastAccuracyReport>;
+
+export const getForecastAccuracy = {
+  tags: ["snapshots"],
+  summary: "Forecast accuracy and bias per segment of a snapshot version (when a forecast was written with it).",
+  security: bearer,
+  params: SnapshotParams,
+  response: { 200: ForecastAccuracyReport, ...problems(...AUTH_ERRORS, 404) },
 };

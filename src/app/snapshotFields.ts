@@ -47,3 +47,61 @@ export function executionItemFields(sku: readonly (string | number)[], flags: Ex
   }
   return out;
 }
+
+/** What forecastItemFields reads of a forecast run (src/app/forecastModel.ts ForecastJobResult). */
+export interface ForecastFieldsSource {
+  sku: readonly string[];
+  n: number;
+  horizon: number;
+  /** Method name per SKU, null when not forecast. */
+  methodName: (i: number) => string | null;
+  /** n × horizon, overrides applied. */
+  forecast: Float64Array;
+  fittedRmse: Float64Array;
+  backtest: { count: Float64Array; me: Float64Array; mae: Float64Array; rmse: Float64Array; wape: Float64Array; mase: Float64Array; ts: Float64Array; valueAdded: Float64Array };
+  /** SKUs that could not be forecast (their fields are null). */
+  rejected: (i: number) => boolean;
+}
+
+const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** The Forecast step's per-SKU figures as snapshot fields (issue 9): method, horizon values and backtest metrics; non-finite numbers become null. */
+export function forecastItemFields(src: ForecastFieldsSource): Map<string, ItemFields> {
+  const out = new Map<string, ItemFields>();
+  const h = src.horizon;
+  const bt = src.backtest;
+  for (let i = 0; i < src.n; i++) {
+    if (src.rejected(i)) {
+      out.set(src.sku[i], { forecastMethod: null, forecast: null, forecastAccuracy: null });
+      continue;
+    }
+    const values: (number | null)[] = new Array(h);
+    for (let k = 0; k < h; k++) values[k] = fin(src.forecast[i * h + k]);
+    const pairs = bt.count[i] > 0 ? Math.round(bt.count[i]) : 0;
+    out.set(src.sku[i], {
+      forecastMethod: src.methodName(i),
+      forecast: values,
+      forecastAccuracy: {
+        pairs,
+        me: pairs ? fin(bt.me[i]) : null,
+        mae: pairs ? fin(bt.mae[i]) : null,
+        rmse: pairs ? fin(bt.rmse[i]) : null,
+        wape: pairs ? fin(bt.wape[i]) : null,
+        mase: pairs ? fin(bt.mase[i]) : null,
+        trackingSignal: pairs ? fin(bt.ts[i]) : null,
+        valueAdded: pairs ? fin(bt.valueAdded[i]) : null,
+        fittedRmse: fin(src.fittedRmse[i]),
+      },
+    });
+  }
+  return out;
+}
+
+/** Accuracy per segment (forecastModel.segmentAccuracy rows) as snapshot parameters, NaN as null. */
+export function forecastParameters(horizon: number, backtestPeriods: number, bySegment: readonly Record<string, number | string>[]): Record<string, unknown> {
+  return {
+    horizon,
+    backtestPeriods,
+    bySegment: bySegment.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? fin(v) : v]))),
+  };
+}

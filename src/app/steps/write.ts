@@ -238,6 +238,8 @@ export const writeStep = defineStep({
       const fields: Record<string, WrittenFields> = {};
       const executionFields = ctx.peek("execution")?.written;
       if (executionFields) fields.execution = executionFields;
+      const forecastFields = ctx.peek("forecast")?.written;
+      if (forecastFields) fields.forecast = forecastFields;
       void publisher.publishWrite({ workbookId, run: w.run, outcome: w.outcome, overrides: ctx.overrides.all(), policyOptions: w.outcome.policyOptions, modelVersion, policyRow, fields });
     }
 

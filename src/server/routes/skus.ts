@@ -10,6 +10,7 @@ import {
   MAX_SNAPSHOT_ITEMS,
   PATHS,
   exportExecutionCsv,
+  getForecastAccuracy,
   getSnapshotSku,
   listSnapshotSkus,
   type SkuFilterQuery,
@@ -43,6 +44,30 @@ function toFilter(q: SkuFilterQuery): ItemFilter {
     slottingZone: q.slottingZone,
     crossDock: bool(q.crossDock),
     overridden: bool(q.overridden),
+  };
+}
+
+const numOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const intOr0 = (v: unknown): number => (typeof v === "number" && Number.isInteger(v) ? v : 0);
+
+/** parameters.forecast as the pane publishes it (publishService: the Forecast step's figures), or null. */
+function forecastOf(parameters: Record<string, unknown>) {
+  const f = parameters.forecast as { horizon?: unknown; backtestPeriods?: unknown; bySegment?: unknown } | undefined;
+  if (!f || typeof f !== "object" || !Array.isArray(f.bySegment)) return null;
+  return {
+    horizon: intOr0(f.horizon),
+    backtestPeriods: typeof f.backtestPeriods === "number" && Number.isInteger(f.backtestPeriods) ? f.backtestPeriods : null,
+    bySegment: (f.bySegment as Record<string, unknown>[]).map((r) => ({
+      segment: String(r?.segment ?? ""),
+      skus: intOr0(r?.skus),
+      backtested: intOr0(r?.backtested),
+      wape: numOrNull(r?.wape),
+      bias: numOrNull(r?.bias),
+      exceptions: intOr0(r?.exceptions),
+      valueAtRisk: numOrNull(r?.valueAtRisk),
+      wapeMax: numOrNull(r?.wapeMax),
+      tsMax: numOrNull(r?.tsMax),
+    })),
   };
 }
 
@@ -98,5 +123,16 @@ export function skuRoutes(api: Api, ctx: RouteContext): void {
       .type("text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="${csvFileName(meta.modelVersion)}"`)
       .send(toCsv(EXECUTION_CSV_HEADER, rows));
+  });
+
+  api.get(PATHS.forecastAccuracy, { schema: getForecastAccuracy, config: { access: READERS } }, async (req) => {
+    const { workbookId, modelVersion } = req.params;
+    await readableWorkbook(storage, identity(req), workbookId);
+    const snap = await storage.getSnapshot(workbookId, modelVersion === LATEST ? null : modelVersion);
+    if (!snap) await findVersion(storage, workbookId, modelVersion); // throws the 404
+    const { parameters, ...meta } = snap!;
+    const forecast = forecastOf(parameters);
+    if (!forecast) throw new HttpProblem("not-found", `snapshot "${meta.modelVersion}" of workbook "${workbookId}" was published without a forecast`);
+    return { snapshot: meta, ...forecast };
   });
 }
