@@ -60,6 +60,7 @@ export const OPERATIONS = {
   listSnapshotSkus: op("GET", PATHS.snapshotSkus, snapshots.listSnapshotSkus),
   exportExecutionCsv: op("GET", PATHS.executionCsv, snapshots.exportExecutionCsv),
   getForecastAccuracy: op("GET", PATHS.forecastAccuracy, snapshots.getForecastAccuracy),
+  exportMrpCsv: op("GET", PATHS.mrpCsv, snapshots.exportMrpCsv),
   createToken: op("POST", PATHS.tokens, tokens.createToken),
   listTokens: op("GET", PATHS.tokens, tokens.listTokens),
   revokeToken: op("DELETE", PATHS.token, tokens.revokeToken),

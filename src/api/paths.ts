@@ -21,6 +21,7 @@ export const PATHS = {
   snapshotSku: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/skus/:sku`,
   executionCsv: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/execution.csv`,
   forecastAccuracy: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/forecast-accuracy`,
+  mrpCsv: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/mrp.csv`,
   tokens: `${API_PREFIX}/tokens`,
   token: `${API_PREFIX}/tokens/:tokenId`,
 } as const;

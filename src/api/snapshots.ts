@@ -82,6 +82,14 @@ const itemProperties = {
       description: "Backtest metrics of the SKU's forecast.",
     }),
   ),
+  // MRP export fields (issue 12, docs/functions-policy.md "MRP export"): as the MRP export sheet has them; absent for SKUs it leaves out.
+  location: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 256, pattern: NO_NUL, description: "Location (plant / DC) of the policy row." })),
+  min: num("Min level, in units."),
+  max: num("Max level, in units."),
+  roundingValue: num("Order multiple the quantities are rounded to."),
+  moq: num("Minimum order quantity."),
+  mrpType: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 64, pattern: NO_NUL, description: "MRP type (reorder point, periodic review, no replenishment, or the segment's configured code)." })),
+  reviewPeriod: num("Review period in periods (0 = continuous review)."),
   executionRules: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 1024, pattern: NO_NUL, description: "Ids of the execution rules that set the flags, space separated." })),
 };
 
@@ -361,4 +369,24 @@ export const getForecastAccuracy = {
   security: bearer,
   params: SnapshotParams,
   response: { 200: ForecastAccuracyReport, ...problems(...AUTH_ERRORS, 404) },
+};
+
+// ---- MRP export as CSV (issue 12) --------------------------------------------------------------------
+
+export const MrpCsvQuery = Type.Object(
+  {
+    names: Type.Optional(stringEnum(["published", "default"] as const, { description: "Column names: the ones configured in the pane and published with the version (default), or the add-in's own." })),
+  },
+  { additionalProperties: false },
+);
+
+export const exportMrpCsv = {
+  tags: ["snapshots"],
+  summary: "The MRP export of a snapshot version as CSV, with the field names configured in the pane.",
+  description:
+    "The fields and column names of the pane's MRP export sheet (published in parameters.mrpExport); RFC 4180, CRLF, numbers with \".\". SKUs whose policy could not be computed are left out (the X-Seg-Skipped header counts them).",
+  security: bearer,
+  params: SnapshotParams,
+  querystring: MrpCsvQuery,
+  response: { 200: csvResponse("The CSV (text/csv; charset=utf-8), as an attachment."), ...problems(...AUTH_ERRORS, 404) },
 };

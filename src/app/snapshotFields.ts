@@ -105,3 +105,28 @@ export function forecastParameters(horizon: number, backtestPeriods: number, byS
     bySegment: bySegment.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? fin(v) : v]))),
   };
 }
+
+/** MRP fields that are not already policy fields of the item. */
+const MRP_ITEM_FIELDS = ["location", "min", "max", "roundingValue", "moq", "mrpType", "reviewPeriod"] as const;
+
+/**
+ * The MRP export rows (policySheets.mrpExportRows over every MRP field, in `fields` order) as
+ * snapshot fields (issue 12): location, min, max, rounding value, MOQ, MRP type, review period.
+ * Safety stock, reorder point and order quantity are already item fields (from the Policy sheet).
+ */
+export function mrpItemFields(fields: readonly string[], rows: readonly (readonly (string | number)[])[]): Map<string, ItemFields> {
+  const at = (f: string) => fields.indexOf(f);
+  const skuAt = at("sku");
+  const out = new Map<string, ItemFields>();
+  for (const r of rows) {
+    const item: Record<string, string | number | null> = {};
+    for (const f of MRP_ITEM_FIELDS) {
+      const k = at(f);
+      if (k < 0) continue;
+      const v = r[k];
+      item[f] = f === "location" || f === "mrpType" ? (v === "" ? null : String(v)) : typeof v === "number" && Number.isFinite(v) ? v : null;
+    }
+    out.set(String(r[skuAt]), item as ItemFields);
+  }
+  return out;
+}

@@ -240,6 +240,8 @@ export const writeStep = defineStep({
       if (executionFields) fields.execution = executionFields;
       const forecastFields = ctx.peek("forecast")?.written;
       if (forecastFields) fields.forecast = forecastFields;
+      const mrpFields = ctx.peek("policy")?.mrpWritten;
+      if (mrpFields) fields.mrpExport = mrpFields;
       void publisher.publishWrite({ workbookId, run: w.run, outcome: w.outcome, overrides: ctx.overrides.all(), policyOptions: w.outcome.policyOptions, modelVersion, policyRow, fields });
     }
 

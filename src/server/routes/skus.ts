@@ -10,6 +10,7 @@ import {
   MAX_SNAPSHOT_ITEMS,
   PATHS,
   exportExecutionCsv,
+  exportMrpCsv,
   getForecastAccuracy,
   getSnapshotSku,
   listSnapshotSkus,
@@ -17,6 +18,7 @@ import {
 } from "../../api";
 import { EXECUTION_CSV_HEADER, toCsv, type CsvValue } from "../../engine/execution";
 import { identity, readableWorkbook, READERS, type Api, type RouteContext } from "../context";
+import { mrpCsv, mrpSettingsOf } from "../mrpCsv";
 import { HttpProblem } from "../problem";
 import type { ItemFilter, Storage } from "../storage/types";
 import { parseCount } from "./params";
@@ -72,8 +74,8 @@ function forecastOf(parameters: Record<string, unknown>) {
 }
 
 /** A file name that is safe in a Content-Disposition header whatever the model version holds. */
-function csvFileName(modelVersion: string): string {
-  return `execution-${modelVersion.replace(/[^A-Za-z0-9._+-]/g, "_")}.csv`;
+function csvFileName(modelVersion: string, kind = "execution"): string {
+  return `${kind}-${modelVersion.replace(/[^A-Za-z0-9._+-]/g, "_")}.csv`;
 }
 
 export function skuRoutes(api: Api, ctx: RouteContext): void {
@@ -134,5 +136,27 @@ export function skuRoutes(api: Api, ctx: RouteContext): void {
     const forecast = forecastOf(parameters);
     if (!forecast) throw new HttpProblem("not-found", `snapshot "${meta.modelVersion}" of workbook "${workbookId}" was published without a forecast`);
     return { snapshot: meta, ...forecast };
+  });
+
+  api.get(PATHS.mrpCsv, { schema: exportMrpCsv, config: { access: READERS } }, async (req, reply) => {
+    const { workbookId, modelVersion } = req.params;
+    await readableWorkbook(storage, identity(req), workbookId);
+    const snap = await storage.getSnapshot(workbookId, modelVersion === LATEST ? null : modelVersion);
+    if (!snap) await findVersion(storage, workbookId, modelVersion); // throws the 404
+    const { parameters, ...meta } = snap!;
+    let settings;
+    try {
+      settings = mrpSettingsOf(parameters);
+    } catch (e) {
+      throw new HttpProblem("not-found", `snapshot "${meta.modelVersion}" has no usable MRP export settings: ${(e as Error).message}`);
+    }
+    if (!settings) throw new HttpProblem("not-found", `snapshot "${meta.modelVersion}" of workbook "${workbookId}" was published without an MRP export`);
+    const items = await storage.getSnapshotItems(workbookId, meta.modelVersion);
+    const out = mrpCsv(items, settings, meta.modelVersion, req.query.names ?? "published");
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${csvFileName(meta.modelVersion, "mrp")}"`)
+      .header("x-seg-skipped", String(out.skipped))
+      .send(out.csv);
   });
 }
