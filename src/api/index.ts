@@ -6,6 +6,7 @@
  * The pane imports types from here and values only from ./paths and ./limits (no TypeBox in its bundle).
  */
 import * as audit from "./audit";
+import * as controls from "./controls";
 import { Problem } from "./common";
 import * as health from "./health";
 import { PATHS, type Method } from "./paths";
@@ -15,6 +16,7 @@ import * as workbooks from "./workbooks";
 
 export * from "./audit";
 export * from "./common";
+export * from "./controls";
 export * from "./health";
 export * from "./limits";
 export * from "./paths";
@@ -61,6 +63,14 @@ export const OPERATIONS = {
   exportExecutionCsv: op("GET", PATHS.executionCsv, snapshots.exportExecutionCsv),
   getForecastAccuracy: op("GET", PATHS.forecastAccuracy, snapshots.getForecastAccuracy),
   exportMrpCsv: op("GET", PATHS.mrpCsv, snapshots.exportMrpCsv),
+  recordReconciliation: op("POST", PATHS.reconciliations, controls.recordReconciliation),
+  listReconciliations: op("GET", PATHS.reconciliations, controls.listReconciliations),
+  getReconciliation: op("GET", PATHS.reconciliation, controls.getReconciliation),
+  approveReconciliation: op("POST", PATHS.reconciliationApproval, controls.approveReconciliation),
+  createChangeRequest: op("POST", PATHS.changeRequests, controls.createChangeRequest),
+  listChangeRequests: op("GET", PATHS.changeRequests, controls.listChangeRequests),
+  getChangeRequest: op("GET", PATHS.changeRequest, controls.getChangeRequest),
+  decideChangeRequest: op("POST", PATHS.changeRequestDecision, controls.decideChangeRequest),
   createToken: op("POST", PATHS.tokens, tokens.createToken),
   listTokens: op("GET", PATHS.tokens, tokens.listTokens),
   revokeToken: op("DELETE", PATHS.token, tokens.revokeToken),

@@ -22,6 +22,12 @@ export const PATHS = {
   executionCsv: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/execution.csv`,
   forecastAccuracy: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/forecast-accuracy`,
   mrpCsv: `${API_PREFIX}/workbooks/:workbookId/snapshots/:modelVersion/mrp.csv`,
+  reconciliations: `${API_PREFIX}/workbooks/:workbookId/reconciliations`,
+  reconciliation: `${API_PREFIX}/workbooks/:workbookId/reconciliations/:reconciliationId`,
+  reconciliationApproval: `${API_PREFIX}/workbooks/:workbookId/reconciliations/:reconciliationId/approval`,
+  changeRequests: `${API_PREFIX}/workbooks/:workbookId/change-requests`,
+  changeRequest: `${API_PREFIX}/workbooks/:workbookId/change-requests/:requestId`,
+  changeRequestDecision: `${API_PREFIX}/workbooks/:workbookId/change-requests/:requestId/decision`,
   tokens: `${API_PREFIX}/tokens`,
   token: `${API_PREFIX}/tokens/:tokenId`,
 } as const;

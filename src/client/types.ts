@@ -4,6 +4,14 @@
  * are plain constants from src/api/paths.ts and src/api/limits.ts.
  */
 import type {
+  ApprovalBody,
+  ChangeRequest,
+  ChangeRequestInput,
+  CreateChangeRequestResponse,
+  DecisionBody,
+  Reconciliation,
+  ReconciliationInput,
+  RecordReconciliationResponse,
   AppendAuditResponse,
   AuditEntry,
   AuditPage,
@@ -22,6 +30,7 @@ import type {
 import { MAX_BATCH } from "../api/limits";
 import { API_PREFIX } from "../api/paths";
 
+export type { ApprovalBody, ChangeRequest, ChangeRequestInput, CreateChangeRequestResponse, DecisionBody, Reconciliation, ReconciliationInput, RecordReconciliationResponse };
 export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
 
 /** The API lives under this path of the server URL. */

@@ -4,6 +4,7 @@
  */
 import type { RouteModule } from "../context";
 import { auditRoutes } from "./audit";
+import { controlRoutes } from "./controls";
 import { metaRoutes } from "./meta";
 import { skuRoutes } from "./skus";
 import { snapshotRoutes } from "./snapshots";
@@ -16,5 +17,6 @@ export const ROUTES: readonly RouteModule[] = [
   workbookRoutes,
   snapshotRoutes,
   skuRoutes,
+  controlRoutes,
   tokenRoutes,
 ];

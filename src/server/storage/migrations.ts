@@ -2,6 +2,8 @@
  * Numbered schema migrations, one SQL text per dialect. Each runs once, in a transaction, and is
  * recorded in schema_migrations. Never edit a released migration: add the next number.
  */
+import { MORE_MIGRATIONS } from "./migrationsMore";
+
 export interface Migration {
   version: number;
   name: string;
@@ -80,6 +82,7 @@ CREATE TABLE snapshot_items (
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "tokens, workbooks, audit entries, snapshots", sqlite: initial("INTEGER"), postgres: initial("BIGINT") },
+  ...MORE_MIGRATIONS,
 ];
 
 export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -6,6 +6,7 @@
 import pg from "pg";
 import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
 import { planAppend, type KnownEntry } from "../ingest";
+import { numbered, type SqlRunner } from "./controls";
 import { itemFilterWhere, type ItemFilter } from "./itemFilter";
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
 import {
@@ -339,6 +340,12 @@ export class PostgresStorage implements Storage {
     const n = params.length;
     const { rows } = await this.pool.query(`SELECT item FROM snapshot_items WHERE ${where} ORDER BY idx LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, limit, offset]);
     return rows.map(rowToItem);
+  }
+
+  // ---- issues 10 and 14: shared SQL ----
+
+  sql(): SqlRunner {
+    return { query: async (sql, params) => (await this.pool.query(numbered(sql), params)).rows as Row[] };
   }
 }
 

@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
 import { planAppend, type KnownEntry } from "../ingest";
+import type { SqlRunner } from "./controls";
 import { itemFilterWhere, type ItemFilter } from "./itemFilter";
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
 import {
@@ -275,5 +276,16 @@ export class SqliteStorage implements Storage {
     const { where, params } = itemFilterWhere("sqlite", workbookId, modelVersion, filter, () => "?");
     const rows = this.db.prepare(`SELECT item FROM snapshot_items WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
     return rows.map(rowToItem);
+  }
+
+  // ---- issues 10 and 14: shared SQL ----
+
+  sql(): SqlRunner {
+    return {
+      query: async (sql, params) => {
+        const st = this.db.prepare(sql);
+        return st.reader ? (st.all(...params) as Row[]) : (st.run(...params), []);
+      },
+    };
   }
 }

@@ -5,10 +5,11 @@
  */
 import type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead } from "../../api";
 import type { AuditAction, AuditEntry } from "../../engine/audit";
+import type { SqlRunner } from "./controls";
 import type { ItemFilter } from "./itemFilter";
 
 export { ROLES } from "../../api";
-export type { ItemFilter };
+export type { ItemFilter, SqlRunner };
 export type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead };
 
 /** Who sent a request: the token's id, its name (the person or system) and its role. */
@@ -107,4 +108,8 @@ export interface Storage {
   // ---- issue 15: per-SKU reads for other systems ----
   /** Items of a version matching the filter, in publication order, `limit` of them after skipping `offset`. */
   querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]>;
+
+  // ---- issues 10 and 14: records whose SQL is shared by both backends (storage/controls.ts, storage/inputs.ts) ----
+  /** One statement at a time, "?" placeholders (numbered for PostgreSQL); each call is atomic on its own. */
+  sql(): SqlRunner;
 }
