@@ -9,6 +9,7 @@ import * as audit from "./audit";
 import * as controls from "./controls";
 import { Problem } from "./common";
 import * as health from "./health";
+import * as inputs from "./inputs";
 import { PATHS, type Method } from "./paths";
 import * as snapshots from "./snapshots";
 import * as tokens from "./tokens";
@@ -18,6 +19,7 @@ export * from "./audit";
 export * from "./common";
 export * from "./controls";
 export * from "./health";
+export * from "./inputs";
 export * from "./limits";
 export * from "./paths";
 export * from "./snapshots";
@@ -71,6 +73,14 @@ export const OPERATIONS = {
   listChangeRequests: op("GET", PATHS.changeRequests, controls.listChangeRequests),
   getChangeRequest: op("GET", PATHS.changeRequest, controls.getChangeRequest),
   decideChangeRequest: op("POST", PATHS.changeRequestDecision, controls.decideChangeRequest),
+  applyInputChanges: op("POST", PATHS.inputChanges, inputs.applyInputChanges),
+  getChangedSkus: op("GET", PATHS.inputsChanged, inputs.getChangedSkus),
+  getInputs: op("GET", PATHS.inputs, inputs.getInputs),
+  compactInputs: op("POST", PATHS.inputsCompact, inputs.compactInputs),
+  saveMappingProfile: op("POST", PATHS.mappingProfiles, inputs.saveMappingProfile),
+  listMappingProfiles: op("GET", PATHS.mappingProfiles, inputs.listMappingProfiles),
+  getMappingProfile: op("GET", PATHS.mappingProfile, inputs.getMappingProfile),
+  deleteMappingProfile: op("DELETE", PATHS.mappingProfile, inputs.deleteMappingProfile),
   createToken: op("POST", PATHS.tokens, tokens.createToken),
   listTokens: op("GET", PATHS.tokens, tokens.listTokens),
   revokeToken: op("DELETE", PATHS.token, tokens.revokeToken),

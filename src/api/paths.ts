@@ -28,6 +28,12 @@ export const PATHS = {
   changeRequests: `${API_PREFIX}/workbooks/:workbookId/change-requests`,
   changeRequest: `${API_PREFIX}/workbooks/:workbookId/change-requests/:requestId`,
   changeRequestDecision: `${API_PREFIX}/workbooks/:workbookId/change-requests/:requestId/decision`,
+  inputChanges: `${API_PREFIX}/workbooks/:workbookId/inputs/changes`,
+  inputsChanged: `${API_PREFIX}/workbooks/:workbookId/inputs/changed`,
+  inputs: `${API_PREFIX}/workbooks/:workbookId/inputs`,
+  inputsCompact: `${API_PREFIX}/workbooks/:workbookId/inputs/compact`,
+  mappingProfiles: `${API_PREFIX}/mapping-profiles`,
+  mappingProfile: `${API_PREFIX}/mapping-profiles/:profileId`,
   tokens: `${API_PREFIX}/tokens`,
   token: `${API_PREFIX}/tokens/:tokenId`,
 } as const;

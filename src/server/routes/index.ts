@@ -5,6 +5,7 @@
 import type { RouteModule } from "../context";
 import { auditRoutes } from "./audit";
 import { controlRoutes } from "./controls";
+import { inputRoutes } from "./inputs";
 import { metaRoutes } from "./meta";
 import { skuRoutes } from "./skus";
 import { snapshotRoutes } from "./snapshots";
@@ -18,5 +19,6 @@ export const ROUTES: readonly RouteModule[] = [
   snapshotRoutes,
   skuRoutes,
   controlRoutes,
+  inputRoutes,
   tokenRoutes,
 ];

@@ -84,6 +84,7 @@ CREATE TABLE mapping_profiles (
   profile TEXT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
   revision ${int} NOT NULL
 );
 CREATE UNIQUE INDEX mapping_profiles_by_name ON mapping_profiles (scope, owner, team, name);

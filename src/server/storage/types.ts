@@ -6,6 +6,7 @@
 import type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead } from "../../api";
 import type { AuditAction, AuditEntry } from "../../engine/audit";
 import type { SqlRunner } from "./controls";
+import type { ApplyResult, Change } from "./inputs";
 import type { ItemFilter } from "./itemFilter";
 
 export { ROLES } from "../../api";
@@ -112,4 +113,10 @@ export interface Storage {
   // ---- issues 10 and 14: records whose SQL is shared by both backends (storage/controls.ts, storage/inputs.ts) ----
   /** One statement at a time, "?" placeholders (numbered for PostgreSQL); each call is atomic on its own. */
   sql(): SqlRunner;
+
+  /**
+   * Applies a batch of incremental input changes (issue 14) under src/engine/cdc.ts's rules, in one
+   * transaction serialised per workbook; the first sender claims a new workbook like an audit batch.
+   */
+  applyInputChanges(workbookId: string, sender: Identity, changes: readonly Change[], at: string): Promise<{ kind: "forbidden" } | { kind: "ok"; result: ApplyResult }>;
 }
