@@ -12,7 +12,7 @@ export interface ForecastAccuracy {
   rmse?: number | null;
   wape?: number | null;
   mase?: number | null;
-  trackingSignal?: number | null;
+  ts?: number | null;
   valueAdded?: number | null;
   fittedRmse?: number | null;
 }
@@ -75,7 +75,7 @@ const itemProperties = {
         rmse: { type: ["number", "null"] },
         wape: { type: ["number", "null"], description: "Σ|e| / Σ actual." },
         mase: { type: ["number", "null"] },
-        trackingSignal: { type: ["number", "null"], description: "Σe / MAD." },
+        ts: { type: ["number", "null"], description: "Σe / MAD." },
         valueAdded: { type: ["number", "null"], description: "Error improvement over the naive baseline." },
         fittedRmse: { type: ["number", "null"], description: "One-step in-sample RMSE." },
       },
@@ -86,7 +86,7 @@ const itemProperties = {
   location: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 256, pattern: NO_NUL, description: "Location (plant / DC) of the policy row." })),
   min: num("Min level, in units."),
   max: num("Max level, in units."),
-  roundingValue: num("Order multiple the quantities are rounded to."),
+  orderMultiple: num("Order multiple the quantities are rounded to (the MRP rounding value)."),
   moq: num("Minimum order quantity."),
   mrpType: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 64, pattern: NO_NUL, description: "MRP type (reorder point, periodic review, no replenishment, or the segment's configured code)." })),
   reviewPeriod: num("Review period in periods (0 = continuous review)."),

@@ -88,7 +88,7 @@ export function forecastItemFields(src: ForecastFieldsSource): Map<string, ItemF
         rmse: pairs ? fin(bt.rmse[i]) : null,
         wape: pairs ? fin(bt.wape[i]) : null,
         mase: pairs ? fin(bt.mase[i]) : null,
-        trackingSignal: pairs ? fin(bt.ts[i]) : null,
+        ts: pairs ? fin(bt.ts[i]) : null,
         valueAdded: pairs ? fin(bt.valueAdded[i]) : null,
         fittedRmse: fin(src.fittedRmse[i]),
       },
@@ -108,10 +108,12 @@ export function forecastParameters(horizon: number, backtestPeriods: number, byS
 
 /** MRP fields that are not already policy fields of the item. */
 const MRP_ITEM_FIELDS = ["location", "min", "max", "roundingValue", "moq", "mrpType", "reviewPeriod"] as const;
+/** The MRP export's field → the snapshot item's (names table: the rounding value is the API's orderMultiple). */
+const ITEM_NAME: Record<(typeof MRP_ITEM_FIELDS)[number], string> = { location: "location", min: "min", max: "max", roundingValue: "orderMultiple", moq: "moq", mrpType: "mrpType", reviewPeriod: "reviewPeriod" };
 
 /**
  * The MRP export rows (policySheets.mrpExportRows over every MRP field, in `fields` order) as
- * snapshot fields (issue 12): location, min, max, rounding value, MOQ, MRP type, review period.
+ * snapshot fields (issue 12): location, min, max, order multiple (the rounding value), MOQ, MRP type, review period.
  * Safety stock, reorder point and order quantity are already item fields (from the Policy sheet).
  */
 export function mrpItemFields(fields: readonly string[], rows: readonly (readonly (string | number)[])[]): Map<string, ItemFields> {
@@ -124,7 +126,7 @@ export function mrpItemFields(fields: readonly string[], rows: readonly (readonl
       const k = at(f);
       if (k < 0) continue;
       const v = r[k];
-      item[f] = f === "location" || f === "mrpType" ? (v === "" ? null : String(v)) : typeof v === "number" && Number.isFinite(v) ? v : null;
+      item[ITEM_NAME[f]] = f === "location" || f === "mrpType" ? (v === "" ? null : String(v)) : typeof v === "number" && Number.isFinite(v) ? v : null;
     }
     out.set(String(r[skuAt]), item as ItemFields);
   }

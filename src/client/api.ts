@@ -10,6 +10,8 @@ import {
   type AppendResult,
   type ChangeRequest,
   type ChangeRequestInput,
+  type MappingProfile,
+  type MappingProfileInput,
   type CreateChangeRequestResponse,
   type Reconciliation,
   type ReconciliationInput,
@@ -69,6 +71,9 @@ export const CLIENT_OPERATIONS = [
   { method: "GET", path: "changeRequests" },
   { method: "GET", path: "changeRequest" },
   { method: "POST", path: "changeRequestDecision" },
+  { method: "POST", path: "mappingProfiles" },
+  { method: "GET", path: "mappingProfiles" },
+  { method: "DELETE", path: "mappingProfile" },
 ] as const satisfies readonly { method: Method; path: keyof typeof PATHS }[];
 
 const wb = (pattern: string, workbookId: string) => fillPath(pattern, { workbookId });
@@ -269,6 +274,26 @@ export class SegApiClient {
   /** A controller approves or rejects a pending change request someone else made, with a comment. */
   async decideChangeRequest(workbookId: string, requestId: string, decision: "approve" | "reject", comment: string, signal?: AbortSignal): Promise<ChangeRequest> {
     return (await this.call<ChangeRequest>("POST", fillPath(PATHS.changeRequestDecision, { workbookId, requestId }), { body: { decision, comment }, signal })).body;
+  }
+
+  // ---- mapping profiles (issue 14): per user or team, reusable across workbooks ----
+
+  /** Saves a profile: created (201), or a new revision of the one with the same scope and name (200). */
+  async saveMappingProfile(input: MappingProfileInput, signal?: AbortSignal): Promise<{ created: boolean; mappingProfile: MappingProfile }> {
+    return (await this.call<{ created: boolean; mappingProfile: MappingProfile }>("POST", PATHS.mappingProfiles, { body: input, signal })).body;
+  }
+
+  /** The caller's own profiles, plus a team's when `team` is given. */
+  async listMappingProfiles(query: { source?: string; team?: string } = {}, signal?: AbortSignal): Promise<MappingProfile[]> {
+    const q = new URLSearchParams();
+    if (query.source !== undefined) q.set("source", query.source);
+    if (query.team !== undefined) q.set("team", query.team);
+    const qs = q.toString();
+    return (await this.call<{ mappingProfiles: MappingProfile[] }>("GET", `${PATHS.mappingProfiles}${qs ? `?${qs}` : ""}`, { signal })).body.mappingProfiles;
+  }
+
+  async deleteMappingProfile(profileId: string, signal?: AbortSignal): Promise<void> {
+    await this.call("DELETE", fillPath(PATHS.mappingProfile, { profileId }), { signal });
   }
 
   private badShape(method: string, path: string, status: number): ApiError {

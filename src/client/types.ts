@@ -4,6 +4,8 @@
  * are plain constants from src/api/paths.ts and src/api/limits.ts.
  */
 import type {
+  MappingProfile,
+  MappingProfileInput,
   ApprovalBody,
   ChangeRequest,
   ChangeRequestInput,
@@ -30,6 +32,7 @@ import type {
 import { MAX_BATCH } from "../api/limits";
 import { API_PREFIX } from "../api/paths";
 
+export type { MappingProfile, MappingProfileInput };
 export type { ApprovalBody, ChangeRequest, ChangeRequestInput, CreateChangeRequestResponse, DecisionBody, Reconciliation, ReconciliationInput, RecordReconciliationResponse };
 export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
 

@@ -1,7 +1,7 @@
 /**
  * The MRP export of a published snapshot as CSV (issue 12): the fields and column names the pane's
  * MRP export sheet was written with (snapshot parameters.mrpExport), values from the items' MRP
- * fields, RFC 4180 through the engine's writer (src/engine/policy/mrpExport.ts). Items missing a
+ * fields (the export's roundingValue is the item's orderMultiple, as in the names table), RFC 4180 through the engine's writer (src/engine/policy/mrpExport.ts). Items missing a
  * numeric field of the export are left out and counted, as the sheet leaves them out.
  */
 import { DEFAULT_MRP_EXPORT_FIELDS, DEFAULT_MRP_HEADERS, MRP_FIELDS, mrpExportTable, toCsv, type MrpField } from "../engine/policy/mrpExport";
@@ -34,7 +34,7 @@ export function mrpCsv(items: readonly SnapshotItem[], settings: MrpCsvSettings,
     const row: (string | number)[] = [];
     let ok = true;
     for (const f of settings.fields) {
-      const v = f === "modelVersion" ? modelVersion : (it as Record<string, unknown>)[f];
+      const v = f === "modelVersion" ? modelVersion : (it as Record<string, unknown>)[f === "roundingValue" ? "orderMultiple" : f];
       if (NUMERIC.has(f)) {
         if (typeof v !== "number" || !Number.isFinite(v)) {
           ok = false;

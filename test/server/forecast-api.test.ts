@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { describeBackends } from "./helpers/backends";
 import { startHarness, type Harness } from "./helpers/harness";
 
-const accuracy = { pairs: 12, me: -0.5, mae: 2.25, rmse: 3, wape: 0.18, mase: 0.9, trackingSignal: -2.5, valueAdded: 0.12, fittedRmse: 2.8 };
+const accuracy = { pairs: 12, me: -0.5, mae: 2.25, rmse: 3, wape: 0.18, mase: 0.9, ts: -2.5, valueAdded: 0.12, fittedRmse: 2.8 };
 const items = [
   { sku: "A1", segment: "AX", pattern: "smooth", forecastMethod: "ses", forecast: [10, 10, 10.5], forecastAccuracy: accuracy },
   { sku: "L1", segment: "CZ", pattern: "lumpy", forecastMethod: "tsb (family)", forecast: [0.4, 0.4, 0.4], forecastAccuracy: { pairs: 0, me: null, fittedRmse: null } },

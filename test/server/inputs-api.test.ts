@@ -3,6 +3,7 @@
    team; SQLite and PostgreSQL, roles, 401/403, nothing written on refusal. The reference for the
    stored state is the engine's own state machine (src/engine/cdc.ts) run in memory. */
 import { randomUUID } from "node:crypto";
+import { SegApiClient } from "../../src/client";
 import { applyChanges, emptyCdcState, type Change } from "../../src/engine/cdc";
 import { describeBackends } from "./helpers/backends";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -141,5 +142,16 @@ describeBackends("incremental inputs API", (backend) => {
     expect((await h.call("POST", "/api/v1/mapping-profiles", null, mine)).status).toBe(401);
     expect((await h.call("DELETE", `/api/v1/mapping-profiles/${id}`, h.tokens.planner)).body).toEqual({ deleted: true });
     expect((await h.call("GET", `/api/v1/mapping-profiles/${id}`, h.tokens.planner)).status).toBe(404);
+  });
+
+  test("the client's profile methods: save twice, list by source, delete", async () => {
+    const c = new SegApiClient({ baseUrl: h.base, token: h.tokens.planner2 });
+    const first = await c.saveMappingProfile({ name: "CRM tiers", source: "CRM", scope: "user", profile: { customerTier: { field: "TIER" } } });
+    expect(first.created).toBe(true);
+    const second = await c.saveMappingProfile({ name: "CRM tiers", source: "CRM", scope: "user", profile: { customerTier: { field: "TIER2" } } });
+    expect(second).toMatchObject({ created: false, mappingProfile: { revision: 2 } });
+    expect((await c.listMappingProfiles({ source: "CRM" })).map((p) => p.profile)).toEqual([{ customerTier: { field: "TIER2" } }]);
+    await c.deleteMappingProfile(first.mappingProfile.id);
+    expect(await c.listMappingProfiles({ source: "CRM" })).toEqual([]);
   });
 });
