@@ -138,8 +138,13 @@ describeBackends("incremental inputs API", (backend) => {
     expect(bobs.body.mappingProfiles.map((p: { name: string }) => p.name)).toEqual(["WMS slots"]);
     const alices = await h.call("GET", "/api/v1/mapping-profiles?source=SAP%20MM", h.tokens.planner);
     expect(alices.body.mappingProfiles.map((p: { name: string }) => p.name)).toEqual(["SAP MM extract"]);
+    const profiles = async () => Number((await h.db.query("SELECT COUNT(*) AS n FROM mapping_profiles"))[0].n);
+    const before = await profiles();
     expect((await h.call("POST", "/api/v1/mapping-profiles", h.tokens.planner, { ...mine, scope: "team" })).body.field).toBe("body.team");
+    expect((await h.call("POST", "/api/v1/mapping-profiles", h.tokens.planner, { ...mine, name: "Other", team: "EU planning" })).body.field).toBe("body.team");
     expect((await h.call("POST", "/api/v1/mapping-profiles", null, mine)).status).toBe(401);
+    expect((await h.call("POST", "/api/v1/mapping-profiles", h.tokens.revoked, { ...mine, name: "Revoked" })).status).toBe(401);
+    expect(await profiles()).toBe(before);
     expect((await h.call("DELETE", `/api/v1/mapping-profiles/${id}`, h.tokens.planner)).body).toEqual({ deleted: true });
     expect((await h.call("GET", `/api/v1/mapping-profiles/${id}`, h.tokens.planner)).status).toBe(404);
   });
