@@ -1,0 +1,157 @@
+/**
+ * The import step in a pane session (memory workbook, in-line runner): a transaction CSV opened as
+ * a File, mapped from its headers, bucketed into ISO weeks (returns left out, an order type
+ * unticked, a duplicate id and an impossible date rejected by row and field), classified without a
+ * sheet range and written with the History sheet; bad input and a file over the budget leave what
+ * was there before. Expected histories are worked out by hand in the comments (2024-01-01 is a
+ * Monday: ISO 2024-W01; ISO 8601-1:2019 5.2.4.2).
+ */
+import { createInlineRunner } from "../../src/app/engineRunner";
+import type { PaneSession } from "../../src/app/session";
+import { SEGMENTS_TABLE } from "../../src/app/sheets";
+import { HISTORY_TABLE } from "../../src/app/steps/import";
+import { MemoryGateway } from "../helpers/memoryGateway";
+import { createPane } from "../helpers/pane";
+import { sampleSheet } from "./sampleData";
+
+export const EXTRACT = [
+  "Material,Posting Date,Qty,Plant,Movement Type,Document,Unit cost",
+  "P1,2024-01-01,10,DC1,601,d1,2.5", // line 2: W01
+  'P1,2024-01-08,"1,200",DC1,601,d2,2.5', // line 3: W02, thousands separator
+  "P1,2024-01-09,-3,DC1,602,d3,2.5", // line 4: a return (left out)
+  "P2,2024-01-02,5,DC1,601,d4,1", // line 5: W01
+  "P2,2024-01-02,5,DC1,601,d4,1", // line 6: duplicate id d4
+  "P3,2024-13-01,4,DC1,601,d6,1", // line 7: month 13
+  "P2,2024-01-15,7,DC1,ZFOC,d7,1", // line 8: ZFOC unticked
+].join("\n");
+
+export function csvFile(text: string, name = "sales.csv"): File {
+  return new File([text], name, { type: "text/csv", lastModified: Date.parse("2024-01-20T06:00:00Z") });
+}
+
+function setup(gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "A1")) {
+  let t = Date.parse("2024-01-22T10:00:00.000Z");
+  let id = 0;
+  const session = createPane({ gateway: gw, runner: createInlineRunner(), now: () => new Date((t += 1000)), uuid: () => `00000000-0000-4000-8000-${String(++id).padStart(12, "0")}` });
+  return { gw, session };
+}
+
+function rows(gw: MemoryGateway, name: string): Record<string, unknown>[] {
+  const t = gw.table(name)!;
+  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
+}
+
+async function importExtract(session: PaneSession, text = EXTRACT) {
+  await session.step("import").openFile(csvFile(text));
+  expect(session.getState().common.error).toBeNull();
+}
+
+describe("import a transaction extract", () => {
+  it("maps the headers, buckets into ISO weeks with the rules, and names each rejected row", async () => {
+    const { session } = setup();
+    await importExtract(session);
+    const s = session.getState().steps.import;
+    expect(s.file).toMatchObject({ name: "sales.csv", rows: 7, kind: "csv" });
+    expect(s.mapping).toMatchObject({ sku: 0, date: 1, quantity: 2, location: 3, orderType: 4, transactionId: 5, unitCost: 6, customer: null });
+    expect(s.orderTypes).toEqual([
+      { type: "601", rows: 5 },
+      { type: "602", rows: 1 },
+      { type: "ZFOC", rows: 1 },
+    ]);
+    expect(s.previewRows[1][2]).toBe("1,200");
+    session.step("import").setOrderTypeIncluded("ZFOC", false);
+    expect(session.getState().steps.import.options.excludeOrderTypes).toEqual(["ZFOC"]);
+    await session.step("import").bucket();
+    expect(session.getState().common.error).toBeNull();
+    const b = session.getState().steps.import.bucketed!;
+    expect(b.labels).toEqual(["2024-W01", "2024-W02"]);
+    expect(b.sku).toEqual(["P1", "P2"]);
+    // P1: 10 in W01, 1,200 in W02 (the -3 return left out); P2: 5 in W01 (the duplicate and ZFOC rows not counted)
+    expect([...b.history]).toEqual([10, 1200, 5, 0]);
+    expect([...b.unitCost]).toEqual([2.5, 1]);
+    expect(b.counts).toMatchObject({ rows: 7, used: 3, rejected: 2, duplicates: 1, returns: 1, excludedOrderType: 1 });
+    expect(b.rejected.map((r) => r.message)).toEqual([
+      'row 6: transaction id "d4" already appears in row 5 (that row is kept)',
+      'row 7: Posting Date "2024-13-01" does not exist (month 13 does not exist)',
+    ]);
+    // Classify takes the histories as its source, with 52 periods a year from the calendar
+    const c = session.getState().steps.classify;
+    expect(c.imported).toMatchObject({ fileName: "sales.csv", histories: 2, periods: 2, firstLabel: "2024-W01", lastLabel: "2024-W02", unitCost: true });
+    expect(c.options.periodsPerYear).toBe(52);
+  });
+
+  it("classifies the imported histories and writes Segments and the History sheet", async () => {
+    const { gw, session } = setup();
+    await importExtract(session);
+    session.step("import").setOptions({ writeHistory: true });
+    session.step("import").setOrderTypeIncluded("ZFOC", false);
+    await session.step("import").bucket();
+    await session.step("classify").classify();
+    expect(session.getState().common.error).toBeNull();
+    const run = session.getState().steps.classify.run!;
+    expect(run.sourceAddress).toBe("sales.csv");
+    // value = mean demand × 52 × unit cost: P1 (10 + 1200) / 2 × 52 × 2.5 = 78,650; P2 (5 + 0) / 2 × 52 × 1 = 130
+    expect([...run.parsed.value]).toEqual([78650, 130]);
+    await session.step("write").write();
+    expect(session.getState().common.error).toBeNull();
+    const seg = rows(gw, SEGMENTS_TABLE);
+    expect(seg.map((r) => r.SKU)).toEqual(["P1", "P2"]);
+    expect(seg.map((r) => r.Value)).toEqual([78650, 130]);
+    const hist = gw.table(HISTORY_TABLE)!;
+    expect(hist.headers).toEqual(["SKU", "Location", "2024-W01", "2024-W02"]);
+    expect(hist.rows).toEqual([
+      ["P1", "", 10, 1200],
+      ["P2", "", 5, 0],
+    ]);
+  });
+
+  it("reads decimal commas under the stated locale and nets returns when told to", async () => {
+    const { session } = setup();
+    const text = ["Item;Date;Quantity", "A;02.01.2024;1.234,5", "A;09.01.2024;2,5", "A;10.01.2024;3-"].join("\n");
+    await session.step("import").openFile(csvFile(text, "de.csv"));
+    session.step("import").setOptions({ numberLocale: "de", dateFormat: "dmy", negatives: "net" });
+    await session.step("import").bucket();
+    expect(session.getState().common.error).toBeNull();
+    const b = session.getState().steps.import.bucketed!;
+    // 1.234,5 = 1234.5 in W01; W02: 2,5 − 3 (SAP's trailing minus) = −0.5, netted below 0 so set to 0
+    expect([...b.history]).toEqual([1234.5, 0]);
+    expect(b.counts.negativeNetCells).toBe(1);
+  });
+
+  it("names a decimal comma under the English locale by row and field", async () => {
+    const { session } = setup();
+    await session.step("import").openFile(csvFile(['SKU,Date,Qty', 'A,2024-01-01,"1,50"', "A,2024-01-02,4"].join("\n")));
+    await session.step("import").bucket();
+    const b = session.getState().steps.import.bucketed!;
+    expect(b.rejected[0].message).toMatch(/^row 2: Qty "1,50" is not a number in locale en/);
+    expect([...b.history]).toEqual([4]);
+  });
+
+  it("stops on mixed d/m/y and m/d/y dates naming both rows, and keeps the classification already made", async () => {
+    const { session } = setup();
+    await session.step("classify").readSource("region");
+    await session.step("classify").classify();
+    const before = session.getState().steps.classify.run;
+    expect(before).not.toBeNull();
+    await session.step("import").openFile(csvFile(["SKU,Date,Qty", "A,13/01/2024,1", "A,01/13/2024,2"].join("\n")));
+    await session.step("import").bucket();
+    expect(session.getState().common.error).toMatch(/mixes d\/m\/y \(row 2: "13\/01\/2024"\) and m\/d\/y \(row 3: "01\/13\/2024"\)/);
+    expect(session.getState().steps.import.bucketed).toBeNull();
+    expect(session.getState().steps.classify.run).toBe(before);
+    expect(session.getState().steps.classify.imported ?? null).toBeNull();
+  });
+
+  it("refuses a file over the pane's budget with the exact CLI command, reading nothing", async () => {
+    const { session } = setup();
+    await importExtract(session);
+    session.store.set("import", { budgetBytes: 100 });
+    session.step("import").setOptions({ calendar: { kind: "fiscalMonth", startMonth: 4 }, numberLocale: "de", excludeOrderTypes: ["ZFOC"] });
+    await session.step("import").openFile(csvFile(EXTRACT, "big sales.csv"));
+    const s = session.getState().steps.import;
+    expect(s.refused?.command).toBe("npx seg classify --in 'big sales.csv' --out 'big sales-segments.csv' --calendar fiscalMonth:4 --locale de --exclude-order-types ZFOC");
+    expect(session.getState().common.error).toContain(s.refused!.command);
+    expect(session.getState().common.error).toContain("nothing was read");
+    // the file read before is still there
+    expect(s.file?.name).toBe("sales.csv");
+  });
+});
