@@ -155,3 +155,96 @@ describe("import a transaction extract", () => {
     expect(s.file?.name).toBe("sales.csv");
   });
 });
+
+describe("sources, profiles and freshness in the Classify flow", () => {
+  const extract = [
+    "SKU,Date,Qty,Family,Unit cost",
+    "A,2024-01-01,10,Pumps,1",
+    "A,2024-01-08,12,Pumps,1",
+    "A,2024-01-15,11,Pumps,1",
+    "B,2024-01-01,4,Valves,1", // B's last sale 2024-01-01: 20 days before the 2024-01-21 cycle
+    "C,2024-01-02,6,Valves,1",
+    "C,2024-01-16,7,Valves,1",
+  ].join("\n");
+  const master = ["SKU,Product family,Category", "A,Valves,Wet end", "C,,Dry end"].join("\n");
+
+  it("lists family conflicts, decides by the stated priority and says which source decided", async () => {
+    const { gw, session } = setup();
+    await session.step("import").openFile(csvFile(extract));
+    session.step("import").setOptions({ sourceName: "ERP" });
+    await session.step("import").addMasterFile(csvFile(master, "pim.csv"), "PIM");
+    expect(session.getState().steps.import.priority).toEqual(["ERP", "PIM"]);
+    await session.step("import").bucket();
+    await session.step("classify").classify();
+    let facts = session.getState().steps.classify.run!.facts!;
+    // ERP first: A stays Pumps (PIM says Valves: a conflict); categories come from PIM alone
+    expect(facts.family).toEqual(["Pumps", "Valves", "Valves"]);
+    expect(facts.category).toEqual(["Wet end", "", "Dry end"]);
+    expect(facts.decidedBy).toEqual(["family: ERP; category: PIM", "ERP", "family: ERP; category: PIM"]);
+    expect(facts.dataQuality).toContain('SKU A family: ERP "Pumps" vs PIM "Valves"; decided by ERP');
+    // PIM first: A becomes Valves
+    session.step("import").movePriority("PIM", -1);
+    await session.step("classify").classify();
+    facts = session.getState().steps.classify.run!.facts!;
+    expect(facts.family[0]).toBe("Valves");
+    expect(facts.decidedBy[0]).toBe("PIM");
+    await session.step("write").write();
+    expect(session.getState().common.error).toBeNull();
+    const seg = Object.fromEntries(rows(gw, SEGMENTS_TABLE).map((r) => [r.SKU, r]));
+    expect(seg.A).toMatchObject({ Family: "Valves", Category: "Wet end", "Decided by": "PIM", "Data flag": "" });
+    expect(seg.B).toMatchObject({ Family: "Valves", "Decided by": "ERP" });
+  });
+
+  it("flags stale history with its fallback and checks the cycle's latency in the data-quality report", async () => {
+    const { gw, session } = setup();
+    await session.step("import").openFile(csvFile(extract));
+    await session.step("import").bucket();
+    // weeks 2024-W01..W03 end 2024-01-21 (Sunday); cycle on Monday 2024-01-29 with 1 day of lag allowed: 8 days late
+    session.step("import").setOptions({ maxAgeDays: 14, cycle: { date: "2024-01-29", maxLagDays: 1 }, fallbacks: ["familyPattern", "exclude"] });
+    await session.step("classify").classify();
+    expect(session.getState().common.error).toBeNull();
+    const run = session.getState().steps.classify.run!;
+    const f = run.facts!;
+    // A: last 2024-01-15 (14 days: fresh); B: 2024-01-01 (28 days: stale, family Valves' pattern from C); C: 2024-01-16 (fresh)
+    expect(f.dataFlag[0]).toBe("");
+    expect(f.dataFlag[1]).toBe(`stale: last data 2024-01-01 (28 days before 2024-01-29, limit 14); pattern "${run.result.pattern[2]}" of family Valves used`);
+    expect(f.dataFlag[2]).toBe("");
+    expect(run.result.pattern[1]).toBe(run.result.pattern[2]);
+    expect(f.dataOk).toBe(false);
+    expect(f.dataQuality).toContain("latency FAILED: data ends 2024-01-21, 8 days before the 2024-01-29 run: the cycle needs data through 2024-01-28 (limit 1 days)");
+    expect(f.dataQuality).toContain("SKUs: 2 fresh, 1 stale, 0 missing; fallbacks: 0 previous class, 1 family pattern, 0 excluded");
+    // without a family fallback, the stale SKU is excluded: not ranked, no segment
+    session.step("import").setOptions({ fallbacks: ["exclude"] });
+    await session.step("classify").classify();
+    const r2 = session.getState().steps.classify.run!;
+    expect(r2.result.inactive[1]).toBe(1);
+    expect(r2.result.segment[1]).toBe("");
+    expect(r2.result.order).not.toContain(1);
+    await session.step("write").write();
+    const seg = Object.fromEntries(rows(gw, SEGMENTS_TABLE).map((r) => [r.SKU, r]));
+    expect(seg.B["Data flag"]).toBe("stale: last data 2024-01-01 (28 days before 2024-01-29, limit 14); excluded from this run");
+    expect(seg.B.Status).toMatch(/^inactive: stale/);
+  });
+
+  it("saves the mapping and dictionary as a named profile and applies it to another extract", async () => {
+    const { gw, session } = setup();
+    await session.step("import").openFile(csvFile(extract));
+    session.step("import").setOptions({ sourceName: "SAP S/4HANA", numberLocale: "de" });
+    session.step("import").setAttribute({ attribute: "family", system: "SAP S/4HANA", field: "MARA-MATKL", owner: "Master data (J. Chen)", refreshSla: "1 day" });
+    await session.step("import").saveProfile("SAP MM extract");
+    expect(session.getState().steps.import.profileProblems[0]).toMatch(/^attributes\[0\]\.refreshSla: "1 day" is not an ISO 8601 duration/);
+    expect(session.getState().steps.import.profiles).toEqual([]);
+    session.step("import").setAttribute({ attribute: "family", system: "SAP S/4HANA", field: "MARA-MATKL", owner: "Master data (J. Chen)", refreshSla: "P1W" });
+    await session.step("import").saveProfile("SAP MM extract");
+    expect(session.getState().steps.import.profiles).toEqual(["SAP MM extract"]);
+    // another session on the same workbook: the profile maps a file with the same headers in another order
+    const other = setup(gw).session;
+    await other.step("import").openFile(csvFile(["Unit cost,Family,Qty,Date,SKU", "1,Pumps,3,2024-01-01,Z"].join("\n"), "next.csv"));
+    other.step("import").setMappingField("quantity", null);
+    other.step("import").loadProfile("SAP MM extract");
+    const s = other.getState().steps.import;
+    expect(s.mapping).toMatchObject({ sku: 4, date: 3, quantity: 2, family: 1, unitCost: 0 });
+    expect(s.options).toMatchObject({ sourceName: "SAP S/4HANA", numberLocale: "de" });
+    expect(s.attributes).toEqual([{ attribute: "family", system: "SAP S/4HANA", field: "MARA-MATKL", owner: "Master data (J. Chen)", refreshSla: "P1W" }]);
+  });
+});

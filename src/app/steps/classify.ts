@@ -13,7 +13,7 @@ import type { RangeSnapshot } from "../ports";
 import { buildPreview, type Preview } from "../preview";
 import { SEGMENTS_SHEET, SETTINGS } from "../sheets";
 import { defineStep } from "../step";
-import { importedSourceState, importedRun, type ImportedSource } from "./classifyImport";
+import { importedSourceState, importedRun, sourceFacts, type ImportedSource } from "./classifyImport";
 
 export interface SourceInfo {
   sheetName: string;
@@ -204,7 +204,7 @@ export const classifyStep = defineStep({
               throw new Error(first ? `No usable SKU rows: every row was rejected (first: ${first.message}).` : "No SKU rows below the header row: select a larger range.");
             }
             const result = await ctx.runner.run("classify", { parsed, options }, { signal, onProgress: progress });
-            const run: RunInput = { sourceAddress: snap.address, mapping, options, parsed, result };
+            const run: RunInput = { sourceAddress: snap.address, mapping, options, parsed, result, facts: sourceFacts(ctx, parsed, result, s.run).facts };
             // remember the mapping and options for this workbook
             const all = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings) ?? {};
             all[mappingKey(snap.sheetName, s.headers)] = mapping;

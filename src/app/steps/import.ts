@@ -16,6 +16,7 @@ import { readImportFile, fileKind, type FileTable, type ImportFile } from "../im
 import {
   calendarWords,
   defaultImportOptions,
+  emptyImportMapping,
   importCliCommand,
   importMappingProblems,
   importOptionProblems,
@@ -28,6 +29,7 @@ import {
   type ImportMapping,
   type ImportOptions,
 } from "../importSource";
+import { applyProfile, profileFromJson, profileToJson, validateProfile, type AttributeSource, type MappingProfile, type SegmentationAttribute } from "../../engine/attributes";
 import type { CellValue, SheetPlan } from "../ports";
 import { defineStep } from "../step";
 
@@ -37,7 +39,21 @@ export const IMPORT_SETTINGS = {
   /** The last import options and mapping by header signature. */
   options: "seg.importOptions",
   mappings: "seg.importMappings",
+  /** Mapping profiles by name (JSON text, src/engine/attributes.ts), reusable for every extract of that source. */
+  profiles: "seg.mappingProfiles",
+  /** The hierarchy source priority, strongest first. */
+  priority: "seg.sourcePriority",
 } as const;
+
+/** A master-data file giving families and categories (a hierarchy source). */
+export interface MasterSource {
+  source: string;
+  fileName: string;
+  rows: number;
+  sku: string[];
+  family: string[];
+  category: string[];
+}
 const PREVIEW_ROWS = 8;
 
 export interface ImportFileInfo {
@@ -70,6 +86,18 @@ export interface ImportState {
   bucketed: BucketedHistory | null;
   /** The pane's memory budget for a file, bytes. */
   budgetBytes: number;
+  /** Master-data files opened as further hierarchy sources. */
+  masters: MasterSource[];
+  /** Hierarchy sources, strongest first (the extract's source name, the sheet, master files). */
+  priority: string[];
+  /** The attribute dictionary of the current source: each attribute's system, field, owner and refresh SLA. */
+  attributes: AttributeSource[];
+  /** Names of the mapping profiles saved in this workbook. */
+  profiles: string[];
+  /** The profile last saved or loaded (null: none). */
+  profileName: string | null;
+  /** Problems of the last profile save (each starts with the JSON path of the field). */
+  profileProblems: string[];
 }
 
 export interface ImportActions {
@@ -83,6 +111,19 @@ export interface ImportActions {
   bucket(): Promise<void>;
   /** Forgets the file (Classify goes back to a sheet range). */
   clear(): void;
+  /** Opens a master-data file (SKU, family, category) as a hierarchy source named `source` (default: the file's name). */
+  addMasterFile(file: ImportFile, source?: string): Promise<void>;
+  removeMaster(source: string): void;
+  /** Moves a source up (-1) or down (+1) in the priority list. */
+  movePriority(source: string, by: -1 | 1): void;
+  /** Adds or replaces an attribute's entry in the dictionary. */
+  setAttribute(entry: AttributeSource): void;
+  removeAttribute(attribute: SegmentationAttribute): void;
+  /** Saves the mapping, reading options and dictionary as the named profile (workbook settings). */
+  saveProfile(name: string): Promise<void>;
+  /** Applies a saved profile to the open file (mapping by header text, options, dictionary). */
+  loadProfile(name: string): void;
+  deleteProfile(name: string): Promise<void>;
 }
 
 declare module "../store" {
@@ -126,7 +167,31 @@ export const importStep = defineStep({
       refused: null,
       bucketed: null,
       budgetBytes: DEFAULT_PANE_BUDGET_BYTES,
+      masters: [],
+      priority: settings.get<string[]>(IMPORT_SETTINGS.priority) ?? [options.sourceName],
+      attributes: [],
+      profiles: Object.keys(settings.get<Record<string, string>>(IMPORT_SETTINGS.profiles) ?? {}).sort(),
+      profileName: null,
+      profileProblems: [],
     };
+
+    function savedProfiles(): Record<string, string> {
+      return settings.get<Record<string, string>>(IMPORT_SETTINGS.profiles) ?? {};
+    }
+
+    /** The priority list with `names` present (new ones last), others kept in their order. */
+    function withSources(priority: readonly string[], names: readonly string[]): string[] {
+      const out = priority.filter((p) => names.includes(p));
+      for (const n of names) if (!out.includes(n)) out.push(n);
+      return out;
+    }
+
+    function sourceNames(s: ImportState, sourceName = s.options.sourceName): string[] {
+      const sheet = ctx.peek("classify")?.source;
+      const names = [sourceName, ...s.masters.map((m) => m.source)];
+      if (sheet && !ctx.peek("classify")?.imported) names.push(`sheet ${sheet.sheetName}`);
+      return names;
+    }
 
     function orderTypesOf(mapping: ImportMapping | null): ImportState["orderTypes"] {
       return table && mapping?.orderType != null ? orderTypeCounts(table.columns[mapping.orderType]) : [];
@@ -188,8 +253,13 @@ export const importStep = defineStep({
       },
 
       setOptions(patch) {
-        const next = { ...ctx.state().options, ...patch };
-        ctx.set({ options: next, optionProblems: importOptionProblems(next), bucketed: null });
+        const s = ctx.state();
+        const next = { ...s.options, ...patch };
+        const rename = patch.sourceName !== undefined && patch.sourceName !== s.options.sourceName;
+        const priority = rename ? s.priority.map((p) => (p === s.options.sourceName ? next.sourceName : p)) : s.priority;
+        // freshness and the cycle do not change the bucketing
+        const keeps = Object.keys(patch).every((k) => k === "maxAgeDays" || k === "cycle" || k === "fallbacks" || k === "writeHistory" || k === "sourceName");
+        ctx.set({ options: next, optionProblems: importOptionProblems(next), priority, ...(keeps ? {} : { bucketed: null }) });
       },
 
       setOrderTypeIncluded(type, included) {
@@ -247,6 +317,129 @@ export const importStep = defineStep({
       clear() {
         table = null;
         ctx.set({ file: null, headers: [], previewRows: [], mapping: null, mappingProblems: [], orderTypes: [], readProblems: [], refused: null, bucketed: null });
+      },
+
+      async addMasterFile(file, source) {
+        await ctx.task(
+          `Reading ${file.name}`,
+          async ({ signal, progress }) => {
+            const budget = checkPaneBudget({ name: file.name, size: file.size }, {}, ctx.state().budgetBytes);
+            if (!budget.ok) throw new Error(budget.message);
+            const t = await readImportFile(file, { signal, onProgress: (done, total) => progress({ phase: `Reading ${file.name}`, done, total }) });
+            const m = proposeImportMapping(t.headers);
+            if (m.sku === null) throw new Error(`${file.name}: no SKU column found (headers: ${t.headers.join(", ")}); a master-data file needs SKU and family or category columns.`);
+            if (m.family === null && m.category === null) throw new Error(`${file.name}: no family or category column found (headers: ${t.headers.join(", ")}).`);
+            const name = (source ?? file.name.replace(/\.(csv|txt|tsv|xlsx)$/i, "")).trim();
+            const s = ctx.state();
+            if (name === s.options.sourceName) throw new Error(`"${name}" is already the extract's source name: give the master-data file another name.`);
+            const col = (c: number | null) => (c === null ? new Array<string>(t.rows).fill("") : t.columns[c].map(cellText));
+            const master: MasterSource = { source: name, fileName: file.name, rows: t.rows, sku: col(m.sku).map((x) => x.trim()), family: col(m.family), category: col(m.category) };
+            const masters = [...s.masters.filter((x) => x.source !== name), master];
+            const next = { ...s, masters };
+            const priority = withSources(s.priority, sourceNames(next));
+            ctx.set({ masters, priority });
+            await settings.set(IMPORT_SETTINGS.priority, priority);
+            ctx.store.notice(`Added ${file.name} as the hierarchy source "${name}" (${t.rows.toLocaleString()} rows); its place in the priority list is ${priority.indexOf(name) + 1} of ${priority.length}.`);
+          },
+          { cancellable: true, cancelledNotice: "Reading the file was cancelled: nothing changed." },
+        );
+      },
+
+      removeMaster(source) {
+        const s = ctx.state();
+        ctx.set({ masters: s.masters.filter((m) => m.source !== source), priority: s.priority.filter((p) => p !== source) });
+      },
+
+      movePriority(source, by) {
+        const s = ctx.state();
+        const priority = withSources(s.priority, sourceNames(s));
+        const i = priority.indexOf(source);
+        const j = i + by;
+        if (i < 0 || j < 0 || j >= priority.length) return;
+        [priority[i], priority[j]] = [priority[j], priority[i]];
+        ctx.set({ priority });
+        void settings.set(IMPORT_SETTINGS.priority, priority);
+      },
+
+      setAttribute(entry) {
+        const s = ctx.state();
+        ctx.set({ attributes: [...s.attributes.filter((a) => a.attribute !== entry.attribute), entry] });
+      },
+
+      removeAttribute(attribute) {
+        ctx.set({ attributes: ctx.state().attributes.filter((a) => a.attribute !== attribute) });
+      },
+
+      async saveProfile(name) {
+        const s = ctx.state();
+        const columns: MappingProfile["columns"] = {};
+        if (s.mapping) for (const f of IMPORT_FIELDS) if (s.mapping[f] !== null && f !== "family" && f !== "category") columns[f] = s.headers[s.mapping[f]!];
+        if (s.mapping?.family != null) columns.family = s.headers[s.mapping.family];
+        if (s.mapping?.category != null) columns.category = s.headers[s.mapping.category];
+        const o = s.options;
+        const profile = {
+          kind: "seg.mappingProfile",
+          schemaVersion: 1,
+          name: name.trim(),
+          system: o.sourceName,
+          layout: "transactions",
+          columns,
+          dateFormat: o.dateFormat,
+          numberLocale: o.numberLocale,
+          calendar: o.calendar,
+          negatives: o.negatives,
+          excludeOrderTypes: o.excludeOrderTypes,
+          attributes: s.attributes,
+        };
+        const check = validateProfile(profile);
+        if (!check.profile) {
+          ctx.set({ profileProblems: check.problems });
+          ctx.store.fail(`The profile was not saved: ${check.problems[0]}${check.problems.length > 1 ? ` (and ${check.problems.length - 1} more)` : ""}.`);
+          return;
+        }
+        const all = { ...savedProfiles(), [check.profile.name]: profileToJson(check.profile) };
+        await settings.set(IMPORT_SETTINGS.profiles, all);
+        ctx.set({ profiles: Object.keys(all).sort(), profileName: check.profile.name, profileProblems: [] });
+        ctx.store.notice(`Saved the mapping profile "${check.profile.name}" in this workbook (${Object.keys(columns).length} columns, ${s.attributes.length} attributes).`);
+      },
+
+      loadProfile(name) {
+        const text = savedProfiles()[name];
+        if (!text) {
+          ctx.store.fail(`There is no profile "${name}" in this workbook.`);
+          return;
+        }
+        let p: MappingProfile;
+        try {
+          p = profileFromJson(text);
+        } catch (e) {
+          ctx.store.fail(`The profile "${name}" cannot be used: ${(e as Error).message}`);
+          return;
+        }
+        const s = ctx.state();
+        const patch: Partial<ImportOptions> = { sourceName: p.system };
+        if (p.dateFormat) patch.dateFormat = p.dateFormat;
+        if (p.numberLocale) patch.numberLocale = p.numberLocale;
+        if (p.calendar) patch.calendar = p.calendar;
+        if (p.negatives) patch.negatives = p.negatives;
+        if (p.excludeOrderTypes) patch.excludeOrderTypes = p.excludeOrderTypes;
+        actions.setOptions(patch);
+        ctx.set({ attributes: p.attributes, profileName: p.name, profileProblems: [] });
+        if (s.mapping && s.headers.length) {
+          const applied = applyProfile(s.headers, p);
+          const m = emptyImportMapping();
+          for (const f of IMPORT_FIELDS) if (applied.columns[f] !== undefined) m[f] = applied.columns[f]!;
+          changeMapping(m);
+          if (applied.missing.length) ctx.store.fail(`Profile "${p.name}": this file has no column ${applied.missing.join(", ")}. Map them by hand or pick another profile.`);
+          else ctx.store.notice(`Applied the profile "${p.name}" to ${s.file?.name ?? "the file"}.`);
+        } else ctx.store.notice(`Loaded the profile "${p.name}": open a file to apply its columns.`);
+      },
+
+      async deleteProfile(name) {
+        const all = { ...savedProfiles() };
+        delete all[name];
+        await settings.set(IMPORT_SETTINGS.profiles, all);
+        ctx.set({ profiles: Object.keys(all).sort(), profileName: ctx.state().profileName === name ? null : ctx.state().profileName });
       },
     };
 

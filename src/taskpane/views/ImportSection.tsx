@@ -4,7 +4,8 @@
  * read and bucketed, and bucket it in the worker. Rules live in src/app/steps/import.ts.
  */
 import { Button, Checkbox, Field, Input, mergeClasses, Select, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from "@fluentui/react-components";
-import { useRef } from "react";
+import { useRef, useState } from "react";
+import { SEGMENTATION_ATTRIBUTES, type SegmentationAttribute } from "../../engine/attributes";
 import type { NegativeRule } from "../../engine/bucket";
 import type { DateFormat } from "../../engine/dates";
 import type { NumberLocaleName } from "../../engine/numbers";
@@ -254,6 +255,7 @@ export function ImportSection() {
               Bucket into periods
             </Button>
           </div>
+          <SourcesPart />
           {bucketed && (
             <div className={styles.stack}>
               <Text role="status" className={styles.wrap}>
@@ -276,6 +278,151 @@ export function ImportSection() {
           )}
         </>
       )}
+      <RunQuality />
     </section>
+  );
+}
+
+/** Hierarchy sources and their priority, the attribute dictionary and the mapping profiles. */
+function SourcesPart() {
+  const [state, actions, common] = useStep("import");
+  const styles = useCommonStyles();
+  const busy = common.running !== null;
+  const master = useRef<HTMLInputElement>(null);
+  const [profile, setProfile] = useState(state.profileName ?? state.options.sourceName);
+  const [attr, setAttr] = useState<SegmentationAttribute>("family");
+  const [entry, setEntry] = useState({ system: "", field: "", owner: "", refreshSla: "P1D" });
+  return (
+    <div className={styles.stack}>
+      <Text weight="semibold">Hierarchy sources, strongest first</Text>
+      <ol className={styles.list} aria-label="Source priority">
+        {state.priority.map((p, i) => (
+          <li key={p}>
+            <span className={styles.wrap}>{p}</span>{" "}
+            <Button size="small" appearance="subtle" aria-label={`Move ${p} up`} disabled={busy || i === 0} onClick={() => actions.movePriority(p, -1)}>
+              Up
+            </Button>
+            <Button size="small" appearance="subtle" aria-label={`Move ${p} down`} disabled={busy || i === state.priority.length - 1} onClick={() => actions.movePriority(p, 1)}>
+              Down
+            </Button>
+          </li>
+        ))}
+      </ol>
+      <input
+        ref={master}
+        type="file"
+        accept=".csv,.txt,.tsv,.xlsx"
+        aria-label="Master-data file"
+        style={{ display: "none" }}
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = "";
+          if (f) void actions.addMasterFile(f as ImportFile);
+        }}
+      />
+      <div className={styles.row}>
+        <Button onClick={() => master.current?.click()} disabled={busy}>
+          Add a master-data file…
+        </Button>
+      </div>
+      {state.masters.map((m) => (
+        <Text key={m.source} className={styles.wrap}>
+          {m.source}: {m.fileName}, {count(m.rows)} rows.{" "}
+          <Button size="small" appearance="subtle" onClick={() => actions.removeMaster(m.source)} disabled={busy}>
+            Remove
+          </Button>
+        </Text>
+      ))}
+      <Text weight="semibold">Attribute dictionary</Text>
+      {state.attributes.length === 0 && <Text className={styles.muted}>No attribute described yet: name where each comes from, its owner and how often it must be refreshed.</Text>}
+      <ul className={styles.list} aria-label="Attribute dictionary">
+        {state.attributes.map((a) => (
+          <li key={a.attribute}>
+            {a.attribute}: {a.system} {a.field}, owner {a.owner}, refresh {a.refreshSla}{" "}
+            <Button size="small" appearance="subtle" onClick={() => actions.removeAttribute(a.attribute)} disabled={busy}>
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <div className={styles.grid2}>
+        <Field label="Attribute" className={styles.field}>
+          <Select className={styles.control} value={attr} onChange={(_, d) => setAttr(d.value as SegmentationAttribute)} disabled={busy}>
+            {SEGMENTATION_ATTRIBUTES.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="System" className={styles.field}>
+          <Input className={styles.control} value={entry.system} onChange={(_, d) => setEntry({ ...entry, system: d.value })} disabled={busy} />
+        </Field>
+        <Field label="Field" className={styles.field}>
+          <Input className={styles.control} value={entry.field} onChange={(_, d) => setEntry({ ...entry, field: d.value })} disabled={busy} />
+        </Field>
+        <Field label="Owner (data steward)" className={styles.field}>
+          <Input className={styles.control} value={entry.owner} onChange={(_, d) => setEntry({ ...entry, owner: d.value })} disabled={busy} />
+        </Field>
+        <Field label="Refresh SLA" hint="P1D daily, PT6H, P1W" className={styles.field}>
+          <Input className={styles.control} value={entry.refreshSla} onChange={(_, d) => setEntry({ ...entry, refreshSla: d.value })} disabled={busy} />
+        </Field>
+      </div>
+      <div className={styles.row}>
+        <Button onClick={() => actions.setAttribute({ attribute: attr, ...entry })} disabled={busy}>
+          Add to the dictionary
+        </Button>
+      </div>
+      <Text weight="semibold">Mapping profiles</Text>
+      <div className={styles.grid2}>
+        <Field label="Profile name" className={styles.field}>
+          <Input className={styles.control} value={profile} onChange={(_, d) => setProfile(d.value)} disabled={busy} />
+        </Field>
+        {state.profiles.length > 0 && (
+          <Field label="Saved profiles" className={styles.field}>
+            <Select className={styles.control} value={state.profileName ?? ""} onChange={(_, d) => d.value && actions.loadProfile(d.value)} disabled={busy}>
+              <option value="">(choose to apply)</option>
+              {state.profiles.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
+      </div>
+      <div className={styles.row}>
+        <Button onClick={() => actions.saveProfile(profile)} disabled={busy}>
+          Save as profile
+        </Button>
+      </div>
+      {state.profileProblems.length > 0 && (
+        <ul className={styles.list} aria-label="Profile problems" role="alert">
+          {state.profileProblems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The data-quality report of the last classification (stale inputs, latency, freshness, conflicts). */
+function RunQuality() {
+  const [classify] = useStep("classify");
+  const styles = useCommonStyles();
+  const facts = classify.run?.facts;
+  if (!facts || facts.dataQuality.length === 0) return null;
+  return (
+    <div className={styles.stack}>
+      <Text weight="semibold" id="seg-data-quality">
+        Data quality of this run{facts.dataOk ? "" : ": needs attention"}
+      </Text>
+      <ul className={styles.list} aria-labelledby="seg-data-quality">
+        {facts.dataQuality.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
