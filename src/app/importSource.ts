@@ -115,7 +115,7 @@ export interface ImportOptions {
   /** Fallbacks for stale or missing history, tried in order (exclude ends every chain). */
   fallbacks: Fallback[];
   cycle: PlanningCycle;
-  /** Also write the bucketed history as the History sheet. */
+  /** Also write the bucketed history as the Demand history sheet. */
   writeHistory: boolean;
 }
 

@@ -2,7 +2,7 @@
  * The import step in a pane session (memory workbook, in-line runner): a transaction CSV opened as
  * a File, mapped from its headers, bucketed into ISO weeks (returns left out, an order type
  * unticked, a duplicate id and an impossible date rejected by row and field), classified without a
- * sheet range and written with the History sheet; bad input and a file over the budget leave what
+ * sheet range and written with the Demand history sheet; bad input and a file over the budget leave what
  * was there before. Expected histories are worked out by hand in the comments (2024-01-01 is a
  * Monday: ISO 2024-W01; ISO 8601-1:2019 5.2.4.2).
  */
@@ -80,7 +80,7 @@ describe("import a transaction extract", () => {
     expect(c.options.periodsPerYear).toBe(52);
   });
 
-  it("classifies the imported histories and writes Segments and the History sheet", async () => {
+  it("classifies the imported histories and writes Segments and the Demand history sheet", async () => {
     const { gw, session } = setup();
     await importExtract(session);
     session.step("import").setOptions({ writeHistory: true });
@@ -98,6 +98,7 @@ describe("import a transaction extract", () => {
     expect(seg.map((r) => r.SKU)).toEqual(["P1", "P2"]);
     expect(seg.map((r) => r.Value)).toEqual([78650, 130]);
     const hist = gw.table(HISTORY_TABLE)!;
+    expect(hist.sheetName).toBe("Demand history");
     expect(hist.headers).toEqual(["SKU", "Location", "2024-W01", "2024-W02"]);
     expect(hist.rows).toEqual([
       ["P1", "", 10, 1200],

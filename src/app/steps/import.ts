@@ -5,7 +5,7 @@
  * category), state how its text is read (date format, number locale) and bucketed (calendar,
  * returns rule, unticked order types), and bucket it in the worker (the "bucket" job). The
  * histories then feed the classification directly (the "imported" event: Classify takes them as
- * its source) and, when asked, the Write adds them as the History sheet.
+ * its source) and, when asked, the Write adds them as the Demand history sheet.
  *
  * A file over the pane's memory budget (src/io/budget.ts) is refused before anything is read, with
  * the exact `npx seg classify` command. A failure (a bad file, mixed date formats, Cancel) leaves
@@ -33,7 +33,8 @@ import { applyProfile, profileFromJson, profileToJson, validateProfile, type Att
 import type { CellValue, SheetPlan } from "../ports";
 import { defineStep } from "../step";
 
-export const HISTORY_SHEET = "History";
+/** Not "History": Excel reserves that sheet name (change tracking). */
+export const HISTORY_SHEET = "Demand history";
 export const HISTORY_TABLE = "SegHistory";
 export const IMPORT_SETTINGS = {
   /** The last import options and mapping by header signature. */
@@ -454,9 +455,9 @@ export const importStep = defineStep({
         const s = ctx.state();
         const h = s.bucketed;
         const run = ctx.peek("classify")?.run;
-        // the History sheet only when asked and when the run being written came from this import
+        // the Demand history sheet only when asked and when the run being written came from this import
         if (!h || !s.options.writeHistory || !run || run.sourceAddress !== s.file?.name) return { plans: [] };
-        return { plans: [historyPlan(h)], summary: [`History sheet: ${h.n.toLocaleString()} histories × ${h.periods.toLocaleString()} periods from ${s.file.name}.`] };
+        return { plans: [historyPlan(h)], summary: [`Demand history sheet: ${h.n.toLocaleString()} histories × ${h.periods.toLocaleString()} periods from ${s.file.name}.`] };
       },
     });
 
@@ -464,7 +465,7 @@ export const importStep = defineStep({
   },
 });
 
-/** The History sheet: one row per SKU (or SKU × location), one column per period, oldest first. */
+/** The Demand history sheet: one row per SKU (or SKU × location), one column per period, oldest first. */
 export function historyPlan(h: BucketedHistory): SheetPlan {
   const headers = ["SKU", "Location", ...h.labels];
   const rows: CellValue[][] = new Array(h.n);

@@ -242,7 +242,7 @@ export function ImportSection() {
             />
             <NumberField label="Allowed data lag (days)" value={options.cycle.maxLagDays} onValue={(v) => actions.setOptions({ cycle: { ...options.cycle, maxLagDays: v } })} hint="After the last period, at the cycle date" disabled={busy} />
           </div>
-          <Checkbox label="Also write the history as the History sheet" checked={options.writeHistory} onChange={(_, d) => actions.setOptions({ writeHistory: d.checked === true })} disabled={busy} />
+          <Checkbox label="Also write the history as the Demand history sheet" checked={options.writeHistory} onChange={(_, d) => actions.setOptions({ writeHistory: d.checked === true })} disabled={busy} />
           {state.optionProblems.length > 0 && (
             <ul className={styles.list} aria-label="Import option problems" role="alert">
               {state.optionProblems.map((p) => (
