@@ -136,7 +136,8 @@ export function segmentsNotes(run: RunInput, modelVersion: string): string[] {
     `ABC ranks ${result.order.length} active SKUs by value = ${value}.`,
     `CV, XYZ class, pattern, demand mean and sd: over ${window} (${options.periodsPerYear} periods a year).`,
     `${inactive} SKU(s) inactive (no demand in the last ${after} periods, or their history ended): left out of the ranking and the value shares, no reorder point unless pinned.`,
-    ...(run.facts ? [`Family and Category: decided by the source priority ${run.facts.priority.join(" > ") || "(none)"}; "Decided by" names the source.`, ...run.facts.dataQuality.map((l) => `Data quality: ${l}`)] : []),
+    ...(run.facts?.priority.length ? [`Family and Category: decided by the source priority ${run.facts.priority.join(" > ")} (strongest first); "Decided by" names the source.`] : []),
+    ...(run.facts?.dataQuality.map((l) => `Data quality: ${l}`) ?? []),
   ];
 }
 

@@ -8,7 +8,7 @@
  */
 import { createInlineRunner } from "../../src/app/engineRunner";
 import type { PaneSession } from "../../src/app/session";
-import { SEGMENTS_TABLE } from "../../src/app/sheets";
+import { SEGMENTS_NOTES_TABLE, SEGMENTS_TABLE } from "../../src/app/sheets";
 import { HISTORY_TABLE } from "../../src/app/steps/import";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { createPane } from "../helpers/pane";
@@ -194,6 +194,9 @@ describe("sources, profiles and freshness in the Classify flow", () => {
     const seg = Object.fromEntries(rows(gw, SEGMENTS_TABLE).map((r) => [r.SKU, r]));
     expect(seg.A).toMatchObject({ Family: "Valves", Category: "Wet end", "Decided by": "PIM", "Data flag": "" });
     expect(seg.B).toMatchObject({ Family: "Valves", "Decided by": "ERP" });
+    const notes = gw.table(SEGMENTS_NOTES_TABLE)!.rows.map((r) => String(r[0]));
+    expect(notes).toContain('Family and Category: decided by the source priority PIM > ERP (strongest first); "Decided by" names the source.');
+    expect(notes).toContain('Data quality: SKU A family: PIM "Valves" vs ERP "Pumps"; decided by PIM');
   });
 
   it("flags stale history with its fallback and checks the cycle's latency in the data-quality report", async () => {
