@@ -6,6 +6,7 @@
  * was there before. Expected histories are worked out by hand in the comments (2024-01-01 is a
  * Monday: ISO 2024-W01; ISO 8601-1:2019 5.2.4.2).
  */
+import * as fflate from "fflate";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import type { PaneSession } from "../../src/app/session";
 import { SEGMENTS_NOTES_TABLE, SEGMENTS_TABLE } from "../../src/app/sheets";
@@ -154,6 +155,34 @@ describe("import a transaction extract", () => {
     expect(session.getState().common.error).toContain("nothing was read");
     // the file read before is still there
     expect(s.file?.name).toBe("sales.csv");
+  });
+});
+
+describe("an XLSX extract", () => {
+  it("reads date serials and numbers from the first worksheet and buckets them into calendar months", async () => {
+    // serial 45292 = 2024-01-01, 45323 = 2024-02-01 (Excel 1900 system); inline and shared strings
+    const sheet = `<worksheet><sheetData>
+      <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>Qty</t></is></c></row>
+      <row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>45292</v></c><c r="C2"><v>3.5</v></c></row>
+      <row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3"><v>45323</v></c><c r="C3"><v>4</v></c></row>
+      <row r="4"><c r="A4" t="s"><v>2</v></c><c r="B4" t="str"><v>2024-02-10</v></c><c r="C4"><v>1</v></c></row>
+    </sheetData></worksheet>`;
+    const zip = fflate.zipSync({
+      "[Content_Types].xml": fflate.strToU8("<Types/>"),
+      "xl/sharedStrings.xml": fflate.strToU8("<sst><si><t>SKU</t></si><si><t>Date</t></si><si><t>P-1</t></si></sst>"),
+      "xl/worksheets/sheet1.xml": fflate.strToU8(sheet),
+    });
+    const { session } = setup();
+    await session.step("import").openFile(new File([zip], "extract.xlsx"));
+    expect(session.getState().common.error).toBeNull();
+    expect(session.getState().steps.import.file).toMatchObject({ kind: "xlsx", rows: 3 });
+    session.step("import").setOptions({ calendar: { kind: "month" } });
+    await session.step("import").bucket();
+    const b = session.getState().steps.import.bucketed!;
+    // a text date among serials is read in its own (iso) form: January 3.5, February 4 + 1
+    expect(b.labels).toEqual(["2024-01", "2024-02"]);
+    expect([...b.history]).toEqual([3.5, 5]);
+    expect(session.getState().steps.classify.options.periodsPerYear).toBe(12);
   });
 });
 
