@@ -54,6 +54,10 @@ export function defaultClassifyOptions(): ClassifyOptions {
 export interface ClassifyJob {
   parsed: ParsedTable;
   options: ClassifyOptions;
+  /** 1 = leave the SKU out of the ranking as if inactive (stale or missing data with the fallback "exclude"). */
+  exclude?: Uint8Array;
+  /** Why, per SKU (shown as its inactive reason). */
+  excludeReason?: string[];
 }
 
 /** Per-SKU results, index-aligned with ParsedTable (accepted rows, sheet order). */
@@ -104,6 +108,8 @@ export interface RunInput {
   options: ClassifyOptions;
   parsed: ParsedTable;
   result: ClassificationResult;
+  /** Where each SKU's family and category came from and its data flag (src/app/sourceFacts.ts); absent: none known. */
+  facts?: import("./sourceFacts").SourceFacts;
 }
 
 /** The last written run, kept in the workbook settings. */

@@ -17,6 +17,7 @@ import { policyStep } from "../app/steps/policy";
 import { scenariosStep } from "../app/steps/scenarios";
 import { settingsStep } from "../app/steps/settings";
 import { writeStep } from "../app/steps/write";
+import { importStep } from "../app/steps/import";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
@@ -32,6 +33,7 @@ import { WriteTab } from "./views/WriteTab";
 // Loaded when first shown, to keep the pane's first bundle small (App renders views in a Suspense).
 const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
+const ImportSection = lazy(() => import("./views/ImportSection").then((m) => ({ default: m.ImportSection })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
 
 export interface PaneStep {
@@ -45,6 +47,7 @@ export interface PaneStep {
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
+  { key: "import", label: "Import an extract", View: ImportSection, slice: importStep, inTab: "classify" },
   { key: "forecast", label: "Forecast", View: LazyForecastTab, slice: forecastStep },
   { key: "dimensions", label: "Criterion and dimension", View: DimensionsSection, slice: dimensionsStep, inTab: "classify" },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },

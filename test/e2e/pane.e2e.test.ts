@@ -163,7 +163,7 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
 
   const segments = (await table(page, "SegSegments"))!;
   expect(segments.sheetName).toBe("Segments");
-  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Override", "Override reason", "Model version"]);
+  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Family", "Category", "Decided by", "Data flag", "Override", "Override reason", "Model version"]);
   const seg = byHeader(segments);
   expect(Object.fromEntries(seg.map((r) => [r.SKU, r.Segment]))).toEqual(EXPECTED_SEGMENTS);
   expect(seg.every((r) => r["Model version"] === modelVersion)).toBe(true);

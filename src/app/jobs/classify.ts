@@ -48,6 +48,15 @@ export function computeClassification(job: ClassifyJob, ctx: JobContext = QUIET_
   ctx.progress(0, total, "Checking which SKUs still sell");
 
   const act = activity(parsed.history, n, periods, parsed.lastFilled, { recentPeriods: inactivePeriods(options) });
+  // SKUs the caller leaves out (stale or missing data, fallback "exclude"): treated as inactive, with its reason
+  if (job.exclude) {
+    for (let i = 0; i < n; i++) {
+      if (!job.exclude[i]) continue;
+      if (!act.inactive[i]) act.count++;
+      act.inactive[i] = 1;
+      act.reason[i] = job.excludeReason?.[i] || "excluded";
+    }
+  }
   const excluded = new Map<number, CellError>();
   const inactiveIssue = cellError("inactive: left out of the ranking", "na");
   for (let i = 0; i < n; i++) if (act.inactive[i]) excluded.set(i, inactiveIssue);

@@ -13,6 +13,7 @@ import type { RangeSnapshot } from "../ports";
 import { buildPreview, type Preview } from "../preview";
 import { SEGMENTS_SHEET, SETTINGS } from "../sheets";
 import { defineStep } from "../step";
+import { importedSourceState, importedRun, sourceFacts, type ImportedSource } from "./classifyImport";
 
 export interface SourceInfo {
   sheetName: string;
@@ -44,6 +45,8 @@ export interface ClassifyState {
   preview: Preview | null;
   /** The classification the Write uses (null until Classify has run on the current read). */
   run: RunInput | null;
+  /** The source is an imported extract (import step), not a sheet range; null for a sheet range. */
+  imported?: ImportedSource | null;
 }
 
 export interface ClassifyActions {
@@ -135,7 +138,7 @@ export const classifyStep = defineStep({
           const detected = detectHeaderRow(snap.values);
           const source: SourceInfo = { sheetName: snap.sheetName, address: snap.address, firstRow: snap.firstRow, firstColumn: snap.firstColumn, rows: snap.values.length, columns: snap.values[0]?.length ?? 0 };
           const rowPreviews = snap.values.slice(0, Math.min(30, snap.values.length - 1)).map((row) => row.slice(0, 4).map(cellText).join(" | "));
-          ctx.set({ source, rowPreviews, periodsSetByHand: false });
+          ctx.set({ source, rowPreviews, periodsSetByHand: false, imported: null });
           applyHeaderRow(detected ?? 0, detected);
           const rows = (snap.values.length - 1).toLocaleString();
           ctx.store.notice(
@@ -181,6 +184,13 @@ export const classifyStep = defineStep({
           "Classifying",
           async ({ signal, progress }) => {
             const s = ctx.state();
+            if (s.imported) {
+              // an imported extract: the histories come from the import step (classifyImport.ts)
+              const done = await importedRun(ctx, s, { signal, progress });
+              if (done) ctx.set({ preview: buildPreview(done.parsed, done.result, ctx.overrides.all(), s.options), run: done });
+              if (done) await ctx.store.emit("classified");
+              return;
+            }
             const snap = snapshot;
             const mapping = s.mapping;
             if (!snap || !mapping) throw new Error('Read the SKU table first: select it and click "Read selection" (or "Use current region").');
@@ -194,7 +204,7 @@ export const classifyStep = defineStep({
               throw new Error(first ? `No usable SKU rows: every row was rejected (first: ${first.message}).` : "No SKU rows below the header row: select a larger range.");
             }
             const result = await ctx.runner.run("classify", { parsed, options }, { signal, onProgress: progress });
-            const run: RunInput = { sourceAddress: snap.address, mapping, options, parsed, result };
+            const run: RunInput = { sourceAddress: snap.address, mapping, options, parsed, result, facts: sourceFacts(ctx, parsed, result, s.run).facts };
             // remember the mapping and options for this workbook
             const all = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings) ?? {};
             all[mappingKey(snap.sheetName, s.headers)] = mapping;
@@ -212,6 +222,13 @@ export const classifyStep = defineStep({
         );
       },
     };
+
+    ctx.store.on("imported", () => {
+      const patch = importedSourceState(ctx);
+      if (!patch) return;
+      snapshot = null;
+      ctx.set(patch);
+    });
 
     ctx.store.on("overridesChanged", () => {
       const s = ctx.state();

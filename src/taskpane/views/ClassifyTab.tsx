@@ -34,6 +34,8 @@ const PREVIEW_LABEL: Record<PreviewBy, string> = { segment: "Segment", abc: "ABC
 const MAX_REJECTED_SHOWN = 200;
 /** The criterion and dimension part (its own step), loaded when the tab first shows. */
 const DimensionsSection = lazy(() => import("./DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
+/** Importing a transaction extract (its own step), loaded when the tab first shows. */
+const ImportSection = lazy(() => import("./ImportSection").then((m) => ({ default: m.ImportSection })));
 
 export function ClassifyTab() {
   const [state, actions, common] = useStep("classify");
@@ -70,14 +72,24 @@ export function ClassifyTab() {
             Use current region
           </Button>
         </div>
-        {source && (
+        {source && !state.imported && (
           <Text role="status" className={styles.wrap}>
             {source.address}: {count(source.rows)} rows × {count(source.columns)} columns.
           </Text>
         )}
+        {state.imported && (
+          <Text role="status" className={styles.wrap}>
+            Source: {state.imported.fileName}, {count(state.imported.histories)} histories × {count(state.imported.periods)} periods of {state.imported.calendar} ({state.imported.firstLabel} … {state.imported.lastLabel}).
+          </Text>
+        )}
       </section>
+      {session.has("import") && (
+        <Suspense fallback={null}>
+          <ImportSection />
+        </Suspense>
+      )}
 
-      {mapping && source && (
+      {mapping && source && !state.imported && (
         <section aria-labelledby="seg-mapping" className={styles.stack}>
           <Subtitle2 id="seg-mapping">2. Columns</Subtitle2>
           {state.mappingRemembered && <Text className={styles.muted}>Using the mapping remembered for this sheet.</Text>}
