@@ -14,6 +14,7 @@ import { serviceStep } from "../app/steps/service";
 import { overridesStep } from "../app/steps/overrides";
 import { performanceStep } from "../app/steps/performance";
 import { policyStep } from "../app/steps/policy";
+import { reconcileStep } from "../app/steps/reconcile";
 import { scenariosStep } from "../app/steps/scenarios";
 import { settingsStep } from "../app/steps/settings";
 import { writeStep } from "../app/steps/write";
@@ -33,6 +34,7 @@ import { WriteTab } from "./views/WriteTab";
 const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
+const ReconcileTab = lazy(() => import("./views/ReconcileTab").then((m) => ({ default: m.ReconcileTab })));
 
 export interface PaneStep {
   key: string;
@@ -55,6 +57,7 @@ export const STEPS: readonly PaneStep[] = [
   { key: "network", label: "Network", View: NetworkTab, slice: networkStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
+  { key: "reconcile", label: "Reconcile", View: ReconcileTab, slice: reconcileStep },
   { key: "performance", label: "Performance", View: PerformanceTab, slice: performanceStep },
   { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },
 ];

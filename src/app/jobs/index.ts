@@ -12,6 +12,7 @@ import { computeExecution } from "./execution";
 import { computeContractTerms } from "./contracts";
 import { computePerformance } from "./performance";
 import { computePolicy } from "./policy";
+import { computeReconciliation } from "./reconcile";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -25,6 +26,7 @@ export const JOBS = {
   contractTerms: computeContractTerms,
   policy: computePolicy,
   performance: computePerformance,
+  reconcile: computeReconciliation,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;
