@@ -17,6 +17,7 @@ import { policyStep } from "../app/steps/policy";
 import { reconcileStep } from "../app/steps/reconcile";
 import { scenariosStep } from "../app/steps/scenarios";
 import { settingsStep } from "../app/steps/settings";
+import { versionsStep } from "../app/steps/versions";
 import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
@@ -34,6 +35,7 @@ import { WriteTab } from "./views/WriteTab";
 const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
+const VersionsTab = lazy(() => import("./views/VersionsTab").then((m) => ({ default: m.VersionsTab })));
 const ReconcileTab = lazy(() => import("./views/ReconcileTab").then((m) => ({ default: m.ReconcileTab })));
 
 export interface PaneStep {
@@ -58,6 +60,7 @@ export const STEPS: readonly PaneStep[] = [
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
   { key: "reconcile", label: "Reconcile", View: ReconcileTab, slice: reconcileStep },
+  { key: "versions", label: "Versions", View: VersionsTab, slice: versionsStep },
   { key: "performance", label: "Performance", View: PerformanceTab, slice: performanceStep },
   { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },
 ];
