@@ -6,6 +6,7 @@
 import { lazy, type ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
+import { controlStep } from "../app/steps/control";
 import { networkStep } from "../app/steps/network";
 import { forecastStep } from "../app/steps/forecast";
 import { dimensionsStep } from "../app/steps/dimensions";
@@ -36,6 +37,7 @@ const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
 const VersionsTab = lazy(() => import("./views/VersionsTab").then((m) => ({ default: m.VersionsTab })));
+const ControlSection = lazy(() => import("./views/ControlSection").then((m) => ({ default: m.ControlSection })));
 const ReconcileTab = lazy(() => import("./views/ReconcileTab").then((m) => ({ default: m.ReconcileTab })));
 
 export interface PaneStep {
@@ -61,6 +63,7 @@ export const STEPS: readonly PaneStep[] = [
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
   { key: "reconcile", label: "Reconcile", View: ReconcileTab, slice: reconcileStep },
   { key: "versions", label: "Versions", View: VersionsTab, slice: versionsStep },
+  { key: "control", label: "Change control and data quality", View: ControlSection, slice: controlStep, inTab: "versions" },
   { key: "performance", label: "Performance", View: PerformanceTab, slice: performanceStep },
   { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },
 ];

@@ -10,6 +10,7 @@ import { MOVE_REASONS } from "../../engine/versions";
 import { amount, count, pct, plural } from "../format";
 import { useStep } from "../usePane";
 import { useCommonStyles } from "./common";
+import { ControlSection } from "./ControlSection";
 
 const useStyles = makeStyles({
   cards: { margin: 0, paddingLeft: 0, listStyleType: "none", display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
@@ -193,6 +194,7 @@ export function VersionsTab() {
           </Text>
         )}
       </section>
+      <ControlSection />
     </div>
   );
 }
