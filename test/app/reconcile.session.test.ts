@@ -9,6 +9,7 @@ import { fingerprintRange } from "../../src/engine/fingerprint";
 import { RECON_CHART, RECON_CROSSTAB_TABLE, RECON_MISMATCH_TABLE, RECON_REJECTED_TABLE, RECON_SEGMENT_TABLE, RECON_SUMMARY_TABLE, RECON_VIOLATION_TABLE, RECONCILIATION_SHEET } from "../../src/app/reconciliationSheet";
 import { FINANCE_CHANGED_QUESTION, RECONCILE_AGAIN, RECONCILE_SETTINGS } from "../../src/app/steps/reconcile";
 import type { PaneSession } from "../../src/app/session";
+import { GOV_SUMMARY_TABLE } from "../../src/app/governanceSheet";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { createPane } from "../helpers/pane";
 import { financeSheet } from "./reconcileData";
@@ -152,6 +153,9 @@ describe("Reconcile step", () => {
     const json = JSON.parse(rec[0].newValue);
     expect(json).toMatchObject({ modelVersion: mv, financeFingerprint: fp, status: "unexplained", segmentationOnly: 1, financeOnly: 1, duplicates: 1, categoryViolations: 1, rejected: 2, source: "Finance!A1:D14" });
     close(json.totals.financeValue, 952.2);
+    // the Governance sheet is refreshed with it
+    const gov = Object.fromEntries(gw.table(GOV_SUMMARY_TABLE)!.rows.map((r) => [r[0], r[1]]));
+    expect(gov).toMatchObject({ "Latest reconciliation": `unexplained (${mv})`, "Runs reconciled": 1, "Runs approved": 0, "Awaiting approval": 1 });
 
     // approval: a comment is required, then one entry naming the reconciliation
     await session.step("reconcile").approve("  ");

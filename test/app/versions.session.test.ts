@@ -13,6 +13,7 @@ import { createInlineRunner } from "../../src/app/engineRunner";
 import type { PaneSession } from "../../src/app/session";
 import { SEGMENTS_NOTES_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { VERSIONS_SHEET, VERSIONS_TABLE, storedTexts, storeIndex } from "../../src/app/versionSnapshots";
+import { GOV_CHURN_CHART, GOV_CHURN_TABLE, GOV_EXCEPTIONS_CHART, GOV_EXCEPTIONS_TABLE, GOV_STABILITY_CHART, GOV_STABILITY_TABLE, GOV_SUMMARY_TABLE, GOVERNANCE_SHEET } from "../../src/app/governanceSheet";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { createPane } from "../helpers/pane";
 import { sampleSheet } from "./sampleData";
@@ -46,6 +47,27 @@ async function twoRuns() {
   const v2 = await classifyAndWrite(gw, session);
   return { gw, session, v1, v2, seg1, pol1, seg2: copy(gw, SEGMENTS_TABLE), pol2: copy(gw, SKU_POLICY_TABLE) };
 }
+
+describe("Governance sheet", () => {
+  it("is refreshed on each Write: churn per run, stability per segment, rejected rows per run, with native charts", async () => {
+    const { gw, v1, v2 } = await twoRuns();
+    const rows = (name: string) => {
+      const t = gw.table(name)!;
+      return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
+    };
+    const churn = rows(GOV_CHURN_TABLE);
+    expect(churn).toHaveLength(1);
+    expect(churn[0]).toMatchObject({ Run: v2, Against: v1, Moved: 3, "SKUs in both runs": 10 });
+    expect(churn[0].Churn).toBeCloseTo(0.3, 12);
+    const stab = Object.fromEntries(rows(GOV_STABILITY_TABLE).map((r) => [r.Segment, [r.Stayed, r["SKUs in both runs"]]]));
+    expect(stab).toMatchObject({ AX: [1, 1], AY: [0, 1], BX: [0, 1], BZ: [0, 1], CX: [3, 3], CY: [1, 1], CZ: [1, 1] });
+    const exc = rows(GOV_EXCEPTIONS_TABLE);
+    expect(exc.map((r) => r["Model version"])).toEqual([v1, v2]);
+    expect(exc[1]["Rejected rows share"]).toBeCloseTo(3 / 13, 12);
+    expect(gw.table(GOV_SUMMARY_TABLE)!.sheetName).toBe(GOVERNANCE_SHEET);
+    for (const c of [GOV_STABILITY_CHART, GOV_CHURN_CHART, GOV_EXCEPTIONS_CHART]) expect(gw.state.charts.get(c)?.sheetName).toBe(GOVERNANCE_SHEET);
+  });
+});
 
 describe("Versions step", () => {
   it("keeps the replaced sheets in the version store and lists the runs with their value change", async () => {

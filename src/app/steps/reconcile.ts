@@ -26,6 +26,9 @@ import { headersOf } from "../mapping";
 import type { AuditRow, AuditTip, RangeSnapshot, SheetPlan } from "../ports";
 import { defaultReconcileSettings, reconcileOptions, reconcilePreview, segmentationRows, statusLabel, type CategoryRuleRow, type ReconcilePreview, type ReconcileSettings } from "../reconcileModel";
 import { RECONCILIATION_SHEET, reconciliationPlan } from "../reconciliationSheet";
+import { GOVERNANCE_SETTINGS, governancePlan, withReconciliations } from "../governanceSheet";
+import type { GovernanceFigures, RunRecord } from "../../engine/governance";
+import { CONTROL_SETTINGS } from "./control";
 import { defineStep, type StepContext } from "../step";
 import { ValidationError, type TaskContext } from "../store";
 import { CANCEL_ANSWER, type WriteQuestion } from "../writeContract";
@@ -291,7 +294,10 @@ export const reconcileStep = defineStep({
           prepare: async (found) => {
             tip = found.audit;
             rows = await ctx.audit.seal([event], found.audit);
-            return { plans: [planOf(c, modelVersion, stamp)], auditRows: rows };
+            // the Governance sheet, its reconciliation part with this one
+            const records = [...ctx.state().records.map((r) => ({ modelVersion: r.modelVersion, timestamp: r.at, status: r.status, approvedBy: r.approval?.by ?? null, approvedAt: r.approval?.at ?? null })), { modelVersion, timestamp: stamp.toISOString(), status: c.result.status.status }];
+            const figures = withReconciliations(settings.get<GovernanceFigures>(GOVERNANCE_SETTINGS.figures) ?? null, settings.get<RunRecord[]>(CONTROL_SETTINGS.runs) ?? [], records, stamp.toISOString());
+            return { plans: [planOf(c, modelVersion, stamp), governancePlan(figures, stamp)], auditRows: rows };
           },
         },
         { signal: task.signal, onProgress: task.progress },

@@ -17,6 +17,11 @@ import { SEGMENT_POLICY_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE, VERSIONS_TABLE 
 import { defineStep } from "../step";
 import { ValidationError } from "../store";
 import type { StoredSheets } from "../versionSnapshots";
+import { compactDiff, DIFFS_KEPT, GOVERNANCE_SETTINGS, governanceOf, governancePlan, gridHandEdits, overrideInputs, policyInputOf, type CompactDiff } from "../governanceSheet";
+import type { GovernanceFigures, RunRecord } from "../../engine/governance";
+import type { SegmentPolicy } from "../../engine/policy";
+import { CONTROL_SETTINGS } from "./control";
+import { SETTINGS } from "../sheets";
 
 /** The store's code (and the engine's versionStore and versions) loads on first use, not with the pane. */
 const store = () => import("../versionSnapshots");
@@ -234,7 +239,7 @@ export const versionsStep = defineStep({
         before = { now: await sheetsOf(tables), texts: storedTexts(await ctx.gateway.readTable(VERSIONS_TABLE)) };
       },
       async contribute(inputs) {
-        const { addToStore, storeIndex, storePlan } = await store();
+        const { addToStore, storeIndex, storePlan, segmentationVersionOf } = await store();
         const now = before?.now ?? null;
         const texts = before?.texts ?? [];
         const next = now ? addToStore(texts, now, extraOf(now.modelVersion)) : texts;
@@ -254,11 +259,31 @@ export const versionsStep = defineStep({
           },
           perSegment: perSegmentOf(effective.segment, run.parsed.value),
         };
+        // the Governance sheet: this run's diff against the sheets it replaces, the runs, overrides, policy, reconciliations
+        const { parsed, result } = run;
+        let diff: CompactDiff | null = null;
+        if (now) {
+          const prev = segmentationVersionOf(now.modelVersion, now.segments, paramsOf(now.modelVersion));
+          const cur: SegmentationVersion = { modelVersion, parameters: entry.parameters, sku: parsed.sku, segment: effective.segment, computedSegment: result.segment, value: parsed.value, cumShare: result.cumShare, cv: result.cv, pinned: parsed.pinned, inactive: result.inactive };
+          diff = compactDiff((await engine()).diffVersions(prev, cur));
+        }
+        const diffs = [...(settings.get<CompactDiff[]>(GOVERNANCE_SETTINGS.diffs) ?? []), ...(diff ? [diff] : [])].slice(-DIFFS_KEPT);
+        const forced = ctx.peek("control")?.forcedReason ?? null;
+        const runs: RunRecord[] = [
+          ...(settings.get<RunRecord[]>(CONTROL_SETTINGS.runs) ?? []),
+          { modelVersion, timestamp: stamp.toISOString(), skuCount: parsed.n, rowsRead: parsed.rowsRead, rejectedRows: parsed.rejected.length, suspended: forced !== null, forcedThrough: forced !== null },
+        ];
+        const policyIn = now ? policyInputOf(now.grid, now.skuPolicy, 0) : undefined;
+        if (policyIn) policyIn.handEdits = gridHandEdits(policyIn, settings.get<SegmentPolicy[]>(SETTINGS.policyWritten));
+        const reconciliations = (ctx.peek("reconcile")?.records ?? []).map((r) => ({ modelVersion: r.modelVersion, timestamp: r.at, status: r.status, approvedBy: r.approval?.by ?? null, approvedAt: r.approval?.at ?? null }));
+        const figures: GovernanceFigures = governanceOf({ now: stamp.toISOString(), runs, diffs, latest: { sku: parsed.sku, computedSegment: result.segment }, overrides: overrideInputs(inputs.overrides), policy: policyIn, reconciliations });
         return {
-          plans: next !== texts && next.length ? [storePlan(next)] : [],
+          plans: [...(next !== texts && next.length ? [storePlan(next)] : []), governancePlan(figures, stamp)],
           summary: now && next.length !== texts.length ? [`Kept model version ${now.modelVersion} in the workbook's version store (for rollback).`] : [],
           commit: async () => {
             before = null;
+            await settings.set(GOVERNANCE_SETTINGS.diffs, diffs);
+            await settings.set(GOVERNANCE_SETTINGS.figures, figures);
             await settings.set(VERSION_HISTORY_SETTING, [...history().filter((h) => h.modelVersion !== modelVersion), entry].slice(-HISTORY_KEPT));
             if (ctx.state().loaded) {
               const stored = new Set(storeIndex(next).map((s) => s.modelVersion));
