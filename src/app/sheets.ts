@@ -156,6 +156,11 @@ export const PARETO_TABLE = "SegParetoBins";
 export const PARETO_MAX_BINS = 100;
 export const PARETO_HEADERS = ["SKUs", "Share of SKUs", "Value", "Cumulative share"] as const;
 
+/** Earlier versions of the Segments and Policy sheets, for rollback (src/app/versionSnapshots.ts). */
+export const VERSIONS_SHEET = "SEG_Versions";
+export const VERSIONS_TABLE = "SegVersionStore";
+export const VERSIONS_HEADERS = ["Model version", "Part", "Text"] as const;
+
 /** The very hidden sheet holding the workbook's audit hash chain. */
 export const AUDIT_SHEET = "SEG_Audit";
 

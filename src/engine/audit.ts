@@ -6,7 +6,7 @@
  * entryHash = lowercase hex SHA-256 (FIPS 180-4, via Web Crypto) of that UTF-8 text.
  * The first entry of a workbook links to GENESIS_HASH. syncState is not hashed: it changes.
  */
-export const AUDIT_ACTIONS = ["classify-run", "override-set", "override-cleared", "policy-changed", "scenarios-compared", "network-policy-written", "forecast-override-set", "forecast-override-approved", "forecast-override-cleared", "decision-recorded"] as const;
+export const AUDIT_ACTIONS = ["classify-run", "override-set", "override-cleared", "policy-changed", "scenarios-compared", "network-policy-written", "forecast-override-set", "forecast-override-approved", "forecast-override-cleared", "decision-recorded", "reconciliation-recorded", "reconciliation-approved", "version-rolled-back", "change-requested", "change-approved", "data-quality-overridden"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const SYNC_STATES = ["pending", "synced"] as const;

@@ -6,6 +6,7 @@
 import { lazy, type ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
+import { controlStep } from "../app/steps/control";
 import { networkStep } from "../app/steps/network";
 import { forecastStep } from "../app/steps/forecast";
 import { dimensionsStep } from "../app/steps/dimensions";
@@ -14,8 +15,10 @@ import { serviceStep } from "../app/steps/service";
 import { overridesStep } from "../app/steps/overrides";
 import { performanceStep } from "../app/steps/performance";
 import { policyStep } from "../app/steps/policy";
+import { reconcileStep } from "../app/steps/reconcile";
 import { scenariosStep } from "../app/steps/scenarios";
 import { settingsStep } from "../app/steps/settings";
+import { versionsStep } from "../app/steps/versions";
 import { writeStep } from "../app/steps/write";
 import { importStep } from "../app/steps/import";
 import type { AnyStepSlice } from "../app/step";
@@ -35,6 +38,9 @@ const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
 const ImportSection = lazy(() => import("./views/ImportSection").then((m) => ({ default: m.ImportSection })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
+const VersionsTab = lazy(() => import("./views/VersionsTab").then((m) => ({ default: m.VersionsTab })));
+const ControlSection = lazy(() => import("./views/ControlSection").then((m) => ({ default: m.ControlSection })));
+const ReconcileTab = lazy(() => import("./views/ReconcileTab").then((m) => ({ default: m.ReconcileTab })));
 
 export interface PaneStep {
   key: string;
@@ -58,6 +64,9 @@ export const STEPS: readonly PaneStep[] = [
   { key: "network", label: "Network", View: NetworkTab, slice: networkStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
+  { key: "reconcile", label: "Reconcile", View: ReconcileTab, slice: reconcileStep },
+  { key: "versions", label: "Versions", View: VersionsTab, slice: versionsStep },
+  { key: "control", label: "Change control and data quality", View: ControlSection, slice: controlStep, inTab: "versions" },
   { key: "performance", label: "Performance", View: PerformanceTab, slice: performanceStep },
   { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },
 ];

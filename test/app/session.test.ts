@@ -171,7 +171,7 @@ describe("write", () => {
     expect(second).not.toBe(first);
     expect(tableRows(gw, SEGMENTS_TABLE)).toHaveLength(10);
     expect([...gw.state.tables.keys()].sort()).toEqual(
-      [SEGMENT_POLICY_TABLE, POLICY_NOTES_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE, PARETO_TABLE, SEGMENTS_NOTES_TABLE, "SegMrpExport", "SegChangeNotes", "SegSupplierChanges", "SegSkuChanges", "SegPolicyVersion"].sort(),
+      [SEGMENT_POLICY_TABLE, POLICY_NOTES_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE, PARETO_TABLE, SEGMENTS_NOTES_TABLE, "SegMrpExport", "SegChangeNotes", "SegSupplierChanges", "SegSkuChanges", "SegPolicyVersion", "SegVersionStore", "SegGovSummary", "SegGovStability", "SegGovChurn", "SegGovOverrides", "SegGovExceptions", "SegGovReconciliations"].sort(),
     );
     expect(gw.auditRows.map((r) => r.action)).toEqual(["classify-run", "classify-run"]);
     expect(gw.auditRows[1].oldValue).toBe(first);

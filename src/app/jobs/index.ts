@@ -13,6 +13,7 @@ import { computeContractTerms } from "./contracts";
 import { computePerformance } from "./performance";
 import { computePolicy } from "./policy";
 import { computeBucket } from "./bucket";
+import { computeReconciliation } from "./reconcile";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -27,6 +28,7 @@ export const JOBS = {
   policy: computePolicy,
   performance: computePerformance,
   bucket: computeBucket,
+  reconcile: computeReconciliation,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;
