@@ -54,6 +54,8 @@ export function defaultClassifyOptions(): ClassifyOptions {
 export interface ClassifyJob {
   parsed: ParsedTable;
   options: ClassifyOptions;
+  /** Promotion periods left out of the baseline statistics: n × periods flags, row-major (src/engine/promotions.ts); omitted = none. */
+  exclude?: Uint8Array;
 }
 
 /** Per-SKU results, index-aligned with ParsedTable (accepted rows, sheet order). */

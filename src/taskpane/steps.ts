@@ -15,6 +15,7 @@ import { overridesStep } from "../app/steps/overrides";
 import { performanceStep } from "../app/steps/performance";
 import { policyStep } from "../app/steps/policy";
 import { scenariosStep } from "../app/steps/scenarios";
+import { rulesStep } from "../app/steps/rules";
 import { settingsStep } from "../app/steps/settings";
 import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
@@ -32,6 +33,7 @@ import { WriteTab } from "./views/WriteTab";
 // Loaded when first shown, to keep the pane's first bundle small (App renders views in a Suspense).
 const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
+const RulesTab = lazy(() => import("./views/RulesTab").then((m) => ({ default: m.RulesTab })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
 
 export interface PaneStep {
@@ -45,6 +47,7 @@ export interface PaneStep {
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
+  { key: "rules", label: "Rules", View: RulesTab, slice: rulesStep },
   { key: "forecast", label: "Forecast", View: LazyForecastTab, slice: forecastStep },
   { key: "dimensions", label: "Criterion and dimension", View: DimensionsSection, slice: dimensionsStep, inTab: "classify" },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },

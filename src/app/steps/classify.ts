@@ -13,6 +13,8 @@ import type { RangeSnapshot } from "../ports";
 import { buildPreview, type Preview } from "../preview";
 import { SEGMENTS_SHEET, SETTINGS } from "../sheets";
 import { defineStep } from "../step";
+import { churnStage, initialChurnState, type ChurnPaneState } from "../churnStage";
+import type { ChurnSettings } from "../churnControl";
 
 export interface SourceInfo {
   sheetName: string;
@@ -44,6 +46,8 @@ export interface ClassifyState {
   preview: Preview | null;
   /** The classification the Write uses (null until Classify has run on the current read). */
   run: RunInput | null;
+  /** Rolling window, churn control, promotions, reclassification due (src/app/churnStage.ts). */
+  churn: ChurnPaneState;
 }
 
 export interface ClassifyActions {
@@ -55,6 +59,8 @@ export interface ClassifyActions {
   setOptions(patch: Partial<ClassifyOptions>): void;
   /** Parses the rows, runs the engine off the UI thread and builds the preview. */
   classify(): Promise<void>;
+  /** Changes the churn-control, window, cadence or promotion settings. */
+  setChurn(patch: Partial<ChurnSettings>): void;
 }
 
 declare module "../store" {
@@ -76,6 +82,7 @@ export const classifyStep = defineStep({
     const settings = ctx.gateway.settings;
     let snapshot: RangeSnapshot | null = null;
     const options: ClassifyOptions = { ...defaultClassifyOptions(), ...(settings.get<ClassifyOptions>(SETTINGS.options) ?? {}) };
+    const dynamic = churnStage(ctx, () => snapshot);
 
     const initial: ClassifyState = {
       source: null,
@@ -91,6 +98,7 @@ export const classifyStep = defineStep({
       periodsSetByHand: false,
       preview: null,
       run: null,
+      churn: initialChurnState(settings, options),
     };
 
     /** Re-reads the calendar from the history headers and, unless typed by hand, adopts it. */
@@ -137,6 +145,7 @@ export const classifyStep = defineStep({
           const rowPreviews = snap.values.slice(0, Math.min(30, snap.values.length - 1)).map((row) => row.slice(0, 4).map(cellText).join(" | "));
           ctx.set({ source, rowPreviews, periodsSetByHand: false });
           applyHeaderRow(detected ?? 0, detected);
+          dynamic.checkDue();
           const rows = (snap.values.length - 1).toLocaleString();
           ctx.store.notice(
             detected === null
@@ -174,7 +183,10 @@ export const classifyStep = defineStep({
           run: null,
           ...(patch.periodsPerYear !== undefined ? { periodsSetByHand: true } : {}),
         });
+        dynamic.optionsChanged();
       },
+
+      setChurn: (patch) => dynamic.setSettings(patch),
 
       async classify() {
         await ctx.task(
@@ -188,13 +200,16 @@ export const classifyStep = defineStep({
             if (s.optionProblems.length) throw new Error(s.optionProblems[0]);
             const options = s.options;
             progress({ phase: "Checking the rows", done: 0, total: 1 });
-            const parsed = parseRows(snap, mapping, { periodsPerYear: options.periodsPerYear, demandWindow: options.demandWindow });
+            const plan = dynamic.planRun(snap, s.mapping!, s.options);
+            const parsed = parseRows(snap, plan.mapping, { periodsPerYear: plan.options.periodsPerYear, demandWindow: plan.options.demandWindow });
             if (parsed.n === 0) {
               const first = parsed.rejected[0];
               throw new Error(first ? `No usable SKU rows: every row was rejected (first: ${first.message}).` : "No SKU rows below the header row: select a larger range.");
             }
-            const result = await ctx.runner.run("classify", { parsed, options }, { signal, onProgress: progress });
-            const run: RunInput = { sourceAddress: snap.address, mapping, options, parsed, result };
+            const exclude = await dynamic.promotions(parsed, plan);
+            const computed = await ctx.runner.run("classify", { parsed, options: plan.options, exclude }, { signal, onProgress: progress });
+            const result = await dynamic.control(parsed, computed, plan);
+            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result };
             // remember the mapping and options for this workbook
             const all = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings) ?? {};
             all[mappingKey(snap.sheetName, s.headers)] = mapping;
@@ -223,12 +238,13 @@ export const classifyStep = defineStep({
       sheets: [SEGMENTS_SHEET],
       parameters: () => {
         const run = ctx.state().run;
-        return run ? { source: run.sourceAddress, mapping: run.mapping, options: run.options, skus: run.parsed.n } : {};
+        return run ? { source: run.sourceAddress, mapping: run.mapping, options: run.options, skus: run.parsed.n, ...dynamic.parameters() } : {};
       },
       contribute: (inputs) => {
         // The decision record (dimensions step, when in this pane) goes into the Segments notes.
         const d = ctx.peek("dimensions");
-        return { plans: [segmentsPlan(inputs.run, inputs.overrides, inputs.modelVersion, d ? decisionNotes(d.rationale, d.rationaleCheck) : [])] };
+        const plan = segmentsPlan(inputs.run, inputs.overrides, inputs.modelVersion, d ? decisionNotes(d.rationale, d.rationaleCheck) : []);
+        return { plans: [dynamic.extendPlan(plan, inputs.run)] };
       },
     });
 
