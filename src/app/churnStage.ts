@@ -170,7 +170,7 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
     },
 
     parameters(): Record<string, unknown> {
-      return { churnControl: churn().settings, segmentationModel: extras?.modelId ?? null };
+      return { churnControl: churn().settings, rules: ctx.peek("rules")?.rows ?? [], segmentationModel: extras?.modelId ?? null };
     },
 
     /** The Segments plan with the dynamic columns and notes (unchanged when the run is not this step's last). */

@@ -106,6 +106,8 @@ export interface RunInput {
   options: ClassifyOptions;
   parsed: ParsedTable;
   result: ClassificationResult;
+  /** Churn control, rules and the segmentation model id the run used (src/app/churnStage.ts): part of the model version's parameters. */
+  modelParameters?: Record<string, unknown>;
 }
 
 /** The last written run, kept in the workbook settings. */

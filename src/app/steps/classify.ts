@@ -209,7 +209,7 @@ export const classifyStep = defineStep({
             const exclude = await dynamic.promotions(parsed, plan);
             const computed = await ctx.runner.run("classify", { parsed, options: plan.options, exclude }, { signal, onProgress: progress });
             const result = await dynamic.control(parsed, computed, plan);
-            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result };
+            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result, modelParameters: dynamic.parameters() };
             // remember the mapping and options for this workbook
             const all = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings) ?? {};
             all[mappingKey(snap.sheetName, s.headers)] = mapping;
@@ -238,7 +238,7 @@ export const classifyStep = defineStep({
       sheets: [SEGMENTS_SHEET],
       parameters: () => {
         const run = ctx.state().run;
-        return run ? { source: run.sourceAddress, mapping: run.mapping, options: run.options, skus: run.parsed.n, ...dynamic.parameters() } : {};
+        return run ? { source: run.sourceAddress, mapping: run.mapping, options: run.options, skus: run.parsed.n, ...run.modelParameters } : {};
       },
       contribute: (inputs) => {
         // The decision record (dimensions step, when in this pane) goes into the Segments notes.

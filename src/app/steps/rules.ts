@@ -75,7 +75,6 @@ export const rulesStep = defineStep({
       key: "rules",
       sheets: [],
       blockers: () => ctx.state().problems.map((p) => `Rules: ${p}`),
-      parameters: () => ({ rules: ctx.state().rows }),
       contribute: () => ({ plans: [] }),
     });
 
