@@ -16,6 +16,7 @@ import { performanceStep } from "../app/steps/performance";
 import { policyStep } from "../app/steps/policy";
 import { scenariosStep } from "../app/steps/scenarios";
 import { rulesStep } from "../app/steps/rules";
+import { stabilityStep } from "../app/steps/stability";
 import { settingsStep } from "../app/steps/settings";
 import { writeStep } from "../app/steps/write";
 import type { AnyStepSlice } from "../app/step";
@@ -33,6 +34,7 @@ import { WriteTab } from "./views/WriteTab";
 // Loaded when first shown, to keep the pane's first bundle small (App renders views in a Suspense).
 const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
+const StabilityTab = lazy(() => import("./views/StabilityTab").then((m) => ({ default: m.StabilityTab })));
 const RulesTab = lazy(() => import("./views/RulesTab").then((m) => ({ default: m.RulesTab })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
 
@@ -54,6 +56,7 @@ export const STEPS: readonly PaneStep[] = [
   { key: "service", label: "Service", View: ServiceTab, slice: serviceStep },
   { key: "execution", label: "Execution", View: ExecutionTab, slice: executionStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
+  { key: "stability", label: "Stability", View: StabilityTab, slice: stabilityStep },
   { key: "scenarios", label: "Scenarios", View: ScenariosTab, slice: scenariosStep },
   { key: "network", label: "Network", View: NetworkTab, slice: networkStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },

@@ -12,6 +12,7 @@ import { computeExecution } from "./execution";
 import { computeContractTerms } from "./contracts";
 import { computePerformance } from "./performance";
 import { computePolicy } from "./policy";
+import { computeStability } from "./stability";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -25,6 +26,7 @@ export const JOBS = {
   contractTerms: computeContractTerms,
   policy: computePolicy,
   performance: computePerformance,
+  stability: computeStability,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;
