@@ -52,7 +52,7 @@ describe("criterion and dimension", () => {
     expect(gw.calls.filter((c) => c.startsWith("writeSheets:"))).toEqual(["writeSheets:Segments,Policy,MRP export,Policy change list,SEG_PolicyVersion"]);
     expect(gw.calls).not.toContain("readTable:SegSegments");
     expect(gw.auditRows.map((r) => r.action)).toEqual(["classify-run"]);
-    expect(Object.keys(JSON.parse(gw.auditRows[0].newValue)).sort()).toEqual(["grid", "mapping", "options", "policyOptions", "skus", "source"]);
+    expect(Object.keys(JSON.parse(gw.auditRows[0].newValue)).sort()).toEqual(["churnControl", "grid", "mapping", "options", "policyOptions", "rules", "segmentationModel", "skus", "source"]);
     expect(gw.table(SEGMENTS_NOTES_TABLE)!.rows.some((r) => String(r[0]).startsWith("Decision record"))).toBe(false);
   });
 

@@ -14,6 +14,7 @@ import { computePerformance } from "./performance";
 import { computePolicy } from "./policy";
 import { computeBucket } from "./bucket";
 import { computeReconciliation } from "./reconcile";
+import { computeStability } from "./stability";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -29,6 +30,7 @@ export const JOBS = {
   performance: computePerformance,
   bucket: computeBucket,
   reconcile: computeReconciliation,
+  stability: computeStability,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;

@@ -80,7 +80,7 @@ export async function importedRun(ctx: StepContext<"classify">, s: ClassifyState
     const fr = built.freshness;
     const exclude = new Uint8Array(parsed.n);
     for (let i = 0; i < parsed.n; i++) if (fr.action[i] === "exclude") exclude[i] = 1;
-    result = await ctx.runner.run("classify", { parsed, options, exclude, excludeReason: fr.flag }, { signal: task.signal, onProgress: task.progress });
+    result = await ctx.runner.run("classify", { parsed, options, excludeSku: exclude, excludeSkuReason: fr.flag }, { signal: task.signal, onProgress: task.progress });
   }
   if (built.freshness) result = applyFallbacks(result, built.freshness);
   const n = (x: number) => x.toLocaleString();

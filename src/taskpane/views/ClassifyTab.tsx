@@ -36,6 +36,8 @@ const MAX_REJECTED_SHOWN = 200;
 const DimensionsSection = lazy(() => import("./DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 /** Importing a transaction extract (its own step), loaded when the tab first shows. */
 const ImportSection = lazy(() => import("./ImportSection").then((m) => ({ default: m.ImportSection })));
+/** Reclassification and churn control (issue 11), loaded when the tab first shows. */
+const ChurnSection = lazy(() => import("./ChurnSection").then((m) => ({ default: m.ChurnSection })));
 
 export function ClassifyTab() {
   const [state, actions, common] = useStep("classify");
@@ -188,8 +190,11 @@ export function ClassifyTab() {
               ))}
             </ul>
           )}
+          <Suspense fallback={null}>
+            <ChurnSection />
+          </Suspense>
           <div className={styles.row}>
-            <Button appearance="primary" onClick={() => actions.classify()} disabled={busy || state.mappingProblems.length > 0 || state.optionProblems.length > 0}>
+            <Button appearance="primary" onClick={() => actions.classify()} disabled={busy || state.mappingProblems.length > 0 || state.optionProblems.length > 0 || state.churn.problems.length > 0}>
               Classify
             </Button>
           </div>
