@@ -11,6 +11,7 @@ import { SHARED_SCHEMAS } from "../api";
 import { bearerToken, hashToken } from "./auth";
 import type { Api, RouteContext } from "./context";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
+import { checkRequestText } from "./requestText";
 import { ROUTES } from "./routes";
 import type { Storage } from "./storage/types";
 
@@ -117,6 +118,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       throw new HttpProblem("forbidden", `role "${rec.role}" may not call ${req.method} ${req.routeOptions.url}; allowed: ${access.join(", ")}`);
     }
     req.identity = { tokenId: rec.id, name: rec.name, role: rec.role };
+  });
+
+  // Before schema validation: what JSON Schema cannot say about text (src/server/requestText.ts).
+  app.addHook("preValidation", async (req: FastifyRequest) => {
+    checkRequestText("params", req.params);
+    checkRequestText("querystring", req.query);
+    if (req.body !== undefined) checkRequestText("body", req.body);
   });
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {

@@ -1,0 +1,65 @@
+/* Issue 8's defects, each pinned by a test that failed before its fix, on SQLite and PostgreSQL. */
+import { randomUUID } from "node:crypto";
+import { GENESIS_HASH, hashAuditEntry, sealEntries, type AuditEntry } from "../../src/engine/audit";
+import { describeBackends } from "./helpers/backends";
+import { chain, unsealed } from "./helpers/chains";
+import { startHarness, type Harness } from "./helpers/harness";
+
+describeBackends("issue 8 defects", (backend) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(backend);
+  });
+  afterAll(async () => h?.close());
+
+  const auditUrl = (wb: string) => `/api/v1/workbooks/${wb}/audit`;
+  const append = (wb: string, entries: AuditEntry[], token = h.tokens.planner) => h.call("POST", auditUrl(wb), token, { entries });
+  const ph = (n: number) => (backend.kind === "sqlite" ? "?" : `$${n}`);
+  const count = async (wb: string) => Number((await h.db.query(`SELECT COUNT(*) AS n FROM audit_entries WHERE workbook_id = ${ph(1)}`, [wb]))[0].n);
+  const verify = (wb: string) => h.call("GET", `${auditUrl(wb)}/verify`, h.tokens.controller);
+
+  describe("1: lone UTF-16 surrogates", () => {
+    test("an entry whose text holds a lone surrogate is refused with a 400 naming the field and the entry; nothing is stored", async () => {
+      const wb = randomUUID();
+      const [e0, e1] = await chain(wb, 2);
+      const bad = { ...e1, reason: "split pair \ud800 here", prevHash: e0.entryHash };
+      bad.entryHash = await hashAuditEntry(bad); // hashed as the escaped JSON text, as a careless client would
+      const r = await append(wb, [e0, bad]);
+      expect(r.status).toBe(400);
+      expect(r.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ field: "body.entries[1].reason", index: 1, entryId: bad.entryId });
+      expect(r.body.detail).toMatch(/lone UTF-16 surrogate/);
+      expect(await count(wb)).toBe(0);
+      for (const [field, text] of [["sku", "\udc00"], ["user", "a\ud83d"]] as const) {
+        const [one] = await sealEntries([{ ...unsealed(wb, 1)[0] }], GENESIS_HASH);
+        const raw = { ...one, [field]: text };
+        raw.entryHash = await hashAuditEntry(raw);
+        expect((await append(wb, [raw])).body.field).toBe(`body.entries[0].${field}`);
+      }
+    });
+
+    test("the pane's sealing makes such text well-formed: stored as hashed, read back equal, and verify passes", async () => {
+      const wb = randomUUID();
+      const entries = await sealEntries(
+        unsealed(wb, 3, { override: (i) => (i === 1 ? { reason: "split pair \ud800 here", sku: "\udc00x", newValue: "ok \ud83d\ude00" } : {}) }),
+        GENESIS_HASH,
+      );
+      expect(entries[1].reason).toBe("split pair \ufffd here");
+      expect(entries[1].sku).toBe("\ufffdx");
+      expect(entries[1].newValue).toBe("ok \ud83d\ude00"); // a whole pair is kept
+      expect((await append(wb, entries)).status).toBe(201);
+      const page = await h.call("GET", auditUrl(wb), h.tokens.planner);
+      expect(page.body.entries.map(({ seq: _s, receivedAt: _a, receivedBy: _b, ...e }: Record<string, unknown>) => e)).toEqual(entries);
+      expect((await verify(wb)).body).toEqual({ ok: true, count: 3, lastHash: entries[2].entryHash });
+    });
+
+    test("a snapshot SKU or parameter with a lone surrogate is refused naming it", async () => {
+      const wb = randomUUID();
+      const url = `/api/v1/workbooks/${wb}/snapshots`;
+      const a = await h.call("POST", url, h.tokens.planner, { modelVersion: "m1", parameters: {}, items: [{ sku: "ok" }, { sku: "bad \ud800" }] });
+      expect([a.status, a.body.field]).toEqual([400, "body.items[1].sku"]);
+      const b = await h.call("POST", url, h.tokens.planner, { modelVersion: "m1", parameters: { note: ["x", "\udfff"] }, items: [] });
+      expect([b.status, b.body.field]).toEqual([400, "body.parameters.note[1]"]);
+    });
+  });
+});
