@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     bodyLimit: config.bodyLimit,
     snapshotBodyLimit: config.snapshotBodyLimit,
     rateLimit: config.rateLimit,
+    authFailureLimit: config.authFailureLimit,
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });

@@ -62,4 +62,34 @@ describeBackends("issue 8 defects", (backend) => {
       expect([b.status, b.body.field]).toEqual([400, "body.parameters.note[1]"]);
     });
   });
+
+  describe("2: failed authentication is rate-limited", () => {
+    let limited: Harness;
+    beforeAll(async () => {
+      limited = await startHarness(backend, { rateLimit: { max: 5, timeWindow: 60_000 }, authFailureLimit: false });
+    });
+    afterAll(async () => limited?.close());
+
+    test("refused requests count against the request limit (the limiter runs before authentication): 401s, then 429", async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await limited.call("GET", "/api/v1/workbooks", null)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    });
+
+    test("made-up tokens (a new one each time) are limited per address too, and the 429 is a problem with Retry-After", async () => {
+      const other = await startHarness(backend, { rateLimit: { max: 100, timeWindow: 60_000 }, authFailureLimit: { max: 3, timeWindow: 60_000 } });
+      try {
+        const replies = [];
+        for (let i = 0; i < 6; i++) replies.push(await other.call("GET", "/api/v1/me", `seg_${randomUUID().replace(/-/g, "")}`));
+        expect(replies.map((r) => r.status)).toEqual([401, 401, 401, 429, 429, 429]);
+        expect(replies[3].headers["content-type"]).toMatch(/^application\/problem\+json/);
+        expect(replies[3].body.type).toBe("urn:seg:problem:rate-limited");
+        expect(Number(replies[3].headers["retry-after"])).toBeGreaterThan(0);
+        // a valid token from the same address is refused as well while the window lasts
+        expect((await other.call("GET", "/api/v1/me", other.tokens.planner)).status).toBe(429);
+      } finally {
+        await other.close();
+      }
+    });
+  });
 });
