@@ -14,6 +14,7 @@ import type { Api, RouteContext } from "./context";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
 import { checkRequestText } from "./requestText";
 import { ROUTES } from "./routes";
+import { isStorageUnavailable } from "./storage/errors";
 import type { Storage } from "./storage/types";
 
 export { API_PREFIX } from "../api";
@@ -183,6 +184,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 /** Turns any error reaching the handler into a problem body. */
 function toProblem(err: FastifyError, req: FastifyRequest, bodyLimit: number): ProblemBody {
   if (err instanceof HttpProblem) return err.toBody();
+  if (isStorageUnavailable(err)) {
+    // Logged with its cause; the answer names no host or port.
+    return problemBody(
+      "storage-unavailable",
+      `the database did not answer in time (request ${req.id}); nothing was changed by this request, retry later`,
+      { retryAfterSeconds: 5 },
+    );
+  }
   if (err.validation) return validationProblem(err, req);
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":

@@ -11,6 +11,9 @@ export interface ServerConfig {
   tlsKeyFile: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL time limits, ms. */
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
   corsOrigins: string[];
   bodyLimit: number;
   snapshotBodyLimit: number;
@@ -27,6 +30,8 @@ export const ENV_VARS = {
   SEG_TLS_KEY: "PEM file of the certificate's private key; required unless SEG_HTTP=1",
   SEG_DATA_DIR: "directory of the SQLite file seg.sqlite (default ./data)",
   DATABASE_URL: "PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite",
+  SEG_DB_CONNECT_TIMEOUT_MS: "PostgreSQL: longest wait for a connection, and for /ready's check, in ms (default 3000)",
+  SEG_DB_STATEMENT_TIMEOUT_MS: "PostgreSQL: longest statement in ms (default 30000); a request that hits it answers 503",
   SEG_CORS_ORIGINS: "comma-separated allowed origins (default https://localhost:3000)",
   SEG_BODY_LIMIT: "largest request body in bytes (default 5242880)",
   SEG_SNAPSHOT_BODY_LIMIT: "largest snapshot publication in bytes (default 67108864)",
@@ -72,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     tlsKeyFile: http ? undefined : tlsKeyFile,
     dataDir: env.SEG_DATA_DIR?.trim() || "data",
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    dbConnectTimeoutMs: int(env, "SEG_DB_CONNECT_TIMEOUT_MS", 3000, 100, 600_000),
+    dbStatementTimeoutMs: int(env, "SEG_DB_STATEMENT_TIMEOUT_MS", 30_000, 100, 86_400_000),
     corsOrigins: origins.length > 0 ? origins : DEFAULT_CORS_ORIGINS,
     bodyLimit: int(env, "SEG_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024),
     snapshotBodyLimit: int(env, "SEG_SNAPSHOT_BODY_LIMIT", DEFAULT_SNAPSHOT_BODY_LIMIT, 1024, 1024 * 1024 * 1024),

@@ -12,6 +12,8 @@ describe("loadConfig", () => {
       tlsKeyFile: "/etc/seg/key.pem",
       dataDir: "data",
       databaseUrl: undefined,
+      dbConnectTimeoutMs: 3000,
+      dbStatementTimeoutMs: 30000,
       corsOrigins: ["https://localhost:3000"],
       bodyLimit: 5 * 1024 * 1024,
       snapshotBodyLimit: 64 * 1024 * 1024,

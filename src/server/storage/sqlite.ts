@@ -47,6 +47,8 @@ class Rollback<T> {
 export interface SqliteOptions {
   /** Path of the database file (its directory is created if missing). */
   file: string;
+  /** How long a write waits for another process's lock before failing (503), ms. Default 5000. */
+  busyTimeoutMs?: number;
 }
 
 export class SqliteStorage implements Storage {
@@ -62,7 +64,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   }
 
   async migrate(): Promise<number[]> {
