@@ -10,6 +10,8 @@ export const DEFAULT_AUDIT_PAGE = 500;
 export const MAX_ITEM_PAGE = 50000;
 export const DEFAULT_ITEM_PAGE = 5000;
 export const MAX_SNAPSHOT_ITEMS = 200000;
+/** Deepest nesting of objects and arrays in a request (snapshot parameters are free JSON). */
+export const MAX_JSON_DEPTH = 64;
 
 /** Text without NUL (PostgreSQL text cannot hold it). */
 export const NO_NUL = "^[^\\u0000]*$";

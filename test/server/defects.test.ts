@@ -92,4 +92,31 @@ describeBackends("issue 8 defects", (backend) => {
       }
     });
   });
+
+  describe("6: deeply nested snapshot parameters", () => {
+    const nested = (levels: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = { a: v };
+      return v as Record<string, unknown>;
+    };
+
+    test("5,000 levels is a 400 naming the field, not a 500; nothing is stored", async () => {
+      const wb = randomUUID();
+      // 10 KB of JSON, written out by hand (JSON.stringify itself recurses)
+      const body = `{"modelVersion":"m1","items":[],"parameters":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`;
+      const r = await h.call("POST", `/api/v1/workbooks/${wb}/snapshots`, h.tokens.planner, body, { "content-type": "application/json" });
+      expect(r.status).toBe(400);
+      expect(r.body.type).toBe("urn:seg:problem:validation");
+      expect(r.body.field).toMatch(/^body\.parameters(\.a)+$/);
+      expect(r.body.detail).toMatch(/nested more than 64 levels/);
+      expect((await h.call("GET", `/api/v1/workbooks/${wb}/snapshots`, h.tokens.planner)).status).toBe(404);
+    });
+
+    test("60 levels are accepted and read back as sent", async () => {
+      const wb = randomUUID();
+      const parameters = nested(60);
+      expect((await h.call("POST", `/api/v1/workbooks/${wb}/snapshots`, h.tokens.planner, { modelVersion: "m1", parameters, items: [] })).status).toBe(201);
+      expect((await h.call("GET", `/api/v1/workbooks/${wb}/snapshots/m1`, h.tokens.planner)).body.parameters).toEqual(parameters);
+    });
+  });
 });
