@@ -119,4 +119,23 @@ describeBackends("issue 8 defects", (backend) => {
       expect((await h.call("GET", `/api/v1/workbooks/${wb}/snapshots/m1`, h.tokens.planner)).body.parameters).toEqual(parameters);
     });
   });
+
+  describe("7: entry ids are unique per workbook", () => {
+    test("a planner storing another's next entry id first does not block the other's sync", async () => {
+      const mine = randomUUID();
+      const theirs = randomUUID();
+      const entries = await chain(mine, 3);
+      // bob learns alice's next entry id and stores an entry with it in his own workbook first
+      const [squat] = await sealEntries([{ ...unsealed(theirs, 1)[0], entryId: entries[0].entryId }], GENESIS_HASH);
+      expect((await append(theirs, [squat], h.tokens.planner2)).status).toBe(201);
+      const r = await append(mine, entries);
+      expect(r.status).toBe(201);
+      expect(r.body.stored).toEqual(entries.map((e) => e.entryId));
+      expect((await verify(mine)).body).toMatchObject({ ok: true, count: 3 });
+      expect((await verify(theirs)).body).toMatchObject({ ok: true, count: 1 });
+      // within one workbook the id is still the idempotency key
+      const again = await append(mine, entries);
+      expect([again.status, again.body.alreadyStored.length]).toEqual([200, 3]);
+    });
+  });
 });

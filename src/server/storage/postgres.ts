@@ -211,9 +211,10 @@ export class PostgresStorage implements Storage {
     return this.tx(async (c): Promise<AppendOutcome> => {
       const head = await this.claimWorkbook(c, workbookId, sender.name, receivedAt);
       if (head.owner !== sender.name) throw new Rollback<AppendOutcome>({ kind: "forbidden", workbookId });
-      const { rows } = await c.query("SELECT entry_id, workbook_id, entry_hash FROM audit_entries WHERE entry_id = ANY($1::text[])", [
-        entries.map((e) => e.entryId),
-      ]);
+      const { rows } = await c.query(
+        "SELECT entry_id, workbook_id, entry_hash FROM audit_entries WHERE workbook_id = $1 AND entry_id = ANY($2::text[])",
+        [workbookId, entries.map((e) => e.entryId)],
+      );
       const known = new Map<string, KnownEntry>(
         rows.map((r: Row) => [String(r.entry_id), { workbookId: String(r.workbook_id), entryHash: String(r.entry_hash) }]),
       );

@@ -137,7 +137,7 @@ export class SqliteStorage implements Storage {
 
   async appendAudit(workbookId: string, sender: Identity, entries: readonly AuditEntry[], receivedAt: string): Promise<AppendOutcome> {
     const db = this.db;
-    const findEntry = db.prepare("SELECT workbook_id, entry_hash FROM audit_entries WHERE entry_id = ?");
+    const findEntry = db.prepare("SELECT workbook_id, entry_hash FROM audit_entries WHERE workbook_id = ? AND entry_id = ?");
     const insert = db.prepare(
       `INSERT INTO audit_entries (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})`,
     );
@@ -146,7 +146,7 @@ export class SqliteStorage implements Storage {
       if (head.owner !== sender.name) throw new Rollback<AppendOutcome>({ kind: "forbidden", workbookId });
       const known = new Map<string, KnownEntry>();
       for (const e of entries) {
-        const r = findEntry.get(e.entryId) as Row | undefined;
+        const r = findEntry.get(workbookId, e.entryId) as Row | undefined;
         if (r) known.set(e.entryId, { workbookId: String(r.workbook_id), entryHash: String(r.entry_hash) });
       }
       const plan = planAppend(workbookId, { entryCount: Number(head.entry_count), lastHash: String(head.last_hash) }, known, entries);
