@@ -138,4 +138,37 @@ describeBackends("issue 8 defects", (backend) => {
       expect([again.status, again.body.alreadyStored.length]).toEqual([200, 3]);
     });
   });
+
+  describe("8: impossible dates", () => {
+    const at = async (wb: string, timestamp: string) => sealEntries([{ ...unsealed(wb, 1)[0], timestamp }], GENESIS_HASH);
+
+    test.each(["2026-02-31T12:00:00.000Z", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T10:60:00Z", "2026-11-25T10:00:60Z"])(
+      "an entry timestamped %s is a 400 naming it; nothing is stored",
+      async (ts) => {
+        const wb = randomUUID();
+        const r = await append(wb, await at(wb, ts));
+        expect(r.status).toBe(400);
+        expect(r.body.field).toBe("body.entries[0].timestamp");
+        expect(await count(wb)).toBe(0);
+      },
+    );
+
+    test("real dates, a leap day included, are accepted and indexed on their own day", async () => {
+      const wb = randomUUID();
+      const [e] = await at(wb, "2028-02-29T23:59:59.999Z");
+      expect((await append(wb, [e])).status).toBe(201);
+      const q = (from: string, to: string) => h.call("GET", `${auditUrl(wb)}?from=${from}&to=${to}`, h.tokens.planner);
+      expect((await q("2028-02-29T00:00:00Z", "2028-03-01T00:00:00Z")).body.entries).toHaveLength(1);
+      expect((await q("2028-03-01T00:00:00Z", "2028-03-02T00:00:00Z")).body.entries).toHaveLength(0);
+    });
+
+    test("impossible query bounds are a 400 naming the bound", async () => {
+      const wb = randomUUID();
+      await append(wb, await chain(wb, 1));
+      const r = await h.call("GET", `${auditUrl(wb)}?from=2026-02-30T00:00:00Z`, h.tokens.planner);
+      expect([r.status, r.body.field]).toEqual([400, "querystring.from"]);
+      const r2 = await h.call("GET", `${auditUrl(wb)}?to=2026-06-31T00:00:00Z`, h.tokens.planner);
+      expect([r2.status, r2.body.field]).toEqual([400, "querystring.to"]);
+    });
+  });
 });

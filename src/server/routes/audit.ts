@@ -5,6 +5,7 @@ import { identity, readableWorkbook, READERS, type Api, type RouteContext } from
 import { hashAuditEntrySync } from "../hash";
 import { checkBatch } from "../ingest";
 import { HttpProblem } from "../problem";
+import { parseUtcTimestamp } from "../time";
 import type { Storage, WorkbookHead } from "../storage/types";
 import { parseCount, parseTime } from "./params";
 
@@ -20,8 +21,8 @@ export function auditRoutes(api: Api, ctx: RouteContext): void {
       const { workbookId } = req.params;
       const entries = req.body.entries;
       for (let i = 0; i < entries.length; i++) {
-        if (!Number.isFinite(Date.parse(entries[i].timestamp))) {
-          throw new HttpProblem("validation", `body.entries[${i}].timestamp "${entries[i].timestamp}" is not a valid date (entry ${entries[i].entryId})`, {
+        if (parseUtcTimestamp(entries[i].timestamp) === null) {
+          throw new HttpProblem("validation", `body.entries[${i}].timestamp "${entries[i].timestamp}" is not a real date and time (entry ${entries[i].entryId})`, {
             field: `body.entries[${i}].timestamp`,
             index: i,
             entryId: entries[i].entryId,
