@@ -171,4 +171,19 @@ describeBackends("issue 8 defects", (backend) => {
       expect([r2.status, r2.body.field]).toEqual([400, "querystring.to"]);
     });
   });
+
+  describe("10: another planner's workbook reads as a missing one", () => {
+    test.each(["", "/audit", "/snapshots", "/snapshots/latest", "/snapshots/m1/diff?from=m1"])("GET …%s answers the same 404 for both", async (tail) => {
+      const wb = randomUUID();
+      await append(wb, await chain(wb, 1));
+      await h.call("POST", `/api/v1/workbooks/${wb}/snapshots`, h.tokens.planner, { modelVersion: "m1", parameters: {}, items: [] });
+      const missing = "wb-never-written";
+      const theirs = await h.call("GET", `/api/v1/workbooks/${wb}${tail}`, h.tokens.planner2);
+      const none = await h.call("GET", `/api/v1/workbooks/${missing}${tail}`, h.tokens.planner2);
+      expect(theirs.status).toBe(404);
+      expect(none.status).toBe(404);
+      expect({ ...theirs.body, detail: theirs.body.detail.replace(wb, "ID") }).toEqual({ ...none.body, detail: none.body.detail.replace(missing, "ID") });
+      expect((await h.call("GET", `/api/v1/workbooks/${wb}${tail}`, h.tokens.planner)).status).toBe(200);
+    });
+  });
 });
