@@ -58,6 +58,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: options.logger ?? false,
     bodyLimit,
     requestTimeout: 120_000,
+    // Path parameters up to the schemas' 128 characters, percent-encoded (Fastify's default is 100).
+    maxParamLength: 1200,
     // Strict validation: unknown fields are errors (not silently dropped), no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
   }) as unknown as FastifyInstance;

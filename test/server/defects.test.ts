@@ -1,5 +1,6 @@
 /* Issue 8's defects, each pinned by a test that failed before its fix, on SQLite and PostgreSQL. */
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { GENESIS_HASH, hashAuditEntry, sealEntries, type AuditEntry } from "../../src/engine/audit";
 import { describeBackends } from "./helpers/backends";
 import { chain, unsealed } from "./helpers/chains";
@@ -184,6 +185,41 @@ describeBackends("issue 8 defects", (backend) => {
       expect(none.status).toBe(404);
       expect({ ...theirs.body, detail: theirs.body.detail.replace(wb, "ID") }).toEqual({ ...none.body, detail: none.body.detail.replace(missing, "ID") });
       expect((await h.call("GET", `/api/v1/workbooks/${wb}${tail}`, h.tokens.planner)).status).toBe(200);
+    });
+  });
+
+  describe("11: workbook ids follow a stated pattern", () => {
+    /** A request with the path exactly as given (fetch would resolve the dots first). */
+    const raw = (method: string, rawPath: string, body?: unknown) =>
+      new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+        const text = body === undefined ? undefined : JSON.stringify(body);
+        const req = http.request(
+          `${h.base}${rawPath}`.replace(/^(http:\/\/[^/]+).*$/, "$1"),
+          { method, path: rawPath, headers: { authorization: `Bearer ${h.tokens.planner}`, ...(text ? { "content-type": "application/json" } : {}) } },
+          (res) => {
+            let s = "";
+            res.on("data", (d) => (s += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: s ? JSON.parse(s) : {} }));
+          },
+        );
+        req.on("error", reject);
+        req.end(text);
+      });
+
+    test.each(["..", ".", "%2e%2e", ".hidden", "-x", "~x"])("/api/v1/workbooks/%s/audit is a 400 naming the workbook id, and creates nothing", async (id) => {
+      const entries = await chain("..", 1);
+      const r = await raw("POST", `/api/v1/workbooks/${id}/audit`, { entries });
+      expect(r.status).toBe(400);
+      expect(r.body.field).toBe("params.workbookId");
+      const rows = await h.db.query(`SELECT id FROM workbooks WHERE id IN (${ph(1)}, ${ph(2)}, ${ph(3)})`, ["..", ".", decodeURIComponent(id)]);
+      expect(rows).toEqual([]);
+    });
+
+    test("GUIDs and the other documented ids are accepted", async () => {
+      for (const id of [randomUUID(), "WB_2026.11~a-b", "a".repeat(128)]) {
+        expect((await append(id, await chain(id, 1))).status).toBe(201);
+      }
+      expect((await append("a".repeat(129), await chain("a".repeat(129), 1))).status).toBe(400);
     });
   });
 });
