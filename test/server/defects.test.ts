@@ -222,4 +222,33 @@ describeBackends("issue 8 defects", (backend) => {
       expect((await append("a".repeat(129), await chain("a".repeat(129), 1))).status).toBe(400);
     });
   });
+
+  describe("12: snapshot numbers are range-checked", () => {
+    const publish = (items: unknown[]) =>
+      h.call("POST", `/api/v1/workbooks/${randomUUID()}/snapshots`, h.tokens.planner, { modelVersion: "m1", parameters: {}, items });
+    test.each([
+      ["leadTime", -1],
+      ["orderQty", -5],
+      ["orderQuantity", -5],
+      ["cumShare", 7],
+      ["cumShare", -0.1],
+      ["serviceLevel", 1.5],
+      ["cv", -0.2],
+      ["demandSd", -1],
+      ["adi", -1],
+      ["cv2", -1],
+    ])("%s = %p is a 400 naming the field", async (field, value) => {
+      const r = await publish([{ sku: "S1" }, { sku: "S2", [field]: value }]);
+      expect(r.status).toBe(400);
+      expect(r.body.field).toBe(`body.items[1].${field}`);
+    });
+
+    test("values at the edges and nulls are accepted", async () => {
+      const r = await publish([
+        { sku: "S1", leadTime: 0, orderQty: 0, cumShare: 1, serviceLevel: 1, cv: 0, demandSd: 0, adi: 1, cv2: 0, safetyStock: -3, reorderPoint: -1, value: 0 },
+        { sku: "S2", leadTime: null, orderQty: null, cumShare: 1.0000000000000002 },
+      ]);
+      expect(r.status).toBe(201);
+    });
+  });
 });
