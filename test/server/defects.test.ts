@@ -5,6 +5,9 @@ import { GENESIS_HASH, hashAuditEntry, sealEntries, type AuditEntry } from "../.
 import { describeBackends } from "./helpers/backends";
 import { chain, unsealed } from "./helpers/chains";
 import { startHarness, type Harness } from "./helpers/harness";
+import { buildServer } from "../../src/server/app";
+import type { Storage } from "../../src/server/storage/types";
+import type { AddressInfo } from "node:net";
 
 describeBackends("issue 8 defects", (backend) => {
   let h: Harness;
@@ -250,5 +253,72 @@ describeBackends("issue 8 defects", (backend) => {
       ]);
       expect(r.status).toBe(201);
     });
+  });
+
+  describe("13: verify names a broken entry one way", () => {
+    test("after a middle row is deleted: seq is the missing position and index = seq - 1", async () => {
+      const wb = randomUUID();
+      const entries = await chain(wb, 20);
+      await append(wb, entries);
+      await h.db.query(`DELETE FROM audit_entries WHERE workbook_id = ${ph(1)} AND seq = 12`, [wb]);
+      const v = (await verify(wb)).body;
+      expect(v).toMatchObject({ ok: false, seq: 12, index: 11, count: 11, entryId: entries[12].entryId });
+      expect(v.reason).toMatch(/position 12 is missing/);
+      // an edited entry and a removed tail follow the same rule
+      await h.db.query(`UPDATE audit_entries SET reason = 'x' WHERE workbook_id = ${ph(1)} AND seq = 3`, [wb]);
+      expect((await verify(wb)).body).toMatchObject({ seq: 3, index: 2, entryId: entries[2].entryId });
+    });
+  });
+
+  describe("3: a long verify does not stall other requests", () => {
+    test("a readiness check sent while a 20,000-entry verify runs is served before the verify ends", async () => {
+      const wb = randomUUID();
+      const who = { tokenId: randomUUID(), name: "alice", role: "planner" as const };
+      const entries = await chain(wb, 20_000);
+      for (let i = 0; i < entries.length; i += 5000) {
+        expect((await h.db.storage.appendAudit(wb, who, entries.slice(i, i + 5000), new Date().toISOString())).kind).toBe("ok");
+      }
+      const events: string[] = [];
+      let onPage: (() => void) | null = null;
+      const real = h.db.storage;
+      const watched = new Proxy(real, {
+        get(target, prop) {
+          if (prop === "queryAudit") {
+            return (...args: Parameters<Storage["queryAudit"]>) => {
+              events.push("page");
+              onPage?.();
+              return target.queryAudit(...args);
+            };
+          }
+          if (prop === "ping") {
+            return () => {
+              events.push("ping");
+              return target.ping();
+            };
+          }
+          if (prop === "close") return async () => undefined; // the harness closes the real one
+          const v = Reflect.get(target, prop);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      const app = await buildServer({ storage: watched, rateLimit: false });
+      await app.listen({ port: 0, host: "127.0.0.1" });
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      try {
+        let ready: Promise<Response> | null = null;
+        onPage = () => {
+          if (events.filter((e) => e === "page").length === 2) ready = fetch(`${base}/ready`);
+        };
+        const v = await fetch(`${base}/api/v1/workbooks/${wb}/audit/verify`, { headers: { authorization: `Bearer ${h.tokens.controller}` } });
+        expect(await v.json()).toEqual({ ok: true, count: 20_000, lastHash: entries[19_999].entryHash });
+        expect(ready).not.toBeNull();
+        expect((await ready!).status).toBe(200);
+        const lastPage = events.lastIndexOf("page");
+        expect(events.indexOf("ping")).toBeGreaterThan(-1);
+        expect(events.indexOf("ping")).toBeLessThan(lastPage);
+      } finally {
+        await app.close();
+      }
+    }, 60_000);
   });
 });
