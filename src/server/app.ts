@@ -9,9 +9,12 @@ import fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { STATUS_CODES } from "node:http";
 import { SHARED_SCHEMAS } from "../api";
 import { bearerToken, hashToken } from "./auth";
+import { AuthFailureLimiter } from "./authLimit";
 import type { Api, RouteContext } from "./context";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
+import { checkRequestText } from "./requestText";
 import { ROUTES } from "./routes";
+import { isStorageUnavailable } from "./storage/errors";
 import type { Storage } from "./storage/types";
 
 export { API_PREFIX } from "../api";
@@ -21,6 +24,8 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 /** Snapshots carry every SKU (100,000 items is about 20 MB of JSON), so their route has its own limit. */
 export const DEFAULT_SNAPSHOT_BODY_LIMIT = 64 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = { max: 1200, timeWindow: 60_000 };
+/** Failed authentications (401) per client address per window before it gets 429. */
+export const DEFAULT_AUTH_FAILURE_LIMIT = { max: 30, timeWindow: 60_000 };
 
 export interface ServerOptions {
   storage: Storage;
@@ -34,6 +39,8 @@ export interface ServerOptions {
   snapshotBodyLimit?: number;
   /** Requests per token (or per IP without a token) per window; false turns limiting off. */
   rateLimit?: { max: number; timeWindow: number } | false;
+  /** Failed authentications per client address per window; false turns it off. Default: off when rateLimit is false, else 30 per minute. */
+  authFailureLimit?: { max: number; timeWindow: number } | false;
   /** Fastify logger setting. Default off. */
   logger?: boolean | { level: string };
   /** Server clock (tests). */
@@ -51,6 +58,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: options.logger ?? false,
     bodyLimit,
     requestTimeout: 120_000,
+    // Path parameters up to the schemas' 128 characters, percent-encoded (Fastify's default is 100).
+    maxParamLength: 1200,
     // Strict validation: unknown fields are errors (not silently dropped), no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
   }) as unknown as FastifyInstance;
@@ -105,18 +114,45 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
   }
 
-  app.addHook("onRequest", async (req: FastifyRequest) => {
+  // Authentication and roles. Added to each route after the rate limiter's own hook (registered
+  // above), so refused requests are counted too; failed authentications are also limited per address.
+  const failureLimit = options.authFailureLimit ?? (options.rateLimit === false ? false : DEFAULT_AUTH_FAILURE_LIMIT);
+  const failures = failureLimit ? new AuthFailureLimiter(failureLimit) : null;
+  const unauthorized = (req: FastifyRequest, detail: string): HttpProblem => {
+    failures?.record(req.ip);
+    return new HttpProblem("unauthorized", detail);
+  };
+  const authenticate = async (req: FastifyRequest) => {
     const access = req.routeOptions.config?.access;
     if (!access || access === "public") return;
+    const wait = failures?.blockedFor(req.ip) ?? 0;
+    if (wait > 0) {
+      throw new HttpProblem(
+        "rate-limited",
+        `more than ${failures!.limit.max} failed authentications from this address in ${formatWindow(failures!.limit.timeWindow)}; retry after ${Math.ceil(wait / 1000)} s`,
+        { retryAfterSeconds: Math.ceil(wait / 1000) },
+      );
+    }
     const token = bearerToken(req.headers.authorization);
-    if (!token) throw new HttpProblem("unauthorized", 'no bearer token: send the header "Authorization: Bearer <token>"');
+    if (!token) throw unauthorized(req, 'no bearer token: send the header "Authorization: Bearer <token>"');
     const rec = await storage.findTokenByHash(hashToken(token));
-    if (!rec) throw new HttpProblem("unauthorized", "the bearer token is not recognised");
-    if (rec.revokedAt) throw new HttpProblem("unauthorized", `the bearer token was revoked at ${rec.revokedAt}`);
+    if (!rec) throw unauthorized(req, "the bearer token is not recognised");
+    if (rec.revokedAt) throw unauthorized(req, `the bearer token was revoked at ${rec.revokedAt}`);
     if (!access.includes(rec.role)) {
       throw new HttpProblem("forbidden", `role "${rec.role}" may not call ${req.method} ${req.routeOptions.url}; allowed: ${access.join(", ")}`);
     }
     req.identity = { tokenId: rec.id, name: rec.name, role: rec.role };
+  };
+  app.addHook("onRoute", (route) => {
+    const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...hooks, authenticate];
+  });
+
+  // Before schema validation: what JSON Schema cannot say about text (src/server/requestText.ts).
+  app.addHook("preValidation", async (req: FastifyRequest) => {
+    checkRequestText("params", req.params);
+    checkRequestText("querystring", req.query);
+    if (req.body !== undefined) checkRequestText("body", req.body);
   });
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -124,6 +160,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const body = toProblem(err, req, limit);
     if (body.status >= 500) req.log.error({ err }, "request failed");
     if (body.status === 401) reply.header("WWW-Authenticate", 'Bearer realm="seg"');
+    if (typeof body.retryAfterSeconds === "number") {
+      reply.header("Retry-After", String(body.retryAfterSeconds));
+      delete body.retryAfterSeconds;
+    }
     return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
   });
 
@@ -146,6 +186,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 /** Turns any error reaching the handler into a problem body. */
 function toProblem(err: FastifyError, req: FastifyRequest, bodyLimit: number): ProblemBody {
   if (err instanceof HttpProblem) return err.toBody();
+  if (isStorageUnavailable(err)) {
+    // Logged with its cause; the answer names no host or port.
+    return problemBody(
+      "storage-unavailable",
+      `the database did not answer in time (request ${req.id}); nothing was changed by this request, retry later`,
+      { retryAfterSeconds: 5 },
+    );
+  }
   if (err.validation) return validationProblem(err, req);
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
@@ -211,4 +259,12 @@ function validationProblem(err: FastifyError, req: FastifyRequest): ProblemBody 
     }
   }
   return problemBody("validation", `${field} ${what}${entryNote}`, ext);
+}
+
+/** "1 min", "30 s", "2 h" for a window in ms. */
+export function formatWindow(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
 }

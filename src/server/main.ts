@@ -12,7 +12,12 @@ import { openStorage } from "./storage";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const storage = openStorage({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+  });
   try {
     await storage.migrate();
   } catch (e) {
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
     bodyLimit: config.bodyLimit,
     snapshotBodyLimit: config.snapshotBodyLimit,
     rateLimit: config.rateLimit,
+    authFailureLimit: config.authFailureLimit,
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });

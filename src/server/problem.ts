@@ -19,6 +19,7 @@ export const PROBLEM_TYPES = {
   "rate-limited": { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal server error" },
   "not-ready": { status: 503, title: "Not ready" },
+  "storage-unavailable": { status: 503, title: "Database unavailable" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemKind = keyof typeof PROBLEM_TYPES;

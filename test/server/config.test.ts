@@ -12,10 +12,13 @@ describe("loadConfig", () => {
       tlsKeyFile: "/etc/seg/key.pem",
       dataDir: "data",
       databaseUrl: undefined,
+      dbConnectTimeoutMs: 3000,
+      dbStatementTimeoutMs: 30000,
       corsOrigins: ["https://localhost:3000"],
       bodyLimit: 5 * 1024 * 1024,
       snapshotBodyLimit: 64 * 1024 * 1024,
       rateLimit: { max: 1200, timeWindow: 60000 },
+      authFailureLimit: { max: 30, timeWindow: 60000 },
       logLevel: "warn",
     });
   });
@@ -31,6 +34,7 @@ describe("loadConfig", () => {
       SEG_BODY_LIMIT: "2048",
       SEG_SNAPSHOT_BODY_LIMIT: "4096",
       SEG_RATE_LIMIT_MAX: "0",
+      SEG_AUTH_FAILURE_MAX: "0",
       SEG_LOG_LEVEL: "info",
     });
     expect(c).toMatchObject({
@@ -43,6 +47,7 @@ describe("loadConfig", () => {
       bodyLimit: 2048,
       snapshotBodyLimit: 4096,
       rateLimit: false,
+      authFailureLimit: false,
       logLevel: "info",
     });
   });
