@@ -8,8 +8,12 @@ import swagger from "@fastify/swagger";
 import fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { STATUS_CODES } from "node:http";
 import { bearerToken, hashToken } from "./auth";
+import { ephemeralServerKey, type ServerKey } from "./keys";
+import { Ledger } from "./ledger";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
+import { proofSharedSchemas } from "./proofSchemas";
 import { auditRoutes } from "./routes/audit";
+import { proofRoutes } from "./routes/proofs";
 import { snapshotRoutes } from "./routes/snapshots";
 import { tokenRoutes } from "./routes/tokens";
 import { workbookRoutes } from "./routes/workbooks";
@@ -39,6 +43,10 @@ export interface ServerOptions {
   logger?: boolean | { level: string };
   /** Server clock (tests). */
   now?: () => Date;
+  /** Key that signs tree heads and receipts (keys.ts); default: a key generated in memory. */
+  serverKey?: ServerKey;
+  /** The Merkle trees of the trails (ledger.ts); default: a new Ledger over storage and serverKey. */
+  ledger?: Ledger;
 }
 
 /** Who may call a route: "public", or the roles allowed. Every /api route declares it. */
@@ -57,13 +65,17 @@ export interface RouteContext {
   storage: Storage;
   now: () => Date;
   snapshotBodyLimit: number;
+  /** Merkle trees, signed heads, receipts and proofs (ledger.ts). */
+  ledger: Ledger;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const storage = options.storage;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const snapshotBodyLimit = options.snapshotBodyLimit ?? DEFAULT_SNAPSHOT_BODY_LIMIT;
-  const ctx: RouteContext = { storage, now: options.now ?? (() => new Date()), snapshotBodyLimit };
+  const now = options.now ?? (() => new Date());
+  const ledger = options.ledger ?? new Ledger(storage, options.serverKey ?? ephemeralServerKey(), now);
+  const ctx: RouteContext = { storage, now, snapshotBodyLimit, ledger };
 
   const app = fastify({
     ...(options.https ? { https: options.https } : {}),
@@ -78,6 +90,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // JSON only: without this, text/plain bodies would be parsed as strings and fail later as a 400.
   app.removeContentTypeParser("text/plain");
   for (const s of sharedSchemas) app.addSchema(s);
+  for (const s of proofSharedSchemas) app.addSchema(s);
 
   // Fail at start-up, not in production, when a route forgets to say who may call it.
   app.addHook("onRoute", (route) => {
@@ -172,6 +185,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       workbookRoutes(api, ctx);
       snapshotRoutes(api, ctx);
       tokenRoutes(api, ctx);
+      proofRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

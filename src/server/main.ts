@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 import { buildServer } from "./app";
 import { loadCertsModule } from "./certs";
 import { loadConfig } from "./config";
+import { loadServerKey } from "./keys";
+import { Ledger } from "./ledger";
 import { openStorage } from "./storage";
 
 async function main(): Promise<void> {
@@ -23,8 +25,12 @@ async function main(): Promise<void> {
     const { key, cert } = await loadCertsModule().httpsOptions();
     https = { key, cert };
   }
+  const signing = loadServerKey(process.env, config.dataDir);
+  if (signing.warning) console.warn(`SEG API: ${signing.warning}`);
+  const ledger = new Ledger(storage, signing.key, () => new Date());
   const app = await buildServer({
     storage,
+    ledger,
     https,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
@@ -36,6 +42,10 @@ async function main(): Promise<void> {
   const port = (app.server.address() as AddressInfo).port;
   const scheme = https ? "https" : "http";
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  console.log(
+    `SEG API signs tree heads with key ${signing.key.current.keyId} (${signing.created ? "created now in " : ""}${signing.key.source}; npm run token -- server-key)`,
+  );
+  ledger.warmUp().catch((e: Error) => console.error(`SEG API: loading the audit Merkle trees failed: ${e.message}`));
   console.log(`SEG API listening on ${scheme}://${hostForUrl}:${port}/api/v1 (storage: ${storage.kind} ${storage.location})`);
 
   let closing = false;

@@ -226,6 +226,7 @@ export const routeSchemas = {
           alreadyStored: { type: "array", items: { type: "string" } },
           entryCount: { type: "integer", description: "Entries in the workbook's trail after this batch." },
           lastHash: { type: "string" },
+          receipt: { $ref: "BatchReceipt#", description: "Signed receipt: the tree head after the batch, sender and receive time of what it stored (docs/audit-proofs.md)." },
         },
         required: ["stored", "alreadyStored", "entryCount", "lastHash"],
       },

@@ -47,7 +47,8 @@ export function auditRoutes(api: FastifyInstance, ctx: RouteContext): void {
           { entryId: check.entryId, index: check.index },
         );
       }
-      const outcome = await storage.appendAudit(workbookId, req.identity!, entries, ctx.now().toISOString());
+      const receivedAt = ctx.now().toISOString();
+      const outcome = await storage.appendAudit(workbookId, req.identity!, entries, receivedAt);
       if (outcome.kind === "forbidden") {
         throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner; nothing was stored`);
       }
@@ -63,6 +64,7 @@ export function auditRoutes(api: FastifyInstance, ctx: RouteContext): void {
         alreadyStored: outcome.alreadyStored,
         entryCount: outcome.entryCount,
         lastHash: outcome.lastHash,
+        receipt: await ctx.ledger.receipt(workbookId, req.identity!, entries, outcome, receivedAt),
       });
     },
   );
