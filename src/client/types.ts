@@ -4,6 +4,7 @@
  * as a compile error instead of a silent mismatch; no server code reaches the pane's bundle.
  */
 import type { AuditEntry } from "../engine/audit";
+import type { BatchReceipt, ServerPublicKey } from "../engine/treeHead";
 import type {
   Role,
   SnapshotInput,
@@ -51,6 +52,14 @@ export interface AppendResult {
   alreadyStored: string[];
   entryCount: number;
   lastHash: string;
+  /** Signed receipt (docs/audit-proofs.md); absent from servers older than issue 8. */
+  receipt?: BatchReceipt;
+}
+
+/** GET /api/v1/server-key */
+export interface ServerKeys {
+  current: ServerPublicKey;
+  retired: ServerPublicKey[];
 }
 
 /** POST /api/v1/workbooks/{id}/snapshots: 201 created, 200 the same content was already published. */
