@@ -275,6 +275,14 @@ async function proofServing(b: Backend): Promise<void> {
         const older = { ...head, treeSize: from, rootHash: Buffer.from(rootAt(from)).toString("hex") };
         if (!checkConsistency(older, p.head, p.proof, nodeSha256).ok) throw new Error(`consistency proof ${from} -> ${BIG} does not verify`);
       }
+      // The fixed cost of any authenticated request on this machine: GET /me (token lookup, no workbook).
+      const me: number[] = [];
+      const meUrl = base.replace(/\/workbooks\/.*$/, "/me");
+      for (let i = 0; i < PROOFS; i++) {
+        const t0 = performance.now();
+        await get(meUrl);
+        me.push(performance.now() - t0);
+      }
       const inProc: number[] = [];
       for (let i = 0; i < PROOFS; i++) {
         const t0 = performance.now();
@@ -284,6 +292,7 @@ async function proofServing(b: Backend): Promise<void> {
       console.log(`  ${b.label}: inclusion proof over HTTP (auth, workbook lookup, proof, signed head): ${stats(inc)}`);
       console.log(`  ${b.label}: consistency proof over HTTP:                                      ${stats(con)}`);
       console.log(`  ${b.label}: inclusion proof in process (ledger only):                          ${stats(inProc)}`);
+      console.log(`  ${b.label}: GET /me over HTTP (baseline: any authenticated request):           ${stats(me)}`);
     } finally {
       await app.close();
     }

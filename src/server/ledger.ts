@@ -11,7 +11,7 @@
  * clients' earlier heads are not consistent with. A trail appended by another server process
  * (PostgreSQL, several instances) is caught up from the database before each answer.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash as oneShotHash } from "node:crypto";
 import type { AuditEntry } from "../engine/audit";
 import { MerkleTree, bytesEqual, toHex, type HashFn } from "../engine/merkle";
 import { auditLeafText, receiptBytes, treeHeadBytes, type BatchReceipt, type ReceiptEntry, type SignedTreeHead, type TreeHead } from "../engine/treeHead";
@@ -19,17 +19,24 @@ import type { ServerKey } from "./keys";
 import { HttpProblem } from "./problem";
 import type { Storage } from "./storage/types";
 
-/** Node's SHA-256 (same function as the engine's, several times faster). */
-export const nodeSha256: HashFn = (data) => createHash("sha256").update(data).digest();
+/**
+ * Node's SHA-256 (same function as the engine's, several times faster). crypto.hash (Node 20.12+)
+ * hashes in one call without a Hash object; createHash where it is missing.
+ */
+const sha256Once: (data: string | Uint8Array) => Uint8Array =
+  typeof oneShotHash === "function" ? (data) => oneShotHash("sha256", data, "buffer") : (data) => createHash("sha256").update(data).digest();
 
-const LEAF_PREFIX_BYTE = new Uint8Array([0x00]);
+export const nodeSha256: HashFn = (data) => sha256Once(data);
 
-/** The engine's auditLeafHash (SHA-256(0x00 || UTF-8 leaf text)) in one Node hash, without copying the text. */
+/**
+ * The engine's auditLeafHash, SHA-256(0x00 || UTF-8 leaf text), in one Node call: the 0x00 byte is
+ * the UTF-8 encoding of U+0000, so hashing the string "\0" + text hashes exactly those bytes.
+ */
 export function leafHashSync(e: Parameters<typeof auditLeafText>[0]): Uint8Array {
-  return createHash("sha256").update(LEAF_PREFIX_BYTE).update(auditLeafText(e), "utf8").digest();
+  return sha256Once("\0" + auditLeafText(e));
 }
 
-const LOAD_PAGE = 5000;
+const LOAD_PAGE = 20_000;
 
 interface WorkbookTree {
   tree: MerkleTree;
@@ -86,7 +93,9 @@ export class Ledger {
       this.trees.set(workbookId, t);
     }
     while (t.tree.size < atLeast) {
-      const page = await this.storage.queryAudit(workbookId, { afterSeq: t.lastSeq, limit: LOAD_PAGE });
+      const page = this.storage.auditLeafRows
+        ? await this.storage.auditLeafRows(workbookId, t.lastSeq, LOAD_PAGE)
+        : await this.storage.queryAudit(workbookId, { afterSeq: t.lastSeq, limit: LOAD_PAGE });
       if (page.length === 0) break;
       for (const e of page) {
         t.tree.appendLeafHash(leafHashSync(e));
