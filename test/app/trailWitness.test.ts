@@ -4,6 +4,10 @@
  * and a server that rewrote or dropped history, or swapped its key, named in the sync status.
  */
 import Database from "better-sqlite3";
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
 import type { SyncStatus } from "../../src/app/auditSync";
 import { MemoryKeyValueStorage, ServerSettingsStore } from "../../src/app/serverSettings";
 import { SyncService } from "../../src/app/syncService";
@@ -68,6 +72,23 @@ describe("the pane keeps the last signed head and checks consistency on each syn
     await sync.syncNow();
     expect(sync.status()).toEqual({ kind: "synced" });
     expect(witness.lastHead(server.base, WB)!.treeSize).toBe(32);
+  });
+
+  test("end to end: the head the pane kept is what a controller verifies the server against (npm run verify)", async () => {
+    const { gw, sync, witness } = await setup();
+    await appendPending(gw, WB, 15);
+    await sync.syncNow();
+    const headFile = path.join(server.dir, "pane-head.json");
+    writeFileSync(headFile, JSON.stringify(witness.lastHead(server.base, WB)));
+    const keyFile = path.join(server.dir, "key.json");
+    writeFileSync(keyFile, JSON.stringify({ current: key.current, retired: [] }));
+    await appendPending(gw, WB, 5);
+    await sync.syncNow();
+    const cli = path.resolve(__dirname, "../../src/server/cli/verify.ts");
+    const args = ["--import", "tsx", cli, "--workbook", WB, "--head", headFile, "--server", server.base, "--token", server.tokens.controller, "--key", keyFile];
+    const r = await promisify(execFile)(process.execPath, args, { cwd: path.resolve(__dirname, "../..") });
+    expect(r.stdout).toContain("the server proves its newest head (20 entries");
+    expect(r.stdout).toContain(`VERIFIED workbook "${WB}": 20 entries`);
   });
 
   test("a sender changed in the database, then a restart: the next sync names the server that rewrote history", async () => {
