@@ -37,6 +37,8 @@ export function leafHashSync(e: Parameters<typeof auditLeafText>[0]): Uint8Array
 }
 
 const LOAD_PAGE = 20_000;
+/** A reader's head is re-signed at most once a second per workbook (one Ed25519 signature per request otherwise). */
+const HEAD_REUSE_MS = 1000;
 
 interface WorkbookTree {
   tree: MerkleTree;
@@ -63,6 +65,8 @@ export interface ConsistencyAnswer {
 export class Ledger {
   private readonly trees = new Map<string, WorkbookTree>();
   private readonly locks = new Map<string, Promise<void>>();
+  /** The last head signed for a reader, per workbook: reused for HEAD_REUSE_MS while the size is the same. */
+  private readonly heads = new Map<string, SignedTreeHead>();
 
   constructor(
     private readonly storage: Storage,
@@ -122,11 +126,21 @@ export class Ledger {
     return { ...head, signature: this.key.sign(treeHeadBytes(head)) };
   }
 
+  /** A signed head of the current tree for a reader: the one signed within the last second when the size is unchanged. */
+  private currentHead(workbookId: string, tree: MerkleTree): SignedTreeHead {
+    const now = this.now();
+    const cached = this.heads.get(workbookId);
+    if (cached && cached.treeSize === tree.size && now.getTime() - Date.parse(cached.timestamp) < HEAD_REUSE_MS) return cached;
+    const head = this.signHead(workbookId, tree, tree.size, now.toISOString());
+    this.heads.set(workbookId, head);
+    return head;
+  }
+
   /** The signed head of the workbook's tree as stored now. `storedCount`: the entry count, when the caller read it. */
   head(workbookId: string, storedCount?: number): Promise<SignedTreeHead> {
     return this.exclusive(workbookId, async () => {
       const t = await this.current(workbookId, storedCount);
-      return this.signHead(workbookId, t.tree, t.tree.size, this.now().toISOString());
+      return this.currentHead(workbookId, t.tree);
     });
   }
 
@@ -186,7 +200,7 @@ export class Ledger {
         treeSize: size,
         leafHash: toHex(t.tree.leaf(seq - 1)),
         proof: t.tree.inclusionProof(seq - 1, size).map(toHex),
-        head: size === t.tree.size ? this.signHead(workbookId, t.tree, size, this.now().toISOString()) : null,
+        head: size === t.tree.size ? this.currentHead(workbookId, t.tree) : null,
       };
     });
   }
@@ -204,7 +218,7 @@ export class Ledger {
         fromSize,
         toSize: to,
         proof: t.tree.consistencyProof(fromSize, to).map(toHex),
-        head: to === t.tree.size ? this.signHead(workbookId, t.tree, to, this.now().toISOString()) : null,
+        head: to === t.tree.size ? this.currentHead(workbookId, t.tree) : null,
       };
     });
   }
