@@ -9,6 +9,7 @@ import * as audit from "./audit";
 import { Problem } from "./common";
 import * as health from "./health";
 import { PATHS, type Method } from "./paths";
+import * as proofs from "./proofs";
 import * as snapshots from "./snapshots";
 import * as tokens from "./tokens";
 import * as workbooks from "./workbooks";
@@ -18,6 +19,7 @@ export * from "./common";
 export * from "./health";
 export * from "./limits";
 export * from "./paths";
+export * from "./proofs";
 export * from "./snapshots";
 export * from "./tokens";
 export * from "./workbooks";
@@ -32,6 +34,8 @@ export const SHARED_SCHEMAS = [
   snapshots.SnapshotMeta,
   workbooks.WorkbookHead,
   tokens.TokenRecord,
+  proofs.SignedTreeHead,
+  proofs.BatchReceipt,
 ];
 
 export interface Operation {
@@ -50,6 +54,10 @@ export const OPERATIONS = {
   appendAudit: op("POST", PATHS.audit, audit.appendAudit),
   listAudit: op("GET", PATHS.audit, audit.listAudit),
   verifyAudit: op("GET", PATHS.auditVerify, audit.verifyAudit),
+  serverKey: op("GET", PATHS.serverKey, proofs.serverKey),
+  treeHead: op("GET", PATHS.auditHead, proofs.treeHead),
+  inclusionProof: op("GET", PATHS.inclusionProof, proofs.inclusionProof),
+  consistencyProof: op("GET", PATHS.consistencyProof, proofs.consistencyProof),
   listWorkbooks: op("GET", PATHS.workbooks, workbooks.listWorkbooks),
   getWorkbook: op("GET", PATHS.workbook, workbooks.getWorkbook),
   publishSnapshot: op("POST", PATHS.snapshots, snapshots.publishSnapshot),

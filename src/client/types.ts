@@ -14,6 +14,7 @@ import type {
   SnapshotItem,
   SnapshotMeta,
   SnapshotPage,
+  ServerKeys,
   StoredAuditEntry,
   TokenRecord,
   VerifyResult,
@@ -22,7 +23,7 @@ import type {
 import { MAX_BATCH } from "../api/limits";
 import { API_PREFIX } from "../api/paths";
 
-export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
+export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, ServerKeys, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
 
 /** The API lives under this path of the server URL. */
 export const API_PATH = API_PREFIX;

@@ -11,6 +11,8 @@ import { SHARED_SCHEMAS } from "../api";
 import { bearerToken, hashToken } from "./auth";
 import { AuthFailureLimiter } from "./authLimit";
 import type { Api, RouteContext } from "./context";
+import { ephemeralServerKey, type ServerKey } from "./keys";
+import { Ledger } from "./ledger";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
 import { checkRequestText } from "./requestText";
 import { ROUTES } from "./routes";
@@ -45,13 +47,19 @@ export interface ServerOptions {
   logger?: boolean | { level: string };
   /** Server clock (tests). */
   now?: () => Date;
+  /** Key that signs tree heads and receipts (keys.ts); default: a key generated in memory. */
+  serverKey?: ServerKey;
+  /** The Merkle trees of the trails (ledger.ts); default: a new Ledger over storage and serverKey. */
+  ledger?: Ledger;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const storage = options.storage;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const snapshotBodyLimit = options.snapshotBodyLimit ?? DEFAULT_SNAPSHOT_BODY_LIMIT;
-  const ctx: RouteContext = { storage, now: options.now ?? (() => new Date()), snapshotBodyLimit };
+  const now = options.now ?? (() => new Date());
+  const ledger = options.ledger ?? new Ledger(storage, options.serverKey ?? ephemeralServerKey(), now);
+  const ctx: RouteContext = { storage, now, snapshotBodyLimit, ledger };
 
   const app = fastify({
     ...(options.https ? { https: options.https } : {}),

@@ -7,6 +7,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
 import type { Role } from "../api";
+import type { Ledger } from "./ledger";
 import { HttpProblem } from "./problem";
 import type { Identity, Storage, WorkbookHead } from "./storage/types";
 
@@ -17,6 +18,8 @@ export interface RouteContext {
   storage: Storage;
   now: () => Date;
   snapshotBodyLimit: number;
+  /** Merkle trees, signed heads, receipts and proofs (ledger.ts, docs/audit-proofs.md). */
+  ledger: Ledger;
 }
 
 declare module "fastify" {

@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { buildServer } from "./app";
 import { loadConfig } from "./config";
+import { loadServerKey } from "./keys";
+import { Ledger } from "./ledger";
 import { openStorage } from "./storage";
 
 async function main(): Promise<void> {
@@ -35,8 +37,12 @@ async function main(): Promise<void> {
     };
     https = { cert: read(config.tlsCertFile, "SEG_TLS_CERT"), key: read(config.tlsKeyFile, "SEG_TLS_KEY") };
   }
+  const signing = loadServerKey(process.env, config.dataDir);
+  if (signing.warning) console.warn(`SEG API: ${signing.warning}`);
+  const ledger = new Ledger(storage, signing.key, () => new Date());
   const app = await buildServer({
     storage,
+    ledger,
     https,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
@@ -49,6 +55,10 @@ async function main(): Promise<void> {
   const port = (app.server.address() as AddressInfo).port;
   const scheme = https ? "https" : "http";
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  console.log(
+    `SEG API signs tree heads with key ${signing.key.current.keyId} (${signing.created ? "created now in " : ""}${signing.key.source}; npm run token -- server-key)`,
+  );
+  ledger.warmUp().catch((e: Error) => console.error(`SEG API: loading the audit Merkle trees failed: ${e.message}`));
   console.log(`SEG API listening on ${scheme}://${hostForUrl}:${port}/api/v1 (storage: ${storage.kind} ${storage.location})`);
 
   let closing = false;

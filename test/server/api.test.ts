@@ -24,7 +24,7 @@ describeBackends("audit API", (backend) => {
     const [b1, b2] = batches(entries, 10);
     const r1 = await append(wb, b1);
     expect(r1.status).toBe(201);
-    expect(r1.body).toEqual({ stored: b1.map((e) => e.entryId), alreadyStored: [], entryCount: 10, lastHash: b1[9].entryHash });
+    expect(r1.body).toEqual({ stored: b1.map((e) => e.entryId), alreadyStored: [], entryCount: 10, lastHash: b1[9].entryHash, receipt: expect.any(Object) });
     const r2 = await append(wb, b2);
     expect(r2.status).toBe(201);
     expect(r2.body.entryCount).toBe(20);
@@ -39,7 +39,7 @@ describeBackends("audit API", (backend) => {
     expect((await append(wb, entries)).status).toBe(201);
     const again = await append(wb, entries);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ stored: [], alreadyStored: entries.map((e) => e.entryId), entryCount: 8, lastHash: entries[7].entryHash });
+    expect(again.body).toEqual({ stored: [], alreadyStored: entries.map((e) => e.entryId), entryCount: 8, lastHash: entries[7].entryHash, receipt: expect.any(Object) });
     expect(await count(wb)).toBe(8);
   });
 

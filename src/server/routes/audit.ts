@@ -38,7 +38,8 @@ export function auditRoutes(api: Api, ctx: RouteContext): void {
           { entryId: check.entryId, index: check.index },
         );
       }
-      const outcome = await storage.appendAudit(workbookId, identity(req), entries, ctx.now().toISOString());
+      const receivedAt = ctx.now().toISOString();
+      const outcome = await storage.appendAudit(workbookId, identity(req), entries, receivedAt);
       if (outcome.kind === "forbidden") {
         throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner; nothing was stored`);
       }
@@ -54,6 +55,7 @@ export function auditRoutes(api: Api, ctx: RouteContext): void {
         alreadyStored: outcome.alreadyStored,
         entryCount: outcome.entryCount,
         lastHash: outcome.lastHash,
+        receipt: await ctx.ledger.receipt(workbookId, identity(req), entries, outcome, receivedAt),
       });
     },
   );

@@ -5,6 +5,7 @@
 import type { RouteModule } from "../context";
 import { auditRoutes } from "./audit";
 import { metaRoutes } from "./meta";
+import { proofRoutes } from "./proofs";
 import { snapshotRoutes } from "./snapshots";
 import { tokenRoutes } from "./tokens";
 import { workbookRoutes } from "./workbooks";
@@ -15,4 +16,5 @@ export const ROUTES: readonly RouteModule[] = [
   workbookRoutes,
   snapshotRoutes,
   tokenRoutes,
+  proofRoutes,
 ];

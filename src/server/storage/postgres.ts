@@ -21,6 +21,7 @@ import {
 } from "./rows";
 import type {
   AppendOutcome,
+  AuditLeafRow,
   AuditQuery,
   Identity,
   ItemPage,
@@ -258,6 +259,15 @@ export class PostgresStorage implements Storage {
       [...params, q.limit],
     );
     return rows.map(rowToStoredEntry);
+  }
+
+  async auditLeafRows(workbookId: string, afterSeq: number, limit: number): Promise<AuditLeafRow[]> {
+    const { rows } = await this.pool.query({
+      text: "SELECT seq, entry_id, entry_hash, received_by, received_at FROM audit_entries WHERE workbook_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+      values: [workbookId, afterSeq, limit],
+      rowMode: "array",
+    });
+    return (rows as unknown[][]).map((r) => ({ workbookId, seq: Number(r[0]), entryId: String(r[1]), entryHash: String(r[2]), receivedBy: String(r[3]), receivedAt: String(r[4]) }));
   }
 
   async publishSnapshot(

@@ -25,6 +25,7 @@ import {
 } from "./rows";
 import type {
   AppendOutcome,
+  AuditLeafRow,
   AuditQuery,
   Identity,
   ItemPage,
@@ -190,6 +191,14 @@ export class SqliteStorage implements Storage {
       .prepare(`SELECT * FROM audit_entries WHERE ${where} ORDER BY seq LIMIT ?`)
       .all(...params, q.limit) as Row[];
     return rows.map(rowToStoredEntry);
+  }
+
+  async auditLeafRows(workbookId: string, afterSeq: number, limit: number): Promise<AuditLeafRow[]> {
+    const rows = this.db
+      .prepare("SELECT seq, entry_id, entry_hash, received_by, received_at FROM audit_entries WHERE workbook_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+      .raw()
+      .all(workbookId, afterSeq, limit) as unknown[][];
+    return rows.map((r) => ({ workbookId, seq: Number(r[0]), entryId: String(r[1]), entryHash: String(r[2]), receivedBy: String(r[3]), receivedAt: String(r[4]) }));
   }
 
   async publishSnapshot(
