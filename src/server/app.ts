@@ -110,7 +110,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         return token ? `t:${hashToken(token)}` : `ip:${req.ip}`;
       },
       errorResponseBuilder: (_req, context) =>
-        new HttpProblem("rate-limited", `more than ${context.max} requests in ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
+        // context.after is the time left, not the window: name both for what they are.
+        new HttpProblem("rate-limited", `more than ${context.max} requests in ${formatWindow(rl.timeWindow)}; retry after ${Math.ceil(context.ttl / 1000)} s`),
     });
   }
 

@@ -321,4 +321,22 @@ describeBackends("issue 8 defects", (backend) => {
       }
     }, 60_000);
   });
+
+  describe("14: the 429 message", () => {
+    test("names the window as the window and the time left as the wait", async () => {
+      const limited = await startHarness(backend, { rateLimit: { max: 2, timeWindow: 60_000 }, authFailureLimit: false });
+      try {
+        let r = await limited.call("GET", "/api/v1/me", limited.tokens.planner);
+        for (let i = 0; i < 2; i++) r = await limited.call("GET", "/api/v1/me", limited.tokens.planner);
+        expect(r.status).toBe(429);
+        const m = /^more than 2 requests in 1 min; retry after (\d+) s$/.exec(r.body.detail);
+        expect(m).not.toBeNull();
+        expect(Number(m![1])).toBeGreaterThan(0);
+        expect(Number(m![1])).toBeLessThanOrEqual(60);
+        expect(Number(r.headers["retry-after"])).toBe(Number(m![1]));
+      } finally {
+        await limited.close();
+      }
+    });
+  });
 });
