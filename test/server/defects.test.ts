@@ -339,4 +339,37 @@ describeBackends("issue 8 defects", (backend) => {
       }
     });
   });
+
+  describe("9: every error is problem+json", () => {
+    const rawRequest = (rawPath: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; type: string; body: Record<string, unknown> }>((resolve, reject) => {
+        const req = http.request(h.base, { method: "GET", path: rawPath, headers }, (res) => {
+          let s = "";
+          res.on("data", (d) => (s += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]), body: JSON.parse(s) }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+
+    test("a huge header: 431 problem", async () => {
+      const r = await rawRequest("/health", { "x-big": "a".repeat(20_000) });
+      expect(r.status).toBe(431);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ type: "urn:seg:problem:headers-too-large", status: 431 });
+    });
+
+    test("a bad percent-encoding in the path: 400 problem", async () => {
+      const r = await rawRequest("/api/v1/workbooks/%E0%A4%A/audit", { authorization: `Bearer ${h.tokens.planner}` });
+      expect(r.status).toBe(400);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ type: "urn:seg:problem:validation", status: 400, field: "url" });
+    });
+
+    test("an over-long path parameter: 414 problem", async () => {
+      const r = await rawRequest(`/api/v1/workbooks/${"a".repeat(1300)}`, { authorization: `Bearer ${h.tokens.planner}` });
+      expect(r.status).toBe(414);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+    });
+  });
 });
