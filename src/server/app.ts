@@ -94,6 +94,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }) as unknown as FastifyInstance;
 
   app.decorate("seg", ctx);
+  if (options.https) {
+    // Browsers that reached the API over HTTPS keep to HTTPS for a year (RFC 6797).
+    app.addHook("onSend", async (_req, reply) => {
+      reply.header("Strict-Transport-Security", "max-age=31536000");
+    });
+  }
   app.decorateRequest("identity", null);
   // JSON only: without this, text/plain bodies would be parsed as strings and fail later as a 400.
   app.removeContentTypeParser("text/plain");

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { buildServer } from "./app";
-import { loadConfig } from "./config";
+import { loadConfig, plainHttpWarning } from "./config";
 import { openStorage } from "./storage";
 
 async function main(): Promise<void> {
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     };
     https = { cert: read(config.tlsCertFile, "SEG_TLS_CERT"), key: read(config.tlsKeyFile, "SEG_TLS_KEY") };
   }
+  const warning = plainHttpWarning(config);
+  if (warning) console.warn(warning);
   const app = await buildServer({
     storage,
     https,
