@@ -7,6 +7,7 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import { SHARED_SCHEMAS } from "../api";
 import { bearerToken, hashToken } from "./auth";
 import { AuthFailureLimiter } from "./authLimit";
@@ -68,11 +69,45 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requestTimeout: 120_000,
     // Path parameters up to the schemas' 128 characters, percent-encoded (Fastify's default is 100).
     maxParamLength: 1200,
+    // Errors found before routing are problem+json too: a bad percent-encoding, an over-long parameter…
+    frameworkErrors: (err, req, reply) => {
+      const body =
+        err.code === "FST_ERR_BAD_URL"
+          ? problemBody("validation", `the URL path ${JSON.stringify(req.url.split("?")[0].slice(0, 200))} is not valid percent-encoding`, { field: "url" })
+          : err.code === "FST_ERR_MAX_PARAM_LENGTH"
+            ? problemBody("uri-too-long", "a path parameter of the URL is too long (workbook ids and model versions are at most 128 characters)")
+            : problemBody("internal", `unexpected server error (request ${req.id})`);
+      void (reply as unknown as FastifyReply).code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+    },
+    // …and errors of the HTTP parser, before Fastify sees a request (431 for huge headers).
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (err.code === "ECONNRESET" || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const body =
+        err.code === "HPE_HEADER_OVERFLOW"
+          ? problemBody("headers-too-large", "the request's header fields are larger than the server accepts (16 KB)")
+          : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+            ? problemBody("request-timeout", "the request was not received in time")
+            : problemBody("bad-request", "the request is not valid HTTP");
+      const text = JSON.stringify(body);
+      socket.end(
+        `HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+          `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      );
+    },
     // Strict validation: unknown fields are errors (not silently dropped), no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
   }) as unknown as FastifyInstance;
 
   app.decorate("seg", ctx);
+  if (options.https) {
+    // Browsers that reached the API over HTTPS keep to HTTPS for a year (RFC 6797).
+    app.addHook("onSend", async (_req, reply) => {
+      reply.header("Strict-Transport-Security", "max-age=31536000");
+    });
+  }
   app.decorateRequest("identity", null);
   // JSON only: without this, text/plain bodies would be parsed as strings and fail later as a 400.
   app.removeContentTypeParser("text/plain");
@@ -118,7 +153,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         return token ? `t:${hashToken(token)}` : `ip:${req.ip}`;
       },
       errorResponseBuilder: (_req, context) =>
-        new HttpProblem("rate-limited", `more than ${context.max} requests in ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`),
+        // context.after is the time left, not the window: name both for what they are.
+        new HttpProblem("rate-limited", `more than ${context.max} requests in ${formatWindow(rl.timeWindow)}; retry after ${Math.ceil(context.ttl / 1000)} s`),
     });
   }
 

@@ -87,3 +87,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.SEG_LOG_LEVEL?.trim() || "warn",
   };
 }
+
+/** Addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::ffff:127.0.0.1";
+}
+
+/** The start-up warning for plain HTTP on an address other machines can reach, or null. */
+export function plainHttpWarning(config: Pick<ServerConfig, "http" | "host">): string | null {
+  if (!config.http || isLoopbackHost(config.host)) return null;
+  return `SEG API WARNING: serving plain HTTP on ${config.host}, which other machines can reach: tokens and audit data cross the network unencrypted. Put a TLS proxy in front, or set SEG_TLS_CERT and SEG_TLS_KEY instead of SEG_HTTP=1.`;
+}
+

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { buildServer } from "./app";
-import { loadConfig } from "./config";
+import { loadConfig, plainHttpWarning } from "./config";
 import { loadServerKey } from "./keys";
 import { Ledger } from "./ledger";
 import { openStorage } from "./storage";
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   const signing = loadServerKey(process.env, config.dataDir);
   if (signing.warning) console.warn(`SEG API: ${signing.warning}`);
   const ledger = new Ledger(storage, signing.key, () => new Date());
+  const warning = plainHttpWarning(config);
+  if (warning) console.warn(warning);
   const app = await buildServer({
     storage,
     ledger,

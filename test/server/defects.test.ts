@@ -321,4 +321,55 @@ describeBackends("issue 8 defects", (backend) => {
       }
     }, 60_000);
   });
+
+  describe("14: the 429 message", () => {
+    test("names the window as the window and the time left as the wait", async () => {
+      const limited = await startHarness(backend, { rateLimit: { max: 2, timeWindow: 60_000 }, authFailureLimit: false });
+      try {
+        let r = await limited.call("GET", "/api/v1/me", limited.tokens.planner);
+        for (let i = 0; i < 2; i++) r = await limited.call("GET", "/api/v1/me", limited.tokens.planner);
+        expect(r.status).toBe(429);
+        const m = /^more than 2 requests in 1 min; retry after (\d+) s$/.exec(r.body.detail);
+        expect(m).not.toBeNull();
+        expect(Number(m![1])).toBeGreaterThan(0);
+        expect(Number(m![1])).toBeLessThanOrEqual(60);
+        expect(Number(r.headers["retry-after"])).toBe(Number(m![1]));
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  describe("9: every error is problem+json", () => {
+    const rawRequest = (rawPath: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; type: string; body: Record<string, unknown> }>((resolve, reject) => {
+        const req = http.request(h.base, { method: "GET", path: rawPath, headers }, (res) => {
+          let s = "";
+          res.on("data", (d) => (s += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]), body: JSON.parse(s) }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+
+    test("a huge header: 431 problem", async () => {
+      const r = await rawRequest("/health", { "x-big": "a".repeat(20_000) });
+      expect(r.status).toBe(431);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ type: "urn:seg:problem:headers-too-large", status: 431 });
+    });
+
+    test("a bad percent-encoding in the path: 400 problem", async () => {
+      const r = await rawRequest("/api/v1/workbooks/%E0%A4%A/audit", { authorization: `Bearer ${h.tokens.planner}` });
+      expect(r.status).toBe(400);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ type: "urn:seg:problem:validation", status: 400, field: "url" });
+    });
+
+    test("an over-long path parameter: 414 problem", async () => {
+      const r = await rawRequest(`/api/v1/workbooks/${"a".repeat(1300)}`, { authorization: `Bearer ${h.tokens.planner}` });
+      expect(r.status).toBe(414);
+      expect(r.type).toMatch(/^application\/problem\+json/);
+    });
+  });
 });
