@@ -8,12 +8,14 @@
  * included), and a rollback writes them back as they were: the "Model version" column names the
  * version restored, a notes table says when, by whom and why.
  *
+ * (last VERSIONS_KEPT versions, at most VERSIONS_MAX_CHARS characters)
+ *
  * Table layout: one row per SKU (the Segments table's order); columns "seg:<header>" for the
  * Segments table, "pol:<header>" for the SKU policy table (matched by SKU), "skuNumber" (1 when the
  * SKU cell was a number). Numbers-or-blank columns are stored as numbers (blank = NaN), others as
  * text (blank = ""). The policy grid and the headers go into the version's meta.
  */
-import { appendVersion, chunkText, readVersionHeader, restoreVersion, type StoredColumn, type VersionHeader, type VersionMeta, type VersionTable } from "../engine/versionStore";
+import { appendVersion, chunkText, encodeVersion, readVersionHeader, restoreVersion, type StoredColumn, type VersionHeader, type VersionMeta, type VersionTable } from "../engine/versionStore";
 import type { SegmentationVersion, VersionParameters } from "../engine/versions";
 import { POLICY_NOTES_ANCHOR, SEGMENT_POLICY_ANCHOR, SEGMENTS_ANCHOR, SEGMENTS_NOTES_ANCHOR, SKU_POLICY_ANCHOR } from "./plans";
 import type { CellValue, SheetPlan, TableData } from "./ports";
@@ -27,6 +29,11 @@ export { VERSIONS_HEADERS, VERSIONS_SHEET, VERSIONS_TABLE } from "./sheets";
 export const STORE_CELL_CHARS = 400;
 /** Versions kept in the workbook (older ones are dropped from the oldest full copy on; the backend keeps the rest). */
 export const VERSIONS_KEPT = 12;
+/**
+ * And at most this many characters (every Write rewrites the store: at 100,000 SKUs a full copy is
+ * about 8.9 M characters and a rerun's delta 5.7 M, so about three versions; small workbooks keep 12).
+ */
+export const VERSIONS_MAX_CHARS = 24_000_000;
 
 export interface StoredSheets {
   modelVersion: string;
@@ -128,22 +135,30 @@ export function storePlan(texts: readonly string[]): SheetPlan {
 
 /**
  * The store with `sheets` added (unless that version is in it already), keeping the last
- * VERSIONS_KEPT versions: older ones are dropped up to a full copy, so every kept delta can still
- * be decoded.
+ * VERSIONS_KEPT versions and at most VERSIONS_MAX_CHARS characters: older ones are dropped up to a
+ * full copy, so every kept delta can still be decoded (when no later full copy exists, the newest
+ * is kept alone as a full copy).
  */
 export function addToStore(texts: readonly string[], sheets: StoredSheets, extra: VersionExtra): readonly string[] {
   const headers = texts.map(readVersionHeader);
   // stored already: the same array (nothing to write)
   if (headers.some((h) => h.modelVersion === sheets.modelVersion)) return texts;
   const latest = headers.length ? restoreVersion(texts, headers[headers.length - 1].modelVersion).table : null;
-  const { text } = appendVersion(texts, sheetsTable(sheets), sheetsMeta(sheets, extra), latest);
+  const table = sheetsTable(sheets);
+  const meta = sheetsMeta(sheets, extra);
+  const { text } = appendVersion(texts, table, meta, latest);
   let out = [...texts, text];
-  while (out.length > VERSIONS_KEPT) {
+  const size = (xs: readonly string[]) => xs.reduce((a, t) => a + t.length, 0);
+  while (out.length > VERSIONS_KEPT || (out.length > 1 && size(out) > VERSIONS_MAX_CHARS)) {
     const hs = out.map(readVersionHeader);
     // drop the oldest, then anything that depended only on it, until the first kept is a full copy
     let k = 1;
     while (k < hs.length && hs[k].kind === "delta") k++;
-    if (k >= hs.length || out.length - k < 1) break;
+    if (k >= hs.length) {
+      // no later full copy to start from: keep the newest alone, as a full copy
+      out = [encodeVersion(table, meta)];
+      break;
+    }
     out = out.slice(k);
   }
   return out;

@@ -132,7 +132,7 @@ export function VersionsTab() {
                   return (
                     <li key={f} className={own.card}>
                       <Text size={200}>
-                        <b>{f}</b> → {cells.map(([t, c, v]) => `${t} ${count(c)} (${amount(v)})`).join("; ")}
+                        <b>{f || "(no segment)"}</b> → {cells.map(([t, c, v]) => `${t || "(no segment)"} ${count(c)} (${amount(v)})`).join("; ")}
                       </Text>
                     </li>
                   );
