@@ -149,7 +149,7 @@ test.each([320, 350])("at %i px: a second run with churn control, a business rul
   await write(page, true);
   const seg = Object.fromEntries(byHeader((await table(page, "SegSegments"))!).map((r) => [String(r.SKU), r]));
   expect(seg.S02).toMatchObject({ ABC: "A", Segment: "AY", "Previous class": "AY", "Churn control": "ABC held in A by the band (computed B)", "ABC runs": 2 });
-  expect(seg.S04).toMatchObject({ Segment: "CRIT", Rule: 'rule 1 "Cables"', "Why this segment": 'rule 1 "Cables": Description = "cable" → segment CRIT' });
+  expect(seg.S04).toMatchObject({ Segment: "CRIT", Rule: 'rule 1 "Cables"', "Why this segment": 'rule 1 "Cables": Description = "Cable" → segment CRIT' });
   const notes = byHeader((await table(page, "SegSegmentsNotes"))!).map((r) => String(r.Note));
   expect(notes.some((n) => n.startsWith("Churn against the previous classes (the last written Segments sheet): 0 % with churn control, 11.1 % without"))).toBe(true);
   expect(notes.some((n) => n.startsWith("Classification window: W01 to W04 (4 periods)"))).toBe(true);
