@@ -23,6 +23,7 @@ import { cellAddress, parseCell } from "./a1";
 import type { ClassificationResult, ClassifyOptions } from "./classifyTypes";
 import { churnFigures, controlClasses, HELD_BAND, HELD_TENURE, migrationMatrix, validateBands, validateMinTenure, type ChurnFigures, type MigrationMatrix } from "../engine/churn";
 import { ArgumentError } from "../engine/errors";
+import { PATTERN_LABELS } from "../engine/pattern";
 import { dataFingerprint, modelFingerprint, modelVersionId, type SegmentationModel } from "../engine/model";
 import { excludedCounts, maskFromPairs, type PeriodMask } from "../engine/promotions";
 import { asOfIndex, CADENCES, describeWindow, reclassificationDue, rollingWindow, type Cadence, type DueCheck, type PeriodWindow } from "../engine/window";
@@ -44,8 +45,8 @@ export const CHURN_SETTINGS = { settings: "seg.churnControl", lastRun: "seg.chur
 export const SEGMENTS_DYNAMIC_HEADERS = ["Previous class", "Churn control", "ABC runs", "XYZ runs", "Promotion periods excluded", "Rule", "Why this segment"] as const;
 
 export interface ChurnSettings {
-  /** Hysteresis bands: ABC in cumulative share (0.02 = two points), XYZ in CV (0.05). */
-  bands: { abc: number; xyz: number };
+  /** Hysteresis bands: ABC in cumulative share (0.02 = two points), XYZ in CV (0.05), pattern in ADI (0.1) and CV² (0.05); optional (0). */
+  bands: { abc: number; xyz: number; adi?: number; cv2?: number };
   /** Runs a class holds at least (0 = off). */
   minTenure: number;
   previousFrom: PreviousSource;
@@ -71,6 +72,8 @@ export function churnSettingProblems(s: ChurnSettings, options: ClassifyOptions)
   };
   check("ABC band", () => validateBands(options.abcCutoffs, s.bands.abc, "band", 0, 1));
   check("XYZ band", () => validateBands(options.xyzCutoffs, s.bands.xyz, "band", 0, Infinity));
+  check("ADI band", () => validateBands([options.pattern.adi], s.bands.adi ?? 0, "band", 1, Infinity));
+  check("CV² band", () => validateBands([options.pattern.cv2], s.bands.cv2 ?? 0, "band", 0, Infinity));
   check("Minimum tenure", () => validateMinTenure(s.minTenure, "minTenure"));
   if (!CADENCES.includes(s.cadence)) out.push(`Reclassification cadence must be one of ${CADENCES.join(", ")}.`);
   const len = s.window.length;
@@ -135,6 +138,8 @@ export interface PreviousClasses {
   xyz: Int32Array;
   abcRuns: Float64Array;
   xyzRuns: Float64Array;
+  /** Previous demand pattern code (PATTERN_LABELS; -1 none): from the Segments sheet only. */
+  pattern?: Int32Array;
   /** SKUs that had a previous class. */
   found: number;
 }
@@ -152,7 +157,7 @@ function runsOf(x: unknown): number {
 export function previousFromSegments(table: TableData | null, parsed: ParsedTable): PreviousClasses | null {
   if (!table) return null;
   const col = (name: string) => table.headers.findIndex((h) => h.trim().toLowerCase() === name.toLowerCase());
-  const [sku, abc, xyz, abcRuns, xyzRuns] = ["SKU", "ABC", "XYZ", "ABC runs", "XYZ runs"].map(col);
+  const [sku, abc, xyz, abcRuns, xyzRuns, pattern] = ["SKU", "ABC", "XYZ", "ABC runs", "XYZ runs", "Pattern"].map(col);
   if (sku < 0 || abc < 0 || xyz < 0) return null;
   const byKey = new Map<string, unknown[]>();
   for (const r of table.rows) byKey.set(headerText(r[sku]), r);
@@ -165,6 +170,11 @@ export function previousFromSegments(table: TableData | null, parsed: ParsedTabl
     out.xyz[i] = codeOf(XYZ_CLASS_LABELS, r[xyz]);
     if (abcRuns >= 0) out.abcRuns[i] = runsOf(r[abcRuns]);
     if (xyzRuns >= 0) out.xyzRuns[i] = runsOf(r[xyzRuns]);
+    if (pattern >= 0) {
+      out.pattern ??= new Int32Array(n).fill(-1);
+      const t = headerText(r[pattern]).toLowerCase();
+      out.pattern[i] = t === "" ? -1 : PATTERN_LABELS.indexOf(t as (typeof PATTERN_LABELS)[number]);
+    }
     if (out.abc[i] >= 0 || out.xyz[i] >= 0) out.found++;
   }
   return out;
@@ -230,6 +240,8 @@ export function applyChurnControl(parsed: ParsedTable, result: ClassificationRes
   const n = result.n;
   const abcBands = validateBands(options.abcCutoffs, s.bands.abc, "band", 0, 1);
   const xyzBands = validateBands(options.xyzCutoffs, s.bands.xyz, "band", 0, Infinity);
+  validateBands([options.pattern.adi], s.bands.adi ?? 0, "band", 1, Infinity);
+  validateBands([options.pattern.cv2], s.bands.cv2 ?? 0, "band", 0, Infinity);
   const minTenure = validateMinTenure(s.minTenure);
   const plainAbc = Int32Array.from(result.abcComputed, (l) => ABC_LABELS.indexOf(l as "A"));
   const plainXyz = Int32Array.from(result.xyz, (l) => XYZ_CLASS_LABELS.indexOf(l as "X"));
@@ -239,6 +251,8 @@ export function applyChurnControl(parsed: ParsedTable, result: ClassificationRes
   const abcComputed = Array.from(a.classes, (c) => (c >= 0 ? ABC_LABELS[c] : ""));
   const xyz = Array.from(x.classes, (c) => (c >= 0 ? XYZ_CLASS_LABELS[c] : ""));
   const abc = result.abc.map((l, i) => (parsed.pinned[i] ? l : abcComputed[i]));
+  // the pattern, one axis at a time (churn.ts classifyPatternStable's rule): ADI side, CV² side
+  const pattern = patternControl(result, options, s, prev?.pattern);
   const segment = abc.map((l, i) => (l && xyz[i] ? l + xyz[i] : ""));
   const notes = [...result.notes];
   const held: string[] = new Array<string>(n).fill("");
@@ -262,7 +276,14 @@ export function applyChurnControl(parsed: ParsedTable, result: ClassificationRes
     held[i] = why.join("; ");
     if (why.length) notes[i] = [notes[i], ...why].filter(Boolean).join("; ");
   }
-  const out: ClassificationResult = { ...result, abc, abcComputed, xyz, segment, notes };
+  for (let i = 0; i < n; i++) {
+    if (pattern.held[i] && pattern.labels[i] !== result.pattern[i]) {
+      const why = `pattern held ${pattern.labels[i]} by the band (computed ${result.pattern[i]})`;
+      held[i] = [held[i], why].filter(Boolean).join("; ");
+      notes[i] = [notes[i], why].filter(Boolean).join("; ");
+    }
+  }
+  const out: ClassificationResult = { ...result, abc, abcComputed, xyz, segment, notes, pattern: pattern.labels };
   let churn: ChurnRunReport | null = null;
   if (prev && s.previousFrom !== "none") {
     const labels: string[] = [];
@@ -288,6 +309,26 @@ export function applyChurnControl(parsed: ParsedTable, result: ClassificationRes
     };
   }
   return { result: out, churn, perSku: { previous, held, abcRuns: a.tenure, xyzRuns: x.tenure, excluded: excluded ?? new Int32Array(n) } };
+}
+
+/** The pattern's control: each axis against its cut-off ± band, from the previous side. */
+function patternControl(result: ClassificationResult, options: ClassifyOptions, s: ChurnSettings, previous: Int32Array | undefined): { labels: string[]; held: Uint8Array } {
+  const n = result.n;
+  const adiBand = s.bands.adi ?? 0;
+  const cv2Band = s.bands.cv2 ?? 0;
+  if (!previous || (adiBand === 0 && cv2Band === 0)) return { labels: result.pattern, held: new Uint8Array(n) };
+  const code = Int32Array.from(result.pattern, (l) => PATTERN_LABELS.indexOf(l as (typeof PATTERN_LABELS)[number]));
+  const axis = (codes: ArrayLike<number>, bit: number) => Int32Array.from({ length: n }, (_, i) => (codes[i] >= 0 && codes[i] < 4 ? (codes[i] >> bit) & 1 : -1));
+  const adi = controlClasses({ stat: result.adi, plain: axis(code, 1), previous: axis(previous, 1), cutoffs: [options.pattern.adi], bands: [adiBand], rule: "atLeastIsUpper" });
+  const cv2 = controlClasses({ stat: result.cv2, plain: axis(code, 0), previous: axis(previous, 0), cutoffs: [options.pattern.cv2], bands: [cv2Band], rule: "atLeastIsUpper" });
+  const held = new Uint8Array(n);
+  const labels = result.pattern.map((l, i) => {
+    if (!(code[i] >= 0 && code[i] < 4)) return l;
+    const c = adi.classes[i] * 2 + cv2.classes[i];
+    if (c !== code[i]) held[i] = 1;
+    return PATTERN_LABELS[c];
+  });
+  return { labels, held };
 }
 
 /** Promotion periods per SKU inside the window. */
@@ -322,7 +363,7 @@ export function segmentationModel(options: ClassifyOptions, s: ChurnSettings, ru
       excludeOutliers: options.outliers.enabled ? { halfWidth: options.outliers.halfWidth, threshold: options.outliers.threshold } : false,
       band: s.bands.xyz,
     },
-    pattern: { adiCutoff: options.pattern.adi, cv2Cutoff: options.pattern.cv2 },
+    pattern: { adiCutoff: options.pattern.adi, cv2Cutoff: options.pattern.cv2, adiBand: s.bands.adi ?? 0, cv2Band: s.bands.cv2 ?? 0 },
     churn: { minTenure: s.minTenure },
     window: { length: options.demandWindow ?? undefined, periodsPerYear: options.periodsPerYear, asOf: s.window.enabled ? (s.window.asOf ?? "last") : "last" },
     rules,

@@ -104,6 +104,30 @@ describe("churn control on a second run", () => {
     expect(c.churn.report!.heldByTenure).toBe(1);
   });
 
+  it("a CV² band holds the demand pattern on its previous side", async () => {
+    const { gw, session } = setup();
+    await run(session);
+    await write(session);
+    // S02's sizes 3.144, 16.856 alternating: CV² = 0.6856² = 0.47 < 0.49 (smooth without the band)
+    const rows = sampleSheet();
+    const k = rows.findIndex((r) => r[0] === "S02");
+    rows[k] = [...rows[k].slice(0, 6), 3.144, 16.856, 3.144, 16.856];
+    gw.addSheet("Data", rows);
+    await run(session);
+    const pat = () => {
+      const c = session.getState().steps.classify;
+      return c.run!.result.pattern[c.run!.parsed.sku.indexOf("S02")];
+    };
+    expect(pat()).toBe("smooth");
+    session.step("classify").setChurn({ bands: { abc: 0, xyz: 0, cv2: 0.05 } });
+    await run(session);
+    expect(pat()).toBe("erratic");
+    await write(session);
+    expect(rowsOf(gw, SEGMENTS_TABLE).find((r) => r.SKU === "S02")!["Churn control"]).toBe("pattern held erratic by the band (computed smooth)");
+    session.step("classify").setChurn({ bands: { abc: 0, xyz: 0, adi: 0.5 } });
+    expect(session.getState().steps.classify.churn.problems[0]).toBe("ADI band: band 0.5 around cut-off 1 (1.32) is not narrower than the gap of 0.32 to the start of the scale (1).");
+  });
+
   it("with band 0 and tenure 0 the run is the plain classification", async () => {
     const a = setup(secondData());
     await run(a.session);

@@ -49,6 +49,8 @@ export function ChurnSection() {
         </Field>
         <NumberField label="ABC band (share points)" percent step={0.5} value={s.bands.abc} onValue={(v) => actions.setChurn({ bands: { ...s.bands, abc: v } })} hint="e.g. 2 around 80 %" />
         <NumberField label="XYZ band (CV)" step={0.01} value={s.bands.xyz} onValue={(v) => actions.setChurn({ bands: { ...s.bands, xyz: v } })} hint="e.g. 0.05" />
+        <NumberField label="ADI band" step={0.01} value={s.bands.adi ?? 0} onValue={(v) => actions.setChurn({ bands: { ...s.bands, adi: v } })} hint="Pattern, e.g. 0.1" />
+        <NumberField label="CV² band" step={0.01} value={s.bands.cv2 ?? 0} onValue={(v) => actions.setChurn({ bands: { ...s.bands, cv2: v } })} hint="Pattern, e.g. 0.05" />
         <NumberField label="Minimum tenure (runs)" value={s.minTenure} onValue={(v) => actions.setChurn({ minTenure: v })} hint="0: off" />
       </div>
       <Checkbox label="Rolling window ending at an as-of period" checked={s.window.enabled} onChange={(_, d) => actions.setChurn({ window: { ...s.window, enabled: d.checked === true } })} />
