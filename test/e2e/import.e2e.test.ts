@@ -8,27 +8,14 @@
  * fake workbook; the layout is checked at every stage. Run alone:
  * `npx webpack --mode production && npx jest test/e2e/import`.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import type { Page } from "playwright-core";
+import { byHeader, fakeTable, OUT, usePaneHarness, type OpenedPane } from "./harness";
 import { expectGoodLayout, openTab } from "./layout";
-import { serveDirectory, type StaticServer } from "./staticServer";
-
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist");
-const OUT = path.join(ROOT, "test-output");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 jest.setTimeout(240_000);
 
-interface TableInfo {
-  name: string;
-  sheetName: string;
-  headers: string[];
-  rows: unknown[][];
-}
+const pane = usePaneHarness();
 
 /**
  * 30 SKUs, 26 ISO weeks from Monday 2024-01-01, one sale per SKU and week (quantity 1 + (s·7 + w) mod 13),
@@ -54,49 +41,17 @@ function extract(): { text: string; rows: number; weekTotals: Map<string, number
   return { text: lines.join("\n"), rows: lines.length - 1, weekTotals: totals };
 }
 
-let server: StaticServer;
-let browser: Browser;
-let fakeBundle: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
-  mkdirSync(OUT, { recursive: true });
-  server = await serveDirectory(DIST);
-  fakeBundle = await buildFakeExcelBundle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPane(width: number): Promise<{ page: Page; errors: string[]; workers: number[] }> {
-  const context = await browser.newContext({ colorScheme: "light", viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const workers: number[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("worker", () => workers.push(1));
-  const seed = `
+async function openPane(width: number): Promise<OpenedPane> {
+  return pane.open({ width, seed: `
     (function () {
       var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data"] });
       fake.workbook.select("Data!A1");
       fake.install(window);
       window.__fake = fake;
-    })();`;
-  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
-  await page.goto(`${server.url}/taskpane.html`);
-  await page.getByRole("tab", { name: "Classify" }).waitFor();
-  return { page, errors, workers };
+    })();` });
 }
 
-const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
-
-function byHeader(t: TableInfo): Record<string, unknown>[] {
-  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
-}
+const table = fakeTable;
 
 const selected = (page: Page, label: string) => page.getByLabel(label, { exact: true }).evaluate((e) => (e as HTMLSelectElement).selectedOptions[0].textContent);
 

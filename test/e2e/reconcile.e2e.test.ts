@@ -8,58 +8,22 @@
  * back with a reason; check the sheets, charts and audit entries in the fake workbook, and the
  * layout at every stage. Run alone: `npx webpack --mode production && npx jest test/e2e/reconcile`.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import type { Page } from "playwright-core";
 import { financeSheet } from "../app/reconcileData";
 import { sampleSheet } from "../app/sampleData";
+import { byHeader, OUT, usePaneHarness, type OpenedPane, type TableInfo } from "./harness";
 import { expectGoodLayout, openTab } from "./layout";
-import { serveDirectory, type StaticServer } from "./staticServer";
-
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist");
-const OUT = path.join(ROOT, "test-output");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 jest.setTimeout(240_000);
 
-
-interface TableInfo {
-  name: string;
-  sheetName: string;
-  headers: string[];
-  rows: unknown[][];
-}
-
-let server: StaticServer;
-let browser: Browser;
-let fakeBundle: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
-  mkdirSync(OUT, { recursive: true });
-  server = await serveDirectory(DIST);
-  fakeBundle = await buildFakeExcelBundle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pane = usePaneHarness();
 
 const DATA = sampleSheet();
 const FINANCE = financeSheet();
 
-async function openPane(width: number): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ colorScheme: "light", viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  const seed = `
+async function openPane(width: number): Promise<OpenedPane> {
+  return pane.open({ width, seed: `
     (function () {
       var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data", "Finance"] });
       fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(DATA)});
@@ -67,20 +31,12 @@ async function openPane(width: number): Promise<{ page: Page; errors: string[] }
       fake.workbook.select("Data!A1:J${DATA.length}");
       fake.install(window);
       window.__fake = fake;
-    })();`;
-  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
-  await page.goto(`${server.url}/taskpane.html`);
-  await page.getByRole("tab", { name: "Classify" }).waitFor();
-  return { page, errors };
+    })();` });
 }
 
 type Fake = { workbook: { table(n: string): TableInfo | null; select(a: string): void; sheet(n: string): { setValues(a: string, v: unknown[][]): void; values(): unknown[][] }; charts(s: string): { name: string }[] } };
 const fake = <T,>(page: Page, f: (w: Fake["workbook"], arg: string) => T, arg = "") => page.evaluate(([src, a]) => new Function("w", "a", `return (${src})(w, a)`)((window as unknown as { __fake: Fake }).__fake.workbook, a) as T, [f.toString(), arg] as const);
 const table = (page: Page, name: string) => fake(page, (w, n) => w.table(n), name);
-
-function byHeader(t: TableInfo): Record<string, unknown>[] {
-  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
-}
 
 async function classifyAndWrite(page: Page) {
   await openTab(page, "Classify");
