@@ -17,6 +17,7 @@
  */
 import { appendVersion, chunkText, encodeVersion, readVersionHeader, restoreVersion, type StoredColumn, type VersionHeader, type VersionMeta, type VersionTable } from "../engine/versionStore";
 import type { SegmentationVersion, VersionParameters } from "../engine/versions";
+import { cellAddress, parseCell } from "./a1";
 import { POLICY_NOTES_ANCHOR, SEGMENT_POLICY_ANCHOR, SEGMENTS_ANCHOR, SEGMENTS_NOTES_ANCHOR, SKU_POLICY_ANCHOR } from "./plans";
 import type { CellValue, SheetPlan, TableData } from "./ports";
 import { NOTES_HEADERS, POLICY_NOTES_TABLE, POLICY_SHEET, SEGMENT_POLICY_TABLE, SEGMENTS_NOTES_TABLE, SEGMENTS_SHEET, SEGMENTS_TABLE, SKU_POLICY_TABLE, VERSIONS_HEADERS, VERSIONS_SHEET, VERSIONS_TABLE } from "./sheets";
@@ -209,6 +210,17 @@ export function restoredTables(header: VersionHeader, table: VersionTable): { se
   return { segments: build("seg:", meta.segmentsHeaders), skuPolicy: meta.policyHeaders ? build("pol:", meta.policyHeaders) : null, grid: meta.grid };
 }
 
+/**
+ * Where the restored Segments sheet's notes go: one column clear of the table, which may be wider
+ * than today's default layout (a version written with more columns, e.g. churn control's), and
+ * never left of the usual place.
+ */
+function notesBeside(columns: number): string {
+  const table = parseCell(SEGMENTS_ANCHOR);
+  const usual = parseCell(SEGMENTS_NOTES_ANCHOR);
+  return cellAddress(usual.row, Math.max(usual.column, table.column + columns + 1));
+}
+
 /** The Segments and Policy sheets of a stored version, with a notes table naming the version restored and why. */
 export function rollbackPlans(header: VersionHeader, table: VersionTable, note: { at: string; user: string; reason: string; replaced: string | null }): SheetPlan[] {
   const t = restoredTables(header, table);
@@ -222,7 +234,7 @@ export function rollbackPlans(header: VersionHeader, table: VersionTable, note: 
       sheetName: SEGMENTS_SHEET,
       blocks: [
         { kind: "table", tableName: SEGMENTS_TABLE, anchor: SEGMENTS_ANCHOR, headers: t.segments.headers, rows: t.segments.rows, numberFormats: { Value: "#,##0.00", "Cumulative share": "0.0%", CV: "0.000" } },
-        { kind: "table", tableName: SEGMENTS_NOTES_TABLE, anchor: SEGMENTS_NOTES_ANCHOR, headers: [...NOTES_HEADERS], rows: lines.map((l) => [l]) },
+        { kind: "table", tableName: SEGMENTS_NOTES_TABLE, anchor: notesBeside(t.segments.headers.length), headers: [...NOTES_HEADERS], rows: lines.map((l) => [l]) },
       ],
     },
   ];

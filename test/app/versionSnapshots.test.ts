@@ -1,7 +1,8 @@
 /** The workbook's version store as the pane uses it: what is kept, and that every kept version still decodes cell for cell. */
 import { restoreVersion } from "../../src/engine/versionStore";
 import type { TableData } from "../../src/app/ports";
-import { addToStore, restoredTables, storeIndex, storeRows, storedTexts, STORE_CELL_CHARS, VERSIONS_KEPT } from "../../src/app/versionSnapshots";
+import { parseCell } from "../../src/app/a1";
+import { addToStore, restoredTables, rollbackPlans, storeIndex, storeRows, storedTexts, STORE_CELL_CHARS, VERSIONS_KEPT } from "../../src/app/versionSnapshots";
 
 function sheets(k: number) {
   const segments: TableData = {
@@ -31,5 +32,20 @@ describe("version store in the workbook", () => {
     expect(storedTexts({ sheetName: "SEG_Versions", tableName: "SegVersionStore", headers: ["Model version", "Part", "Text"], rows })).toEqual([...texts]);
     // a version stored already is not stored twice
     expect(addToStore(texts, sheets(14), { createdAt: "", user: "" })).toBe(texts);
+  });
+
+  it("puts the restored Segments sheet's notes clear of its table, however wide the stored table is", () => {
+    for (const extra of [0, 11, 25]) {
+      const one = sheets(1);
+      const headers = [...one.segments.headers, ...Array.from({ length: extra }, (_, j) => `Extra ${j + 1}`)];
+      const segments = { ...one.segments, headers, rows: one.segments.rows.map((r) => [...r, ...Array.from({ length: extra }, () => "x")]) };
+      const texts = addToStore([], { ...one, segments }, { createdAt: "2026-12-01T00:00:00Z", user: "u" });
+      const { header, table } = restoreVersion(texts, "v1");
+      const [plan] = rollbackPlans(header, table, { at: "2026-12-02T00:00:00Z", user: "c", reason: "typo", replaced: "v2" });
+      const [tableBlock, notes] = plan.blocks as { anchor: string; headers: string[] }[];
+      const lastColumn = parseCell(tableBlock.anchor).column + tableBlock.headers.length - 1;
+      expect(parseCell(notes.anchor).column).toBeGreaterThan(lastColumn + 1);
+      expect(parseCell(notes.anchor).column).toBeGreaterThanOrEqual(parseCell("R1").column);
+    }
   });
 });
