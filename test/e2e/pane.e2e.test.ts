@@ -119,7 +119,7 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
 
   const segments = (await table(page, "SegSegments"))!;
   expect(segments.sheetName).toBe("Segments");
-  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Family", "Category", "Decided by", "Data flag", "Override", "Override reason", "Model version"]);
+  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Family", "Category", "Decided by", "Data flag", "Override", "Override reason", "Model version", "Previous class", "Churn control", "ABC runs", "XYZ runs", "Promotion periods excluded", "Rule", "Why this segment"]);
   const seg = byHeader(segments);
   expect(Object.fromEntries(seg.map((r) => [r.SKU, r.Segment]))).toEqual(EXPECTED_SEGMENTS);
   expect(seg.every((r) => r["Model version"] === modelVersion)).toBe(true);
