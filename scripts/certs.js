@@ -26,6 +26,8 @@ async function httpsOptions() {
     if (typeof gen !== "function") throw new Error("office-addin-dev-certs: cannot generate certificates");
     fs.mkdirSync(certDir, { recursive: true });
     await gen(path.join(certDir, files.ca), path.join(certDir, files.cert), path.join(certDir, files.key), 30);
+    // The private key is for this user only.
+    fs.chmodSync(path.join(certDir, files.key), 0o600);
     certs = readCerts();
     if (!certs) throw new Error(`could not create dev certificates in ${certDir}`);
   }

@@ -1,6 +1,7 @@
 /* Audit trail: append (planner), read (the owner, controllers, admins) and verify (controller, admin). */
 import { AUDIT_ACTIONS, type AuditEntry as EngineAuditEntry } from "../engine/audit";
 import { AUTH_ERRORS, Type, WorkbookParams, bearer, digits, hash, problems, ref, stringEnum, text, workbookId, type Static } from "./common";
+import { BatchReceipt } from "./proofs";
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, MAX_BATCH, NO_NUL, TIMESTAMP_PATTERN, UUID_PATTERN } from "./limits";
 
 const auditEntryProperties = {
@@ -45,6 +46,7 @@ export const AppendAuditResponse = Type.Object(
     alreadyStored: Type.Array(Type.String()),
     entryCount: Type.Integer({ description: "Entries in the workbook's trail after this batch." }),
     lastHash: Type.String(),
+    receipt: Type.Optional(ref(BatchReceipt)),
   },
   { additionalProperties: false, description: "201 when at least one entry was stored, 200 when all were already stored." },
 );

@@ -11,7 +11,7 @@ export { Type, type Static, type TSchema };
 export const text = (maxLength: number, description: string) => Type.String({ maxLength, pattern: NO_NUL, description });
 export const hash = (description: string) => Type.String({ pattern: HASH_PATTERN, description });
 export const workbookId = () =>
-  Type.String({ pattern: WORKBOOK_ID_PATTERN, description: "Workbook id (the GUID kept in the workbook's settings): letters, digits and . _ ~ -, 1-128 characters." });
+  Type.String({ pattern: WORKBOOK_ID_PATTERN, description: "Workbook id (the GUID kept in the workbook's settings): 1-128 letters, digits and . _ ~ -, starting with a letter or digit." });
 /** A number or null, as one JSON type list (cheaper to serialise than anyOf). */
 export const nullableNumber = (description: string, range: { minimum?: number; maximum?: number } = {}) =>
   Type.Unsafe<number | null>({ type: ["number", "null"], description, ...range });

@@ -11,6 +11,7 @@ import { Problem } from "./common";
 import * as health from "./health";
 import * as inputs from "./inputs";
 import { PATHS, type Method } from "./paths";
+import * as proofs from "./proofs";
 import * as snapshots from "./snapshots";
 import * as tokens from "./tokens";
 import * as workbooks from "./workbooks";
@@ -22,6 +23,7 @@ export * from "./health";
 export * from "./inputs";
 export * from "./limits";
 export * from "./paths";
+export * from "./proofs";
 export * from "./snapshots";
 export * from "./tokens";
 export * from "./workbooks";
@@ -36,6 +38,8 @@ export const SHARED_SCHEMAS = [
   snapshots.SnapshotMeta,
   workbooks.WorkbookHead,
   tokens.TokenRecord,
+  proofs.SignedTreeHead,
+  proofs.BatchReceipt,
 ];
 
 export interface Operation {
@@ -54,6 +58,10 @@ export const OPERATIONS = {
   appendAudit: op("POST", PATHS.audit, audit.appendAudit),
   listAudit: op("GET", PATHS.audit, audit.listAudit),
   verifyAudit: op("GET", PATHS.auditVerify, audit.verifyAudit),
+  serverKey: op("GET", PATHS.serverKey, proofs.serverKey),
+  treeHead: op("GET", PATHS.auditHead, proofs.treeHead),
+  inclusionProof: op("GET", PATHS.inclusionProof, proofs.inclusionProof),
+  consistencyProof: op("GET", PATHS.consistencyProof, proofs.consistencyProof),
   listWorkbooks: op("GET", PATHS.workbooks, workbooks.listWorkbooks),
   getWorkbook: op("GET", PATHS.workbook, workbooks.getWorkbook),
   publishSnapshot: op("POST", PATHS.snapshots, snapshots.publishSnapshot),

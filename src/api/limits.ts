@@ -10,10 +10,13 @@ export const DEFAULT_AUDIT_PAGE = 500;
 export const MAX_ITEM_PAGE = 50000;
 export const DEFAULT_ITEM_PAGE = 5000;
 export const MAX_SNAPSHOT_ITEMS = 200000;
+/** Deepest nesting of objects and arrays in a request (snapshot parameters are free JSON). */
+export const MAX_JSON_DEPTH = 64;
 
 /** Text without NUL (PostgreSQL text cannot hold it). */
 export const NO_NUL = "^[^\\u0000]*$";
-export const WORKBOOK_ID_PATTERN = "^[A-Za-z0-9._~-]{1,128}$";
+/** A letter or digit, then up to 127 letters, digits and . _ ~ - (so never "." or ".."). */
+export const WORKBOOK_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$";
 export const MODEL_VERSION_PATTERN = "^[^\\u0000-\\u001f\\u007f]{1,128}$";
 /** A segment filter: an ABC×XYZ label with * for any character (AX, A*, *Z), or * alone. */
 export const SEGMENT_FILTER_PATTERN = "^([ABC*][XYZ*]|\\*)$";

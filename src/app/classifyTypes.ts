@@ -54,6 +54,12 @@ export function defaultClassifyOptions(): ClassifyOptions {
 export interface ClassifyJob {
   parsed: ParsedTable;
   options: ClassifyOptions;
+  /** 1 = leave the SKU out of the ranking as if inactive (stale or missing data with the fallback "exclude"). */
+  excludeSku?: Uint8Array;
+  /** Why, per SKU (shown as its inactive reason). */
+  excludeSkuReason?: string[];
+  /** Promotion periods left out of the baseline statistics: n × periods flags, row-major (src/engine/promotions.ts); omitted = none. */
+  exclude?: Uint8Array;
 }
 
 /** Per-SKU results, index-aligned with ParsedTable (accepted rows, sheet order). */
@@ -104,6 +110,10 @@ export interface RunInput {
   options: ClassifyOptions;
   parsed: ParsedTable;
   result: ClassificationResult;
+  /** Where each SKU's family and category came from and its data flag (src/app/sourceFacts.ts); absent: none known. */
+  facts?: import("./sourceFacts").SourceFacts;
+  /** Churn control, rules and the segmentation model id the run used (src/app/churnStage.ts): part of the model version's parameters. */
+  modelParameters?: Record<string, unknown>;
 }
 
 /** The last written run, kept in the workbook settings. */

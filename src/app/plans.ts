@@ -13,6 +13,7 @@ import { policyGridRows, skuPolicy, type PolicyOptions, type SegmentPolicy } fro
 import type { ClassificationResult, RunInput } from "./classifyTypes";
 import { overrideFlag, overrideReasonCell, type OverrideMap } from "./overrides";
 import type { ParsedTable } from "./parse";
+import type { SourceFacts } from "./sourceFacts";
 import type { CellValue, SheetPlan } from "./ports";
 import {
   DISTRIBUTION_NOTE,
@@ -43,10 +44,10 @@ export const SKU_POLICY_ANCHOR = "A13";
 /** The notes sit beside the grid (ten columns, A:J), one empty column apart. */
 export const POLICY_NOTES_ANCHOR = "L1";
 export const SEGMENTS_ANCHOR = "A1";
-/** Beside the Segments table (12 columns, A:L): notes, the chart below them, its bins below that. */
-export const SEGMENTS_NOTES_ANCHOR = "N1";
-export const PARETO_ANCHOR = "N10";
-export const PARETO_TABLE_ANCHOR = "N32";
+/** Beside the Segments table (16 columns, A:P): notes, the chart below them, its bins below that. */
+export const SEGMENTS_NOTES_ANCHOR = "R1";
+export const PARETO_ANCHOR = "R10";
+export const PARETO_TABLE_ANCHOR = "R32";
 
 function num(x: number): CellValue {
   return Number.isFinite(x) ? x : null;
@@ -88,7 +89,7 @@ export function statusCell(result: ClassificationResult, parsed: ParsedTable, i:
   return `inactive: ${result.inactiveReason[i]}${parsed.pinned[i] ? " (pinned: still planned)" : ""}`;
 }
 
-export function segmentsRows(parsed: ParsedTable, result: ClassificationResult, overrides: OverrideMap, modelVersion: string): CellValue[][] {
+export function segmentsRows(parsed: ParsedTable, result: ClassificationResult, overrides: OverrideMap, modelVersion: string, facts?: SourceFacts): CellValue[][] {
   const order = result.rowOrder;
   const rows: CellValue[][] = new Array(order.length);
   for (let k = 0; k < order.length; k++) {
@@ -105,6 +106,10 @@ export function segmentsRows(parsed: ParsedTable, result: ClassificationResult, 
       result.pattern[i],
       result.segment[i],
       statusCell(result, parsed, i),
+      facts ? facts.family[i] : parsed.family[i] || "",
+      facts ? facts.category[i] : "",
+      facts ? facts.decidedBy[i] : parsed.family[i] ? `sheet ${parsed.sheetName}` : "",
+      facts ? facts.dataFlag[i] : "",
       rec ? rec.segment : "",
       rec ? overrideReasonCell(rec, result.segment[i]) : "",
       modelVersion,
@@ -131,6 +136,8 @@ export function segmentsNotes(run: RunInput, modelVersion: string): string[] {
     `ABC ranks ${result.order.length} active SKUs by value = ${value}.`,
     `CV, XYZ class, pattern, demand mean and sd: over ${window} (${options.periodsPerYear} periods a year).`,
     `${inactive} SKU(s) inactive (no demand in the last ${after} periods, or their history ended): left out of the ranking and the value shares, no reorder point unless pinned.`,
+    ...(run.facts?.priority.length ? [`Family and Category: decided by the source priority ${run.facts.priority.join(" > ")} (strongest first); "Decided by" names the source.`] : []),
+    ...(run.facts?.dataQuality.map((l) => `Data quality: ${l}`) ?? []),
   ];
 }
 
@@ -152,7 +159,7 @@ export function segmentsPlan(run: RunInput, overrides: OverrideMap, modelVersion
         tableName: SEGMENTS_TABLE,
         anchor: SEGMENTS_ANCHOR,
         headers: [...SEGMENTS_HEADERS],
-        rows: segmentsRows(parsed, result, overrides, modelVersion),
+        rows: segmentsRows(parsed, result, overrides, modelVersion, run.facts),
         numberFormats: { Value: "#,##0.00", "Cumulative share": "0.0%", CV: "0.000" },
       },
       {

@@ -58,7 +58,7 @@ const PATTERNS = new Set(["smooth", "erratic", "intermittent", "lumpy"]);
  * (same fields, through the same canonical JSON, so non-finite numbers read as null).
  */
 export function snapshotParameters(run: RunInput, grid: readonly SegmentPolicy[], policyOptions: PolicyOptions): Record<string, unknown> {
-  const parameters = { source: run.sourceAddress, mapping: run.mapping, options: run.options, grid, policyOptions, skus: run.parsed.n };
+  const parameters = { source: run.sourceAddress, mapping: run.mapping, options: run.options, grid, policyOptions, skus: run.parsed.n, ...run.modelParameters };
   return JSON.parse(canonicalJson(parameters)) as Record<string, unknown>;
 }
 

@@ -19,6 +19,10 @@ export const SEGMENTS_HEADERS = [
   "Pattern",
   "Segment",
   "Status",
+  "Family",
+  "Category",
+  "Decided by",
+  "Data flag",
   "Override",
   "Override reason",
   "Model version",
@@ -151,6 +155,11 @@ export const PARETO_CHART = "SegPareto";
 export const PARETO_TABLE = "SegParetoBins";
 export const PARETO_MAX_BINS = 100;
 export const PARETO_HEADERS = ["SKUs", "Share of SKUs", "Value", "Cumulative share"] as const;
+
+/** Earlier versions of the Segments and Policy sheets, for rollback (src/app/versionSnapshots.ts). */
+export const VERSIONS_SHEET = "SEG_Versions";
+export const VERSIONS_TABLE = "SegVersionStore";
+export const VERSIONS_HEADERS = ["Model version", "Part", "Text"] as const;
 
 /** The very hidden sheet holding the workbook's audit hash chain. */
 export const AUDIT_SHEET = "SEG_Audit";

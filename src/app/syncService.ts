@@ -28,6 +28,7 @@ import {
   problemKind,
   retryDelay,
   SegApiClient,
+  type AppendResult,
   type AuditEntry,
   type BackoffPolicy,
   type ClientTimers,
@@ -37,6 +38,7 @@ import { AUDIT_HASHED_FIELDS } from "../engine/audit";
 import { AUDIT_FIRST_DATA_ROW, AUDIT_SHEET } from "./auditService";
 import type { AuditSync, SyncStatus } from "./auditSync";
 import type { AuditRow, WorkbookGateway } from "./ports";
+import type { TrailWitness } from "./trailWitness";
 import type { ServerSettings } from "./serverSettings";
 
 export const DEFAULT_BATCH_SIZE = 500;
@@ -65,6 +67,8 @@ export interface SyncServiceOptions {
   random?: () => number;
   /** Epoch ms. */
   now?: () => number;
+  /** Checks each receipt and keeps the last signed head (trailWitness.ts); none: receipts are not checked. */
+  witness?: TrailWitness;
 }
 
 export type SyncPhase = "idle" | "sending" | "waiting" | "stopped" | "disposed";
@@ -130,6 +134,7 @@ export class SyncService implements AuditSync {
   private readonly timers: ClientTimers;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly witness: TrailWitness | undefined;
 
   private current: SyncStatus = { kind: "synced" };
   private info: SyncDetail = { phase: "idle", pending: 0, failures: 0, nextRetryAt: null, lastSyncedAt: null, lastError: null, confirmed: 0, requests: 0 };
@@ -158,6 +163,7 @@ export class SyncService implements AuditSync {
     };
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.witness = options.witness;
     // New URL or token: whatever stopped the loop may be fixed; start over with no backoff.
     this.unsubscribeSettings = this.settings.subscribe?.(() => {
       this.stoppedAt = null;
@@ -313,11 +319,13 @@ export class SyncService implements AuditSync {
 
       this.update(this.current, { phase: "sending", pending, nextRetryAt: null, requests: this.info.requests + 1 });
       let confirmed: Set<string>;
+      let receipt: AppendResult["receipt"];
       const abort = new AbortController();
       this.abort = abort;
       try {
         const res = await client.appendAudit(workbookId, entries, abort.signal);
         confirmed = new Set([...res.stored, ...res.alreadyStored]);
+        receipt = res.receipt;
       } catch (e) {
         if (this.disposed) return "disposed";
         if (e instanceof ApiError && (e.status === 409 || e.status === 400)) {
@@ -356,6 +364,17 @@ export class SyncService implements AuditSync {
         return this.fail(new Error(`The server has the entries, but marking them synced in ${AUDIT_SHEET} failed: ${(e as Error).message}`), rows, first);
       }
       for (const r of batch) r.syncState = "synced";
+      // The server has these entries; now hold it to what it signed before (docs/audit-proofs.md).
+      if (this.witness && receipt) {
+        let check;
+        try {
+          check = await this.witness.check(client, workbookId, receipt);
+        } catch (e) {
+          return this.fail(e, rows, first);
+        }
+        // Not retryable: the same server would give the same answer; the next change to the sheet checks again.
+        if (!check.ok) return this.fail(new ApiError({ kind: "bad-response", message: check.reason }), rows, first);
+      }
       if (resendFrom !== null) resendFrom = first + batch.length;
       sent = true;
       limit = this.batchSize;

@@ -24,6 +24,7 @@ import {
   type SnapshotInput,
   type SnapshotMeta,
   type SnapshotPage,
+  type ServerKeys,
   type VerifyResult,
   type WorkbookHead,
 } from "./types";
@@ -63,6 +64,8 @@ export const CLIENT_OPERATIONS = [
   { method: "POST", path: "snapshots" },
   { method: "GET", path: "snapshots" },
   { method: "GET", path: "snapshot" },
+  { method: "GET", path: "serverKey" },
+  { method: "GET", path: "consistencyProof" },
   { method: "POST", path: "reconciliations" },
   { method: "GET", path: "reconciliations" },
   { method: "GET", path: "reconciliation" },
@@ -180,7 +183,23 @@ export class SegApiClient {
     const r = await this.call<Omit<AppendResult, "status">>("POST", path, { body: { entries }, signal });
     const b = r.body;
     if (!b || !Array.isArray(b.stored) || !Array.isArray(b.alreadyStored)) throw this.badShape("POST", path, r.status);
-    return { status: r.status, stored: b.stored, alreadyStored: b.alreadyStored, entryCount: b.entryCount, lastHash: b.lastHash };
+    return { status: r.status, stored: b.stored, alreadyStored: b.alreadyStored, entryCount: b.entryCount, lastHash: b.lastHash, receipt: b.receipt };
+  }
+
+  /** The server's signing keys (public, no token needed). */
+  async serverKeys(signal?: AbortSignal): Promise<ServerKeys> {
+    const path = PATHS.serverKey;
+    const r = await this.call<ServerKeys>("GET", path, { signal, auth: false });
+    if (!r.body?.current?.keyId) throw this.badShape("GET", path, r.status);
+    return r.body;
+  }
+
+  /** Consistency proof that the workbook's tree of `from` entries is a prefix of the tree of `to` entries. */
+  async consistencyProof(workbookId: string, from: number, to: number, signal?: AbortSignal): Promise<{ proof: string[] }> {
+    const path = `${wb(PATHS.consistencyProof, workbookId)}?from=${from}&to=${to}`;
+    const r = await this.call<{ proof: string[] }>("GET", path, { signal });
+    if (!Array.isArray(r.body?.proof)) throw this.badShape("GET", path, r.status);
+    return r.body;
   }
 
   /** The server's head for the workbook, or null when it holds nothing for it. */

@@ -24,6 +24,7 @@ import type {
   SnapshotItem,
   SnapshotMeta,
   SnapshotPage,
+  ServerKeys,
   StoredAuditEntry,
   TokenRecord,
   VerifyResult,
@@ -34,7 +35,7 @@ import { API_PREFIX } from "../api/paths";
 
 export type { MappingProfile, MappingProfileInput };
 export type { ApprovalBody, ChangeRequest, ChangeRequestInput, CreateChangeRequestResponse, DecisionBody, Reconciliation, ReconciliationInput, RecordReconciliationResponse };
-export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
+export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, ServerKeys, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
 
 /** The API lives under this path of the server URL. */
 export const API_PATH = API_PREFIX;

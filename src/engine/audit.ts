@@ -5,8 +5,11 @@
  * the hashed fields in AUDIT_HASHED_FIELDS order, every field a string ("" when absent).
  * entryHash = lowercase hex SHA-256 (FIPS 180-4, via Web Crypto) of that UTF-8 text.
  * The first entry of a workbook links to GENESIS_HASH. syncState is not hashed: it changes.
+ * Text is well-formed UTF-16 (no lone surrogate, which UTF-8 storage cannot hold): sealEntries
+ * replaces a lone surrogate with U+FFFD before hashing, and the backend refuses one with a 400, so
+ * what is hashed is exactly what is stored on both ends.
  */
-export const AUDIT_ACTIONS = ["classify-run", "override-set", "override-cleared", "policy-changed", "scenarios-compared", "network-policy-written", "forecast-override-set", "forecast-override-approved", "forecast-override-cleared", "decision-recorded"] as const;
+export const AUDIT_ACTIONS = ["classify-run", "override-set", "override-cleared", "policy-changed", "scenarios-compared", "network-policy-written", "forecast-override-set", "forecast-override-approved", "forecast-override-cleared", "decision-recorded", "reconciliation-recorded", "reconciliation-approved", "version-rolled-back", "change-requested", "change-approved", "data-quality-overridden"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const SYNC_STATES = ["pending", "synced"] as const;
@@ -49,6 +52,23 @@ const CANONICAL_TAG = "seg-audit-v1";
 
 export type UnsealedEntry = Omit<AuditEntry, "prevHash" | "entryHash">;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+
+/** Index of the first lone UTF-16 surrogate (half of a pair) in `text`, or -1. */
+export function loneSurrogateAt(text: string): number {
+  const m = LONE_SURROGATE.exec(text);
+  return m ? m.index : -1;
+}
+
+/** `text` with every lone surrogate replaced by U+FFFD (what a UTF-8 encoder stores instead). */
+export function wellFormedText(text: string): string {
+  return loneSurrogateAt(text) < 0 ? text : text.replace(LONE_SURROGATES, "\uFFFD");
+}
+
+/** Text fields of an entry (those a user's cell can fill). */
+const AUDIT_TEXT_FIELDS = ["user", "sku", "field", "oldValue", "newValue", "reason", "modelVersion"] as const satisfies readonly (keyof UnsealedEntry)[];
+
 export function canonicalAuditText(entry: Omit<AuditEntry, "entryHash">): string {
   return JSON.stringify([CANONICAL_TAG, ...AUDIT_HASHED_FIELDS.map((f) => String(entry[f] ?? ""))]);
 }
@@ -65,12 +85,16 @@ export async function hashAuditEntry(entry: Omit<AuditEntry, "entryHash">): Prom
   return sha256Hex(canonicalAuditText(entry));
 }
 
-/** Links entries to the chain after `prevHash`, in order, and computes their hashes. */
+/**
+ * Links entries to the chain after `prevHash`, in order, and computes their hashes. Text fields
+ * are made well-formed first (wellFormedText), so the sealed entry is what the backend stores.
+ */
 export async function sealEntries(entries: readonly UnsealedEntry[], prevHash: string): Promise<AuditEntry[]> {
   const sealed: AuditEntry[] = [];
   let prev = prevHash;
   for (const e of entries) {
     const linked = { ...e, prevHash: prev };
+    for (const f of AUDIT_TEXT_FIELDS) linked[f] = wellFormedText(linked[f]);
     const entryHash = await hashAuditEntry(linked);
     sealed.push({ ...linked, entryHash });
     prev = entryHash;

@@ -7,12 +7,14 @@
  * with the reason. Whole-argument problems become a single #VALUE! naming the argument.
  */
 import { classifyAbc, consumptionValues, type AbcResult } from "../engine/abc";
+import { classifyAbcStable, classifyXyzStable } from "../engine/churn";
 import { readNumber } from "../engine/cells";
 import { ArgumentError, CellError, cellError, isCellError } from "../engine/errors";
 import { classifyPattern, PATTERN_LABELS } from "../engine/pattern";
 import { combineSegments } from "../engine/segments";
+import { classStability } from "../engine/stability";
 import { classifyXyz, historyFromCells, SD_TYPES, XYZ_LABELS, type DemandHistory, type XyzResult } from "../engine/xyz";
-import { asMatrix, ExcelCell, ExcelMatrix, guard, readLabelList, readNumberList, readOption, readOptionalBoolean, readOptionalNumber, rowErrors } from "./excel";
+import { asMatrix, asVector, ExcelCell, ExcelMatrix, guard, isOmitted, readLabelList, readNumberList, readOption, readOptionalBoolean, readOptionalNumber, rowErrors, useDefault } from "./excel";
 
 /**
  * The values argument: one column of annual consumption values, or two columns (quantity, unit
@@ -56,20 +58,45 @@ function readHistory(arg: unknown): DemandHistory {
   return historyFromCells(asMatrix(arg), "zero");
 }
 
-function readAbc(values: unknown, cutoffs: unknown, labels: unknown): AbcResult {
+/**
+ * The optional [previous] argument of the churn control (src/engine/churn.ts): one label per row,
+ * undefined when omitted or a single blank cell (then the plain classification runs, so existing
+ * formulas keep their results). Blank cells read as "" (no previous class: a new SKU).
+ */
+function readPrevious(arg: unknown): unknown[] | undefined {
+  if (useDefault(arg)) return undefined;
+  return asVector(arg, "previous").map((c) => (c === null || c === undefined ? "" : c));
+}
+
+/** The optional [band]: one number for every cut-off or a list, one per cut-off; undefined = 0. */
+function readBand(arg: unknown): number | number[] | undefined {
+  const list = readNumberList(arg, "band");
+  if (list === undefined) return undefined;
+  return list.length === 1 ? list[0] : list;
+}
+
+function readAbc(values: unknown, cutoffs: unknown, labels: unknown, previous?: unknown, band?: unknown): AbcResult {
   const c = readNumberList(cutoffs, "cutoffs");
   const l = readLabelList(labels, "labels");
+  const prev = readPrevious(previous);
+  const b = readBand(band);
   const { values: v, issues } = readValues(values);
+  // the control needs the shares; the plain call spares them (classesOnly)
+  if (prev !== undefined || b !== undefined) return classifyAbcStable(v, { cutoffs: c, labels: l, issues, previous: prev, band: b });
   return classifyAbc(v, { cutoffs: c, labels: l, issues, classesOnly: true });
 }
 
-function readXyz(history: DemandHistory, xMax: unknown, yMax: unknown, sdType: unknown, excludeOutliers: unknown): XyzResult {
-  return classifyXyz(history, {
+function readXyz(history: DemandHistory, xMax: unknown, yMax: unknown, sdType: unknown, excludeOutliers: unknown, previous?: unknown, band?: unknown): XyzResult {
+  const options = {
     xMax: readOptionalNumber(xMax, "x_max", 0.5),
     yMax: readOptionalNumber(yMax, "y_max", 1.0),
     sdType: readOption(sdType, "sd_type", SD_TYPES, "population"),
     excludeOutliers: readOptionalBoolean(excludeOutliers, "exclude_outliers", false),
-  });
+  };
+  const prev = readPrevious(previous);
+  const b = readBand(band);
+  if (prev !== undefined || b !== undefined) return classifyXyzStable(history, { ...options, previous: prev, band: b });
+  return classifyXyz(history, options);
 }
 
 // ---------------------------------------------------------------- function bodies
@@ -82,9 +109,9 @@ function labelRows(labels: readonly string[]): ExcelCell[][] {
   return labels.map((l) => [l]);
 }
 
-export function segmentAbcCells(values: unknown, cutoffs: unknown, labels: unknown): ExcelMatrix {
+export function segmentAbcCells(values: unknown, cutoffs: unknown, labels: unknown, previous?: unknown, band?: unknown): ExcelMatrix {
   return guard(() => {
-    const r = readAbc(values, cutoffs, labels);
+    const r = readAbc(values, cutoffs, labels, previous, band);
     const n = r.abc.length;
     const out: ExcelMatrix = new Array(n);
     const rowOf = labelRows(r.labels);
@@ -99,10 +126,19 @@ export function segmentAbcCells(values: unknown, cutoffs: unknown, labels: unkno
 
 export const XYZ_OUTPUTS = ["cv", "class", "both"] as const;
 
-export function xyzCvCells(history: unknown, xMax: unknown, yMax: unknown, output: unknown, sdType: unknown, excludeOutliers: unknown): ExcelMatrix {
+export function xyzCvCells(
+  history: unknown,
+  xMax: unknown,
+  yMax: unknown,
+  output: unknown,
+  sdType: unknown,
+  excludeOutliers: unknown,
+  previous?: unknown,
+  band?: unknown,
+): ExcelMatrix {
   return guard(() => {
     const what = readOption(output, "output", XYZ_OUTPUTS, "cv");
-    const r = readXyz(readHistory(history), xMax, yMax, sdType, excludeOutliers);
+    const r = readXyz(readHistory(history), xMax, yMax, sdType, excludeOutliers, previous, band);
     const out: ExcelMatrix = new Array(r.rows);
     const err = rowErrors();
     const undefinedCv = cellError("CV undefined", "na");
@@ -177,6 +213,48 @@ export function abcXyzCells(
   });
 }
 
+/**
+ * The optional [error_cv]: one number for every row, or a column (or row) with one per row; a
+ * per-row cell that is not a number becomes NaN, which the engine reports on that row.
+ */
+function readErrorCv(arg: unknown, rows: number): number | Float64Array | undefined {
+  if (useDefault(arg)) return undefined;
+  const v = asVector(arg, "error_cv");
+  if (v.length === 1) return readOptionalNumber(arg, "error_cv", 0);
+  if (v.length !== rows) throw new ArgumentError("error_cv", `has ${v.length} cells but values has ${rows}; give one error CV or one per row`);
+  return Float64Array.from(v, (c) => {
+    const x = readNumber(c, "reject");
+    return isCellError(x) ? NaN : x;
+  });
+}
+
+/** A whole number option (runs, seed): the engine checks the range and names the argument. */
+function readWholeOption(arg: unknown, name: string, fallback: number): number {
+  return isOmitted(arg) ? fallback : readOptionalNumber(arg, name, fallback);
+}
+
+export function classStabilityCells(values: unknown, history: unknown, runs: unknown, errorCv: unknown, seed: unknown): ExcelMatrix {
+  return guard(() => {
+    const { values: v, issues } = readValues(values);
+    const hist = readHistory(history);
+    if (hist.rows !== v.length) throw new ArgumentError("history", `has ${hist.rows} rows but values has ${v.length}; give one history row per value row`);
+    const r = classStability(v, hist, {
+      runs: readWholeOption(runs, "runs", 200),
+      errorCv: readErrorCv(errorCv, v.length),
+      seed: readWholeOption(seed, "seed", 1),
+      issues,
+    });
+    const out: ExcelMatrix = new Array(v.length);
+    const err = rowErrors();
+    const noClass = cellError("no class", "na");
+    for (let i = 0; i < v.length; i++) {
+      const p = r.stay[i];
+      out[i] = [Number.isFinite(p) ? p : err(i, r.issues.get(i) ?? noClass)];
+    }
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------- entry points
 // Each function's JSDoc is what Excel shows in the formula builder (custom-functions-metadata-plugin
 // turns it into functions.json); bodies only call the cell functions above.
@@ -190,10 +268,12 @@ export function abcXyzCells(
  * @param values One column of annual values, or two columns (quantity, unit cost) multiplied per row. Values ≥ 0; blank = 0.
  * @param [cutoffs] Cumulative-share cut-offs, strictly increasing in (0, 1], as a range or {0.8,0.95}. Default {0.8,0.95}.
  * @param [labels] One label per class (one more than the cut-offs). Default A, B, C, …
+ * @param [previous] Churn control: each row's previous class (one label per row; blank = new SKU). A row whose previous class is adjacent and whose cumShare is inside the band keeps it.
+ * @param [band] Hysteresis band around each cut-off in cumulative share (e.g. 0.02): one number or one per cut-off. Default 0 (plain classification).
  * @returns {any[][]} One class label per input row.
  */
-export function classifySegmentAbc(values: unknown[][], cutoffs?: unknown[][], labels?: unknown[][]): unknown[][] {
-  return segmentAbcCells(values, cutoffs, labels);
+export function classifySegmentAbc(values: unknown[][], cutoffs?: unknown[][], labels?: unknown[][], previous?: unknown[][], band?: unknown[][]): unknown[][] {
+  return segmentAbcCells(values, cutoffs, labels, previous, band);
 }
 
 /**
@@ -205,6 +285,8 @@ export function classifySegmentAbc(values: unknown[][], cutoffs?: unknown[][], l
  * @param [output] "cv" (default), "class", or "both" (two columns: CV, class).
  * @param [sd_type] "population" (default, divide by n) or "sample" (divide by n − 1).
  * @param [exclude_outliers] TRUE replaces Hampel outliers (beyond 3 scaled MADs of a 7-period window median) by that median before the CV. Default FALSE.
+ * @param [previous] Churn control: each row's previous class X, Y, Z or N (blank = new SKU). A row whose previous class is adjacent and whose CV is inside the band keeps it.
+ * @param [band] Hysteresis band around x_max and y_max in CV units (e.g. 0.05): one number or {x band, y band}. Default 0 (plain classification).
  * @returns {any[][]} CV and/or class per history row.
  */
 export function classifyXyzCv(
@@ -214,8 +296,10 @@ export function classifyXyzCv(
   output?: unknown[][],
   sd_type?: unknown[][],
   exclude_outliers?: unknown[][],
+  previous?: unknown[][],
+  band?: unknown[][],
 ): unknown[][] {
-  return xyzCvCells(history, x_max, y_max, output, sd_type, exclude_outliers);
+  return xyzCvCells(history, x_max, y_max, output, sd_type, exclude_outliers, previous, band);
 }
 
 /**
@@ -255,4 +339,18 @@ export function classifyAbcXyz(
   exclude_outliers?: unknown[][],
 ): unknown[][] {
   return abcXyzCells(values, history, cutoffs, labels, x_max, y_max, sd_type, exclude_outliers);
+}
+
+/**
+ * Probability per row of keeping its ABC×XYZ segment under forecast error (Monte Carlo): each period with demand is multiplied by max(0, 1 + error_cv·Z), the value scales with the total demand, and every run is reclassified with the default cut-offs. Seeded: the same data and seed give the same result.
+ * @customfunction CLASS_STABILITY
+ * @param values One column of annual values, or two columns (quantity, unit cost).
+ * @param history Demand history with one row per value row, one column per period.
+ * @param [runs] Monte Carlo runs, 1 to 100,000. Default 200.
+ * @param [error_cv] Forecast-error CV: one number for every row or one per row (≥ 0). Default 0.25.
+ * @param [seed] Seed, a whole number 0 to 4,294,967,295. Default 1.
+ * @returns {any[][]} Probability (0 to 1) of staying in class, per input row.
+ */
+export function classifyClassStability(values: unknown[][], history: unknown[][], runs?: unknown[][], error_cv?: unknown[][], seed?: unknown[][]): unknown[][] {
+  return classStabilityCells(values, history, runs, error_cv, seed);
 }

@@ -1,5 +1,5 @@
 /* Server settings from the environment, each checked with an error that names the variable. */
-import { DEFAULT_BODY_LIMIT, DEFAULT_CORS_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_SNAPSHOT_BODY_LIMIT } from "./app";
+import { DEFAULT_AUTH_FAILURE_LIMIT, DEFAULT_BODY_LIMIT, DEFAULT_CORS_ORIGINS, DEFAULT_RATE_LIMIT, DEFAULT_SNAPSHOT_BODY_LIMIT } from "./app";
 
 export interface ServerConfig {
   port: number;
@@ -11,10 +11,14 @@ export interface ServerConfig {
   tlsKeyFile: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL time limits, ms. */
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
   corsOrigins: string[];
   bodyLimit: number;
   snapshotBodyLimit: number;
   rateLimit: { max: number; timeWindow: number } | false;
+  authFailureLimit: { max: number; timeWindow: number } | false;
   logLevel: string;
 }
 
@@ -26,11 +30,14 @@ export const ENV_VARS = {
   SEG_TLS_KEY: "PEM file of the certificate's private key; required unless SEG_HTTP=1",
   SEG_DATA_DIR: "directory of the SQLite file seg.sqlite (default ./data)",
   DATABASE_URL: "PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite",
+  SEG_DB_CONNECT_TIMEOUT_MS: "PostgreSQL: longest wait for a connection, and for /ready's check, in ms (default 3000)",
+  SEG_DB_STATEMENT_TIMEOUT_MS: "PostgreSQL: longest statement in ms (default 30000); a request that hits it answers 503",
   SEG_CORS_ORIGINS: "comma-separated allowed origins (default https://localhost:3000)",
   SEG_BODY_LIMIT: "largest request body in bytes (default 5242880)",
   SEG_SNAPSHOT_BODY_LIMIT: "largest snapshot publication in bytes (default 67108864)",
   SEG_RATE_LIMIT_MAX: "requests per token per window (default 1200; 0 = no limit)",
   SEG_RATE_LIMIT_WINDOW_MS: "rate-limit window in ms (default 60000)",
+  SEG_AUTH_FAILURE_MAX: "failed authentications per client address per rate-limit window before 429 (default 30; 0 = no limit)",
   SEG_LOG_LEVEL: "fastify log level (default warn)",
 } as const;
 
@@ -44,6 +51,7 @@ function int(env: NodeJS.ProcessEnv, name: keyof typeof ENV_VARS, fallback: numb
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const max = int(env, "SEG_RATE_LIMIT_MAX", DEFAULT_RATE_LIMIT.max, 0, 1e9);
+  const failMax = int(env, "SEG_AUTH_FAILURE_MAX", DEFAULT_AUTH_FAILURE_LIMIT.max, 0, 1e9);
   const origins = (env.SEG_CORS_ORIGINS ?? "")
     .split(",")
     .map((s) => s.trim())
@@ -69,10 +77,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     tlsKeyFile: http ? undefined : tlsKeyFile,
     dataDir: env.SEG_DATA_DIR?.trim() || "data",
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    dbConnectTimeoutMs: int(env, "SEG_DB_CONNECT_TIMEOUT_MS", 3000, 100, 600_000),
+    dbStatementTimeoutMs: int(env, "SEG_DB_STATEMENT_TIMEOUT_MS", 30_000, 100, 86_400_000),
     corsOrigins: origins.length > 0 ? origins : DEFAULT_CORS_ORIGINS,
     bodyLimit: int(env, "SEG_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 1024 * 1024 * 1024),
     snapshotBodyLimit: int(env, "SEG_SNAPSHOT_BODY_LIMIT", DEFAULT_SNAPSHOT_BODY_LIMIT, 1024, 1024 * 1024 * 1024),
     rateLimit: max === 0 ? false : { max, timeWindow: int(env, "SEG_RATE_LIMIT_WINDOW_MS", DEFAULT_RATE_LIMIT.timeWindow, 1, 86_400_000) },
+    authFailureLimit: failMax === 0 ? false : { max: failMax, timeWindow: int(env, "SEG_RATE_LIMIT_WINDOW_MS", DEFAULT_AUTH_FAILURE_LIMIT.timeWindow, 1, 86_400_000) },
     logLevel: env.SEG_LOG_LEVEL?.trim() || "warn",
   };
 }
+
+/** Addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::ffff:127.0.0.1";
+}
+
+/** The start-up warning for plain HTTP on an address other machines can reach, or null. */
+export function plainHttpWarning(config: Pick<ServerConfig, "http" | "host">): string | null {
+  if (!config.http || isLoopbackHost(config.host)) return null;
+  return `SEG API WARNING: serving plain HTTP on ${config.host}, which other machines can reach: tokens and audit data cross the network unencrypted. Put a TLS proxy in front, or set SEG_TLS_CERT and SEG_TLS_KEY instead of SEG_HTTP=1.`;
+}
+

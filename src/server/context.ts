@@ -7,6 +7,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
 import type { Role } from "../api";
+import type { Ledger } from "./ledger";
 import { HttpProblem } from "./problem";
 import type { Identity, Storage, WorkbookHead } from "./storage/types";
 
@@ -17,6 +18,8 @@ export interface RouteContext {
   storage: Storage;
   now: () => Date;
   snapshotBodyLimit: number;
+  /** Merkle trees, signed heads, receipts and proofs (ledger.ts, docs/audit-proofs.md). */
+  ledger: Ledger;
 }
 
 declare module "fastify" {
@@ -47,12 +50,15 @@ export function identity(req: { identity: Identity | null }): Identity {
   return req.identity;
 }
 
-/** The workbook, if this identity may read it: controllers and admins read all, planners their own. */
+/**
+ * The workbook, if this identity may read it: controllers and admins read all, planners their own.
+ * Another planner's workbook answers exactly as a missing one (404, same words), so workbook ids
+ * cannot be probed by reading.
+ */
 export async function readableWorkbook(storage: Storage, who: Identity, workbookId: string): Promise<WorkbookHead> {
   const head = await storage.getWorkbook(workbookId);
-  if (!head) throw new HttpProblem("not-found", `workbook "${workbookId}" has no audit entries or snapshots on this server`);
-  if (who.role === "planner" && head.owner !== who.name) {
-    throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner`);
+  if (!head || (who.role === "planner" && head.owner !== who.name)) {
+    throw new HttpProblem("not-found", `workbook "${workbookId}" was not found: this server holds no audit entries or snapshots of it that this token may read`);
   }
   return head;
 }

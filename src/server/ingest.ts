@@ -33,7 +33,7 @@ export async function checkBatch(workbookId: string, entries: readonly AuditEntr
   return { ok: true };
 }
 
-/** What the database already knows about an entry id (from any workbook). */
+/** What the database already knows about an entry id in this workbook (ids are unique per workbook). */
 export interface KnownEntry {
   workbookId: string;
   entryHash: string;

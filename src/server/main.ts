@@ -7,12 +7,19 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { buildServer } from "./app";
-import { loadConfig } from "./config";
+import { loadConfig, plainHttpWarning } from "./config";
+import { loadServerKey } from "./keys";
+import { Ledger } from "./ledger";
 import { openStorage } from "./storage";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const storage = openStorage({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+  });
   try {
     await storage.migrate();
   } catch (e) {
@@ -30,19 +37,30 @@ async function main(): Promise<void> {
     };
     https = { cert: read(config.tlsCertFile, "SEG_TLS_CERT"), key: read(config.tlsKeyFile, "SEG_TLS_KEY") };
   }
+  const signing = loadServerKey(process.env, config.dataDir);
+  if (signing.warning) console.warn(`SEG API: ${signing.warning}`);
+  const ledger = new Ledger(storage, signing.key, () => new Date());
+  const warning = plainHttpWarning(config);
+  if (warning) console.warn(warning);
   const app = await buildServer({
     storage,
+    ledger,
     https,
     corsOrigins: config.corsOrigins,
     bodyLimit: config.bodyLimit,
     snapshotBodyLimit: config.snapshotBodyLimit,
     rateLimit: config.rateLimit,
+    authFailureLimit: config.authFailureLimit,
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as AddressInfo).port;
   const scheme = https ? "https" : "http";
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  console.log(
+    `SEG API signs tree heads with key ${signing.key.current.keyId} (${signing.created ? "created now in " : ""}${signing.key.source}; npm run token -- server-key)`,
+  );
+  ledger.warmUp().catch((e: Error) => console.error(`SEG API: loading the audit Merkle trees failed: ${e.message}`));
   console.log(`SEG API listening on ${scheme}://${hostForUrl}:${port}/api/v1 (storage: ${storage.kind} ${storage.location})`);
 
   let closing = false;

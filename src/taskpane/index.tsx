@@ -11,6 +11,7 @@ import { PublishService } from "../app/publishService";
 import { ServerSettingsStore } from "../app/serverSettings";
 import { PaneSession } from "../app/session";
 import { SyncService } from "../app/syncService";
+import { TrailWitness } from "../app/trailWitness";
 import { createExcelGateway } from "../excel";
 import { App } from "./App";
 import { stepSlices } from "./steps";
@@ -35,7 +36,7 @@ function start(): void {
   if (!container) throw new Error("taskpane.html has no #root element");
   const gateway = createExcelGateway();
   const serverSettings = new ServerSettingsStore();
-  const sync = new SyncService({ gateway, settings: serverSettings });
+  const sync = new SyncService({ gateway, settings: serverSettings, witness: new TrailWitness(gateway.settings) });
   const publisher = new PublishService({ settings: serverSettings });
   const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher }, stepSlices());
   // sends whatever an earlier session left pending (the SEG_Audit sheet is the queue)

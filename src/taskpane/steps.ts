@@ -6,6 +6,7 @@
 import { lazy, type ComponentType } from "react";
 import { auditStep } from "../app/steps/audit";
 import { classifyStep } from "../app/steps/classify";
+import { controlStep } from "../app/steps/control";
 import { networkStep } from "../app/steps/network";
 import { forecastStep } from "../app/steps/forecast";
 import { dimensionsStep } from "../app/steps/dimensions";
@@ -14,9 +15,14 @@ import { serviceStep } from "../app/steps/service";
 import { overridesStep } from "../app/steps/overrides";
 import { performanceStep } from "../app/steps/performance";
 import { policyStep } from "../app/steps/policy";
+import { reconcileStep } from "../app/steps/reconcile";
 import { scenariosStep } from "../app/steps/scenarios";
+import { rulesStep } from "../app/steps/rules";
+import { stabilityStep } from "../app/steps/stability";
 import { settingsStep } from "../app/steps/settings";
+import { versionsStep } from "../app/steps/versions";
 import { writeStep } from "../app/steps/write";
+import { importStep } from "../app/steps/import";
 import type { AnyStepSlice } from "../app/step";
 import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
@@ -32,7 +38,13 @@ import { WriteTab } from "./views/WriteTab";
 // Loaded when first shown, to keep the pane's first bundle small (App renders views in a Suspense).
 const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
 const ServiceTab = lazy(() => import("./views/ServiceTab").then((m) => ({ default: m.ServiceTab })));
+const ImportSection = lazy(() => import("./views/ImportSection").then((m) => ({ default: m.ImportSection })));
+const StabilityTab = lazy(() => import("./views/StabilityTab").then((m) => ({ default: m.StabilityTab })));
+const RulesTab = lazy(() => import("./views/RulesTab").then((m) => ({ default: m.RulesTab })));
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
+const VersionsTab = lazy(() => import("./views/VersionsTab").then((m) => ({ default: m.VersionsTab })));
+const ControlSection = lazy(() => import("./views/ControlSection").then((m) => ({ default: m.ControlSection })));
+const ReconcileTab = lazy(() => import("./views/ReconcileTab").then((m) => ({ default: m.ReconcileTab })));
 
 export interface PaneStep {
   key: string;
@@ -45,16 +57,22 @@ export interface PaneStep {
 
 export const STEPS: readonly PaneStep[] = [
   { key: "classify", label: "Classify", View: ClassifyTab, slice: classifyStep },
+  { key: "import", label: "Import an extract", View: ImportSection, slice: importStep, inTab: "classify" },
+  { key: "rules", label: "Rules", View: RulesTab, slice: rulesStep },
   { key: "forecast", label: "Forecast", View: LazyForecastTab, slice: forecastStep },
   { key: "dimensions", label: "Criterion and dimension", View: DimensionsSection, slice: dimensionsStep, inTab: "classify" },
   { key: "policy", label: "Policy", View: PolicyTab, slice: policyStep },
   { key: "service", label: "Service", View: ServiceTab, slice: serviceStep },
   { key: "execution", label: "Execution", View: ExecutionTab, slice: executionStep },
   { key: "write", label: "Write", View: WriteTab, slice: writeStep },
+  { key: "stability", label: "Stability", View: StabilityTab, slice: stabilityStep },
   { key: "scenarios", label: "Scenarios", View: ScenariosTab, slice: scenariosStep },
   { key: "network", label: "Network", View: NetworkTab, slice: networkStep },
   { key: "overrides", label: "Overrides", View: OverridesTab, slice: overridesStep },
   { key: "audit", label: "Audit", View: AuditTab, slice: auditStep },
+  { key: "reconcile", label: "Reconcile", View: ReconcileTab, slice: reconcileStep },
+  { key: "versions", label: "Versions", View: VersionsTab, slice: versionsStep },
+  { key: "control", label: "Change control and data quality", View: ControlSection, slice: controlStep, inTab: "versions" },
   { key: "performance", label: "Performance", View: PerformanceTab, slice: performanceStep },
   { key: "settings", label: "Settings", View: SettingsTab, slice: settingsStep },
 ];

@@ -5,6 +5,7 @@ import { PaneSession } from "../../src/app/session";
 import { createPane } from "../helpers/pane";
 import { PARETO_TABLE, POLICY_NOTES_TABLE, POLICY_SHEET, SEGMENT_POLICY_TABLE, SEGMENTS_HEADERS, SEGMENTS_NOTES_TABLE, SEGMENTS_TABLE, SETTINGS, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { MemoryGateway } from "../helpers/memoryGateway";
+import { SEGMENTS_DYNAMIC_HEADERS } from "../../src/app/churnControl";
 import { EXPECTED_SEGMENTS, sampleSheet, SHEET_ORDER } from "./sampleData";
 
 function setup(gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "A1")) {
@@ -121,7 +122,7 @@ describe("write", () => {
     await classifyAndWrite(session);
     const mv = session.getState().steps.write.lastWrite!.modelVersion;
     expect(mv).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
-    expect(gw.table(SEGMENTS_TABLE)!.headers).toEqual([...SEGMENTS_HEADERS]);
+    expect(gw.table(SEGMENTS_TABLE)!.headers).toEqual([...SEGMENTS_HEADERS, ...SEGMENTS_DYNAMIC_HEADERS]);
     const seg = tableRows(gw, SEGMENTS_TABLE);
     expect(seg.map((r) => r.SKU)).toEqual(SHEET_ORDER);
     expect(Object.fromEntries(seg.map((r) => [r.SKU, r.Segment]))).toEqual(EXPECTED_SEGMENTS);
@@ -171,7 +172,7 @@ describe("write", () => {
     expect(second).not.toBe(first);
     expect(tableRows(gw, SEGMENTS_TABLE)).toHaveLength(10);
     expect([...gw.state.tables.keys()].sort()).toEqual(
-      [SEGMENT_POLICY_TABLE, POLICY_NOTES_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE, PARETO_TABLE, SEGMENTS_NOTES_TABLE, "SegMrpExport", "SegChangeNotes", "SegSupplierChanges", "SegSkuChanges", "SegPolicyVersion"].sort(),
+      [SEGMENT_POLICY_TABLE, POLICY_NOTES_TABLE, SEGMENTS_TABLE, SKU_POLICY_TABLE, PARETO_TABLE, SEGMENTS_NOTES_TABLE, "SegMrpExport", "SegChangeNotes", "SegSupplierChanges", "SegSkuChanges", "SegPolicyVersion", "SegVersionStore", "SegGovSummary", "SegGovStability", "SegGovChurn", "SegGovOverrides", "SegGovExceptions", "SegGovReconciliations"].sort(),
     );
     expect(gw.auditRows.map((r) => r.action)).toEqual(["classify-run", "classify-run"]);
     expect(gw.auditRows[1].oldValue).toBe(first);

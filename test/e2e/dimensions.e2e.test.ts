@@ -9,61 +9,19 @@
  * overlapping controls, readable tabs (expectGoodLayout, as in pane.e2e.test.ts).
  * `npm test` builds dist first; run alone: `npm run build && npx jest test/e2e/dimensions`.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import type { Page } from "playwright-core";
 import { clausesSheet, linesSheet } from "../app/dimensionsData";
 import { sampleSheet } from "../app/sampleData";
+import { byHeader, fakeTable, OUT, usePaneHarness, type OpenedPane } from "./harness";
 import { expectGoodLayout, openTab } from "./layout";
-import { serveDirectory, type StaticServer } from "./staticServer";
-
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist");
-const OUT = path.join(ROOT, "test-output");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 jest.setTimeout(240_000);
 
-interface TableInfo {
-  name: string;
-  sheetName: string;
-  headers: string[];
-  rows: unknown[][];
-}
+const pane = usePaneHarness();
 
-let server: StaticServer;
-let browser: Browser;
-let fakeBundle: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
-  mkdirSync(OUT, { recursive: true });
-  server = await serveDirectory(DIST);
-  fakeBundle = await buildFakeExcelBundle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPane(width: number): Promise<{ page: Page; errors: string[]; external: string[]; workers: number[] }> {
-  const context = await browser.newContext({ colorScheme: "light", viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const external: string[] = [];
-  const workers: number[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("worker", () => workers.push(1));
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
-  });
-  const seed = `
+async function openPane(width: number): Promise<OpenedPane> {
+  return pane.open({ width, seed: `
     (function () {
       var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data", "Lines", "Contracts"] });
       fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(sampleSheet())});
@@ -72,23 +30,13 @@ async function openPane(width: number): Promise<{ page: Page; errors: string[]; 
       fake.workbook.select("Data!A1");
       fake.install(window);
       window.__fake = fake;
-    })();`;
-  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
-  await page.goto(`${server.url}/taskpane.html`);
-  await page.getByRole("tab", { name: "Classify" }).waitFor();
-  return { page, errors, external, workers };
+    })();` });
 }
-
-
 
 // ------------------------------------------------------------------------------------------------
 
 const select = (page: Page, address: string) => page.evaluate((a) => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select(a), address);
-const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
-
-function byHeader(t: TableInfo): Record<string, unknown>[] {
-  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
-}
+const table = fakeTable;
 
 test.each([320, 350])("at %i px: customer dimension from order lines → preview → write with the Execution sheet; a contract term accepted", async (width) => {
   const { page, errors, external, workers } = await openPane(width);

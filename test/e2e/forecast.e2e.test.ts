@@ -10,76 +10,30 @@
  * Helpers copied from test/e2e/pane.e2e.test.ts (openPane without the backend, openTab,
  * expectGoodLayout). Run alone: `npx webpack --mode production && npx jest test/e2e/forecast`.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { buildFakeExcelBundle } from "../fake-excel/bundle";
 import { forecastSheet } from "../app/forecastData";
+import { byHeader, fakeTable, OUT, usePaneHarness, type OpenedPane } from "./harness";
 import { expectGoodLayout, openTab } from "./layout";
-import { serveDirectory, type StaticServer } from "./staticServer";
-
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist");
-const OUT = path.join(ROOT, "test-output");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 jest.setTimeout(240_000);
+
+const pane = usePaneHarness();
 
 const SEED = forecastSheet();
 const LAST = `AD${SEED.length}`;
 
-interface TableInfo {
-  name: string;
-  sheetName: string;
-  headers: string[];
-  rows: unknown[][];
-}
-
-let server: StaticServer;
-let browser: Browser;
-let fakeBundle: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
-  mkdirSync(OUT, { recursive: true });
-  server = await serveDirectory(DIST);
-  fakeBundle = await buildFakeExcelBundle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPane(width: number): Promise<{ page: Page; errors: string[]; workers: number[] }> {
-  const context = await browser.newContext({ colorScheme: "light", viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const workers: number[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("worker", () => workers.push(1));
-  const seed = `
+async function openPane(width: number): Promise<OpenedPane> {
+  return pane.open({ width, seed: `
     (function () {
       var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data"] });
       fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(SEED)});
       fake.workbook.select("Data!A1:${LAST}");
       fake.install(window);
       window.__fake = fake;
-    })();`;
-  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
-  await page.goto(`${server.url}/taskpane.html`);
-  await page.getByRole("tab", { name: "Classify" }).waitFor();
-  return { page, errors, workers };
+    })();` });
 }
 
-const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
-
-function byHeader(t: TableInfo): Record<string, unknown>[] {
-  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
-}
+const table = fakeTable;
 
 test.each([320, 350])("at %i px: classify, forecast, look at a SKU, override with a second approval, write, check the sheets", async (width) => {
   const { page, errors, workers } = await openPane(width);

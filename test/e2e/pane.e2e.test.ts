@@ -10,87 +10,43 @@
  * as snapshots `<mv>` and `<mv>+o1`.
  * `npm test` builds dist first; run alone: `npm run build && npx jest test/e2e`.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { SegApiClient } from "../../src/client";
 import { startTestServer, type TestServer } from "../client/helpers/server";
-import { buildFakeExcelBundle } from "../fake-excel/bundle";
 import { BAD_ROWS, EXPECTED_SEGMENTS, GOOD_ROWS, HEADERS } from "../app/sampleData";
+import { byHeader, fakeTable, OUT, usePaneHarness, type OpenedPane } from "./harness";
 import { expectGoodLayout, openTab } from "./layout";
-import { serveDirectory, type StaticServer } from "./staticServer";
-
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist");
-const OUT = path.join(ROOT, "test-output");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 jest.setTimeout(180_000);
+
+const pane = usePaneHarness();
 
 // The value column gets a header the mapping does not recognise, so the test has to map it.
 const SEED_HEADERS = HEADERS.map((h) => (h === "Annual value" ? "Amount" : h));
 const SEED = [SEED_HEADERS, ...GOOD_ROWS, ...BAD_ROWS];
 
-interface TableInfo {
-  name: string;
-  sheetName: string;
-  headers: string[];
-  rows: unknown[][];
-}
-
-let server: StaticServer;
 let backend: TestServer;
-let browser: Browser;
-let fakeBundle: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
-  mkdirSync(OUT, { recursive: true });
-  server = await serveDirectory(DIST);
-  backend = await startTestServer({ corsOrigins: [server.url] });
-  fakeBundle = await buildFakeExcelBundle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  backend = await startTestServer({ corsOrigins: [pane.url] });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await backend?.cleanup();
 });
 
-async function openPane(colorScheme: "light" | "dark" = "light", width = 350): Promise<{ page: Page; external: string[]; errors: string[]; workers: number[] }> {
-  const context = await browser.newContext({ colorScheme, viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const external: string[] = [];
-  const errors: string[] = [];
-  const workers: number[] = [];
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(server.url) && !url.startsWith(`${backend.base}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("worker", () => workers.push(1));
-  const seed = `
+async function openPane(colorScheme: "light" | "dark" = "light", width = 350): Promise<OpenedPane> {
+  return pane.open({ width, colorScheme, allowed: [`${backend.base}/`], seed: `
     (function () {
       var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data"] });
       fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(SEED)});
       fake.workbook.select("Data!A1");
       fake.install(window);
       window.__fake = fake;
-    })();`;
-  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
-  await page.goto(`${server.url}/taskpane.html`);
-  await page.getByRole("tab", { name: "Classify" }).waitFor();
-  return { page, external, errors, workers };
+    })();` });
 }
 
-const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
-
-function byHeader(t: TableInfo): Record<string, unknown>[] {
-  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
-}
+const table = fakeTable;
 
 test("select, map, classify, write, override two SKUs, audit and verify in the built pane", async () => {
   const { page, external, errors, workers } = await openPane();
@@ -163,7 +119,7 @@ test("select, map, classify, write, override two SKUs, audit and verify in the b
 
   const segments = (await table(page, "SegSegments"))!;
   expect(segments.sheetName).toBe("Segments");
-  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Override", "Override reason", "Model version"]);
+  expect(segments.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Family", "Category", "Decided by", "Data flag", "Override", "Override reason", "Model version", "Previous class", "Churn control", "ABC runs", "XYZ runs", "Promotion periods excluded", "Rule", "Why this segment"]);
   const seg = byHeader(segments);
   expect(Object.fromEntries(seg.map((r) => [r.SKU, r.Segment]))).toEqual(EXPECTED_SEGMENTS);
   expect(seg.every((r) => r["Model version"] === modelVersion)).toBe(true);

@@ -8,79 +8,31 @@
  * Every screen is checked for sideways scroll and overlapping controls (expectGoodLayout).
  * `npm test` builds dist first; run alone: `npx webpack --mode production && npx jest test/e2e/policy`.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import type { Page } from "playwright-core";
 import { GOOD_ROWS, HEADERS } from "../app/sampleData";
+import { byHeader, fakeTable, OUT, usePaneHarness, type OpenedPane } from "./harness";
 import { expectGoodLayout, openTab } from "./layout";
-import { serveDirectory, type StaticServer } from "./staticServer";
-
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist");
-const OUT = path.join(ROOT, "test-output");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 jest.setTimeout(240_000);
+
+const pane = usePaneHarness();
 
 const SUPPLIER: Record<string, string> = { S01: "Acme", S02: "Acme", S03: "Bolt & Co", S04: "Bolt & Co", S05: "Acme", S06: "Acme", S07: "Acme", S08: "Bolt & Co", S09: "Bolt & Co", S10: "Acme" };
 const SEED = [[...HEADERS, "Supplier", "Order multiple"], ...GOOD_ROWS.map((r) => [...r, SUPPLIER[r[0] as string], r[0] === "S01" ? 12 : ""])];
 
-interface TableInfo {
-  name: string;
-  sheetName: string;
-  headers: string[];
-  rows: unknown[][];
-}
-
-let server: StaticServer;
-let browser: Browser;
-let fakeBundle: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
-  mkdirSync(OUT, { recursive: true });
-  server = await serveDirectory(DIST);
-  fakeBundle = await buildFakeExcelBundle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPane(width: number): Promise<{ page: Page; external: string[]; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const external: string[] = [];
-  const errors: string[] = [];
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  const seed = `
+async function openPane(width: number): Promise<OpenedPane> {
+  return pane.open({ width, seed: `
     (function () {
       var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data"] });
       fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(SEED)});
       fake.workbook.select("Data!A1:L11");
       fake.install(window);
       window.__fake = fake;
-    })();`;
-  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
-  await page.goto(`${server.url}/taskpane.html`);
-  await page.getByRole("tab", { name: "Classify" }).waitFor();
-  return { page, external, errors };
+    })();` });
 }
 
-const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
-
-function byHeader(t: TableInfo): Record<string, unknown>[] {
-  return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
-}
+const table = fakeTable;
 
 async function setBudget(page: Page, amount: string): Promise<void> {
   const field = page.getByLabel("Safety-stock budget", { exact: true });

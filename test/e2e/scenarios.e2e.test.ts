@@ -7,22 +7,16 @@
  * no sideways scroll, no overlapping controls (expectGoodLayout and openTab as in pane.e2e.test.ts).
  * Run alone: `npx webpack --mode production && npx jest test/e2e/scenarios`.
  */
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { buildFakeExcelBundle } from "../fake-excel/bundle";
+import type { Page } from "playwright-core";
 import { BAD_ROWS, GOOD_ROWS, HEADERS } from "../app/sampleData";
 import ref from "../fixtures/gsm_reference.json";
+import { byHeader, fakeTable, OUT, usePaneHarness, type OpenedPane } from "./harness";
 import { expectGoodLayout, openTab } from "./layout";
-import { serveDirectory, type StaticServer } from "./staticServer";
-
-const ROOT = path.resolve(__dirname, "../..");
-const DIST = path.join(ROOT, "dist");
-const OUT = path.join(ROOT, "test-output");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 jest.setTimeout(300_000);
+
+const pane = usePaneHarness();
 
 const DATA = [HEADERS, ...GOOD_ROWS, ...BAD_ROWS];
 /** Φ(1): the service level whose z is 1, as in the published example. */
@@ -35,44 +29,8 @@ const NETWORK = [
   ),
 ];
 
-interface TableInfo {
-  name: string;
-  sheetName: string;
-  headers: string[];
-  rows: unknown[][];
-}
-
-let server: StaticServer;
-let browser: Browser;
-let fakeBundle: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(DIST, "taskpane.html"))) throw new Error("dist/taskpane.html is missing: run `npm run build` first (npm test does).");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does).`);
-  mkdirSync(OUT, { recursive: true });
-  server = await serveDirectory(DIST);
-  fakeBundle = await buildFakeExcelBundle();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openPane(width: number): Promise<{ page: Page; external: string[]; errors: string[]; workers: number[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const external: string[] = [];
-  const errors: string[] = [];
-  const workers: number[] = [];
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("worker", () => workers.push(1));
-  const seed = `
+async function openPane(width: number): Promise<OpenedPane> {
+  return pane.open({ width, seed: `
     (function () {
       var fake = window.FakeExcel.createFakeExcel({ sheets: ["Data", "Network"] });
       fake.workbook.sheet("Data").setValues("A1", ${JSON.stringify(DATA)});
@@ -80,18 +38,13 @@ async function openPane(width: number): Promise<{ page: Page; external: string[]
       fake.workbook.select("Data!A1");
       fake.install(window);
       window.__fake = fake;
-    })();`;
-  await page.addInitScript({ content: `${fakeBundle}\n${seed}` });
-  await page.goto(`${server.url}/taskpane.html`);
-  await page.getByRole("tab", { name: "Classify" }).waitFor();
-  return { page, external, errors, workers };
+    })();` });
 }
 
-const table = (page: Page, name: string) => page.evaluate((n) => (window as unknown as { __fake: { workbook: { table(n: string): TableInfo | null } } }).__fake.workbook.table(n), name);
+const table = fakeTable;
 const charts = (page: Page, sheet: string) =>
   page.evaluate((s) => (window as unknown as { __fake: { workbook: { charts(s: string): { name: string; chartType: string; series: { name: string }[] }[] } } }).__fake.workbook.charts(s), sheet);
 const select = (page: Page, address: string) => page.evaluate((a) => (window as unknown as { __fake: { workbook: { select(a: string): void } } }).__fake.workbook.select(a), address);
-const byHeader = (t: TableInfo) => t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [h, r[i]])));
 const auditActions = (page: Page) =>
   page.evaluate(() => {
     const v = (window as unknown as { __fake: { workbook: { sheet(n: string): { values(): unknown[][] } } } }).__fake.workbook.sheet("SEG_Audit").values() as string[][];

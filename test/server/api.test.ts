@@ -24,7 +24,7 @@ describeBackends("audit API", (backend) => {
     const [b1, b2] = batches(entries, 10);
     const r1 = await append(wb, b1);
     expect(r1.status).toBe(201);
-    expect(r1.body).toEqual({ stored: b1.map((e) => e.entryId), alreadyStored: [], entryCount: 10, lastHash: b1[9].entryHash });
+    expect(r1.body).toEqual({ stored: b1.map((e) => e.entryId), alreadyStored: [], entryCount: 10, lastHash: b1[9].entryHash, receipt: expect.any(Object) });
     const r2 = await append(wb, b2);
     expect(r2.status).toBe(201);
     expect(r2.body.entryCount).toBe(20);
@@ -39,7 +39,7 @@ describeBackends("audit API", (backend) => {
     expect((await append(wb, entries)).status).toBe(201);
     const again = await append(wb, entries);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ stored: [], alreadyStored: entries.map((e) => e.entryId), entryCount: 8, lastHash: entries[7].entryHash });
+    expect(again.body).toEqual({ stored: [], alreadyStored: entries.map((e) => e.entryId), entryCount: 8, lastHash: entries[7].entryHash, receipt: expect.any(Object) });
     expect(await count(wb)).toBe(8);
   });
 
@@ -253,7 +253,7 @@ describeBackends("audit API", (backend) => {
     expect(await verifyChain(stored)).toEqual({ ok: true, count: 40, lastHash: entries[39].entryHash });
   });
 
-  test("ownership: the first planner to write owns the workbook; others get 403 and write nothing", async () => {
+  test("ownership: the first planner to write owns the workbook; others get 403 and write nothing, and cannot read it", async () => {
     const wb = randomUUID();
     const entries = await chain(wb, 4);
     await append(wb, entries.slice(0, 2));
@@ -261,7 +261,7 @@ describeBackends("audit API", (backend) => {
     expect(r.status).toBe(403);
     expect(r.body.type).toBe("urn:seg:problem:forbidden");
     expect(await count(wb)).toBe(2);
-    expect((await h.call("GET", `${wbUrl(wb)}/audit`, h.tokens.planner2)).status).toBe(403);
+    expect((await h.call("GET", `${wbUrl(wb)}/audit`, h.tokens.planner2)).status).toBe(404); // as if missing (issue 8, defect 10)
     expect((await h.call("GET", `${wbUrl(wb)}/audit`, h.tokens.planner)).status).toBe(200);
     const mine = (await h.call("GET", "/api/v1/workbooks", h.tokens.planner2)).body.workbooks.map((w: { workbookId: string }) => w.workbookId);
     expect(mine).not.toContain(wb);
@@ -394,7 +394,7 @@ describeBackends("snapshot API", (backend) => {
     await h.call("POST", `${wbUrl(wb)}/snapshots`, h.tokens.planner, { modelVersion: "m1", parameters: {}, items: [] });
     const r = await h.call("POST", `${wbUrl(wb)}/snapshots`, h.tokens.planner2, { modelVersion: "m2", parameters: {}, items: [] });
     expect(r.status).toBe(403);
-    expect((await h.call("GET", `${wbUrl(wb)}/snapshots/latest`, h.tokens.planner2)).status).toBe(403);
+    expect((await h.call("GET", `${wbUrl(wb)}/snapshots/latest`, h.tokens.planner2)).status).toBe(404); // as if missing (issue 8, defect 10)
     expect((await h.call("GET", `${wbUrl(wb)}/snapshots`, h.tokens.controller)).body.snapshots).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@
    PostgreSQL when DATABASE_URL is set, and exits cleanly on SIGINT/SIGTERM. */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
@@ -88,9 +88,11 @@ describe("token CLI and main.ts [sqlite]", () => {
     try {
       expect(server.base).toMatch(/^https:/);
       const ca = readFileSync(path.join(certDir, "ca.crt"));
+      let hsts: unknown;
       const body = await new Promise<string>((resolve, reject) => {
         https
           .get(`${server.base.replace("127.0.0.1", "localhost")}/health`, { ca }, (res) => {
+            hsts = res.headers["strict-transport-security"];
             let s = "";
             res.on("data", (d) => (s += d));
             res.on("end", () => resolve(s));
@@ -98,6 +100,9 @@ describe("token CLI and main.ts [sqlite]", () => {
           .on("error", reject);
       });
       expect(JSON.parse(body)).toEqual({ status: "ok" });
+      // issue 8, defect 16: HSTS over HTTPS, and the generated private key is for its owner only
+      expect(hsts).toBe("max-age=31536000");
+      expect(statSync(tls.SEG_TLS_KEY).mode & 0o777).toBe(0o600);
     } finally {
       server.child.kill("SIGTERM");
       expect((await server.exited).code).toBe(0);

@@ -1,5 +1,5 @@
 /* Environment settings: defaults, and errors that name the variable. */
-import { loadConfig } from "../../src/server/config";
+import { loadConfig, plainHttpWarning } from "../../src/server/config";
 
 describe("loadConfig", () => {
   const tls = { SEG_TLS_CERT: "/etc/seg/cert.pem", SEG_TLS_KEY: "/etc/seg/key.pem" };
@@ -12,10 +12,13 @@ describe("loadConfig", () => {
       tlsKeyFile: "/etc/seg/key.pem",
       dataDir: "data",
       databaseUrl: undefined,
+      dbConnectTimeoutMs: 3000,
+      dbStatementTimeoutMs: 30000,
       corsOrigins: ["https://localhost:3000"],
       bodyLimit: 5 * 1024 * 1024,
       snapshotBodyLimit: 64 * 1024 * 1024,
       rateLimit: { max: 1200, timeWindow: 60000 },
+      authFailureLimit: { max: 30, timeWindow: 60000 },
       logLevel: "warn",
     });
   });
@@ -31,6 +34,7 @@ describe("loadConfig", () => {
       SEG_BODY_LIMIT: "2048",
       SEG_SNAPSHOT_BODY_LIMIT: "4096",
       SEG_RATE_LIMIT_MAX: "0",
+      SEG_AUTH_FAILURE_MAX: "0",
       SEG_LOG_LEVEL: "info",
     });
     expect(c).toMatchObject({
@@ -43,6 +47,7 @@ describe("loadConfig", () => {
       bodyLimit: 2048,
       snapshotBodyLimit: 4096,
       rateLimit: false,
+      authFailureLimit: false,
       logLevel: "info",
     });
   });
@@ -62,5 +67,12 @@ describe("loadConfig", () => {
     expect(() => loadConfig({})).toThrow(/SEG_TLS_CERT and SEG_TLS_KEY/);
     expect(() => loadConfig({ SEG_TLS_CERT: "/etc/seg/cert.pem" })).toThrow(/only SEG_TLS_CERT is set/);
     expect(loadConfig({ SEG_HTTP: "1" })).toMatchObject({ http: true, tlsCertFile: undefined, tlsKeyFile: undefined });
+  });
+
+  test("plain HTTP on an address other machines can reach is warned about (issue 8, defect 16)", () => {
+    expect(plainHttpWarning({ http: true, host: "0.0.0.0" })).toMatch(/plain HTTP on 0\.0\.0\.0.*SEG_TLS_CERT/);
+    expect(plainHttpWarning({ http: true, host: "192.168.1.20" })).not.toBeNull();
+    for (const host of ["localhost", "127.0.0.1", "::1", "[::1]"]) expect(plainHttpWarning({ http: true, host })).toBeNull();
+    expect(plainHttpWarning({ http: false, host: "0.0.0.0" })).toBeNull();
   });
 });

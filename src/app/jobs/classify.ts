@@ -48,6 +48,15 @@ export function computeClassification(job: ClassifyJob, ctx: JobContext = QUIET_
   ctx.progress(0, total, "Checking which SKUs still sell");
 
   const act = activity(parsed.history, n, periods, parsed.lastFilled, { recentPeriods: inactivePeriods(options) });
+  // SKUs the caller leaves out (stale or missing data, fallback "exclude"): treated as inactive, with its reason
+  if (job.excludeSku) {
+    for (let i = 0; i < n; i++) {
+      if (!job.excludeSku[i]) continue;
+      if (!act.inactive[i]) act.count++;
+      act.inactive[i] = 1;
+      act.reason[i] = job.excludeSkuReason?.[i] || "excluded";
+    }
+  }
   const excluded = new Map<number, CellError>();
   const inactiveIssue = cellError("inactive: left out of the ranking", "na");
   for (let i = 0; i < n; i++) if (act.inactive[i]) excluded.set(i, inactiveIssue);
@@ -57,6 +66,8 @@ export function computeClassification(job: ClassifyJob, ctx: JobContext = QUIET_
   }
 
   const windowed = lastColumns(parsed.history, n, periods, w);
+  // promotion periods (churnControl.ts): the same last w columns of the flags
+  const windowedMask = job.exclude ? Uint8Array.from(lastColumns(Float64Array.from(job.exclude), n, periods, w)) : undefined;
   const xyzOptions: XyzOptions = {
     xMax: options.xyzCutoffs[0],
     yMax: options.xyzCutoffs[1],
@@ -77,8 +88,9 @@ export function computeClassification(job: ClassifyJob, ctx: JobContext = QUIET_
     if (ctx.aborted) throw jobCancelled();
     const rows = Math.min(CHUNK, n - start);
     const hist = historyFromArray(windowed.subarray(start * w, (start + rows) * w), rows, w);
-    const xyz = classifyXyz(hist, xyzOptions);
-    const pat = classifyPattern(hist, { adiCutoff: options.pattern.adi, cv2Cutoff: options.pattern.cv2 });
+    const exclude = windowedMask ? { rows, periods: w, flags: windowedMask.subarray(start * w, (start + rows) * w) } : undefined;
+    const xyz = classifyXyz(hist, { ...xyzOptions, exclude });
+    const pat = classifyPattern(hist, { adiCutoff: options.pattern.adi, cv2Cutoff: options.pattern.cv2, exclude });
     cv.set(xyz.cv, start);
     demandMean.set(xyz.mean, start);
     demandSd.set(xyz.sd, start);

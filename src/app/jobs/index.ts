@@ -12,6 +12,9 @@ import { computeExecution } from "./execution";
 import { computeContractTerms } from "./contracts";
 import { computePerformance } from "./performance";
 import { computePolicy } from "./policy";
+import { computeBucket } from "./bucket";
+import { computeReconciliation } from "./reconcile";
+import { computeStability } from "./stability";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -25,6 +28,9 @@ export const JOBS = {
   contractTerms: computeContractTerms,
   policy: computePolicy,
   performance: computePerformance,
+  bucket: computeBucket,
+  reconcile: computeReconciliation,
+  stability: computeStability,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;

@@ -13,6 +13,9 @@ import type { RangeSnapshot } from "../ports";
 import { buildPreview, type Preview } from "../preview";
 import { SEGMENTS_SHEET, SETTINGS } from "../sheets";
 import { defineStep } from "../step";
+import { importedSourceState, importedRun, sourceFacts, type ImportedSource } from "./classifyImport";
+import { churnStage, initialChurnState, type ChurnPaneState } from "../churnStage";
+import type { ChurnSettings } from "../churnControl";
 
 export interface SourceInfo {
   sheetName: string;
@@ -44,6 +47,10 @@ export interface ClassifyState {
   preview: Preview | null;
   /** The classification the Write uses (null until Classify has run on the current read). */
   run: RunInput | null;
+  /** The source is an imported extract (import step), not a sheet range; null for a sheet range. */
+  imported?: ImportedSource | null;
+  /** Rolling window, churn control, promotions, reclassification due (src/app/churnStage.ts). */
+  churn: ChurnPaneState;
 }
 
 export interface ClassifyActions {
@@ -55,6 +62,8 @@ export interface ClassifyActions {
   setOptions(patch: Partial<ClassifyOptions>): void;
   /** Parses the rows, runs the engine off the UI thread and builds the preview. */
   classify(): Promise<void>;
+  /** Changes the churn-control, window, cadence or promotion settings. */
+  setChurn(patch: Partial<ChurnSettings>): void;
 }
 
 declare module "../store" {
@@ -76,6 +85,7 @@ export const classifyStep = defineStep({
     const settings = ctx.gateway.settings;
     let snapshot: RangeSnapshot | null = null;
     const options: ClassifyOptions = { ...defaultClassifyOptions(), ...(settings.get<ClassifyOptions>(SETTINGS.options) ?? {}) };
+    const dynamic = churnStage(ctx, () => snapshot);
 
     const initial: ClassifyState = {
       source: null,
@@ -91,6 +101,7 @@ export const classifyStep = defineStep({
       periodsSetByHand: false,
       preview: null,
       run: null,
+      churn: initialChurnState(settings, options),
     };
 
     /** Re-reads the calendar from the history headers and, unless typed by hand, adopts it. */
@@ -135,8 +146,9 @@ export const classifyStep = defineStep({
           const detected = detectHeaderRow(snap.values);
           const source: SourceInfo = { sheetName: snap.sheetName, address: snap.address, firstRow: snap.firstRow, firstColumn: snap.firstColumn, rows: snap.values.length, columns: snap.values[0]?.length ?? 0 };
           const rowPreviews = snap.values.slice(0, Math.min(30, snap.values.length - 1)).map((row) => row.slice(0, 4).map(cellText).join(" | "));
-          ctx.set({ source, rowPreviews, periodsSetByHand: false });
+          ctx.set({ source, rowPreviews, periodsSetByHand: false, imported: null });
           applyHeaderRow(detected ?? 0, detected);
+          dynamic.checkDue();
           const rows = (snap.values.length - 1).toLocaleString();
           ctx.store.notice(
             detected === null
@@ -174,13 +186,23 @@ export const classifyStep = defineStep({
           run: null,
           ...(patch.periodsPerYear !== undefined ? { periodsSetByHand: true } : {}),
         });
+        dynamic.optionsChanged();
       },
+
+      setChurn: (patch) => dynamic.setSettings(patch),
 
       async classify() {
         await ctx.task(
           "Classifying",
           async ({ signal, progress }) => {
             const s = ctx.state();
+            if (s.imported) {
+              // an imported extract: the histories come from the import step (classifyImport.ts)
+              const done = await importedRun(ctx, s, { signal, progress });
+              if (done) ctx.set({ preview: buildPreview(done.parsed, done.result, ctx.overrides.all(), s.options), run: done });
+              if (done) await ctx.store.emit("classified");
+              return;
+            }
             const snap = snapshot;
             const mapping = s.mapping;
             if (!snap || !mapping) throw new Error('Read the SKU table first: select it and click "Read selection" (or "Use current region").');
@@ -188,13 +210,16 @@ export const classifyStep = defineStep({
             if (s.optionProblems.length) throw new Error(s.optionProblems[0]);
             const options = s.options;
             progress({ phase: "Checking the rows", done: 0, total: 1 });
-            const parsed = parseRows(snap, mapping, { periodsPerYear: options.periodsPerYear, demandWindow: options.demandWindow });
+            const plan = dynamic.planRun(snap, s.mapping!, s.options);
+            const parsed = parseRows(snap, plan.mapping, { periodsPerYear: plan.options.periodsPerYear, demandWindow: plan.options.demandWindow });
             if (parsed.n === 0) {
               const first = parsed.rejected[0];
               throw new Error(first ? `No usable SKU rows: every row was rejected (first: ${first.message}).` : "No SKU rows below the header row: select a larger range.");
             }
-            const result = await ctx.runner.run("classify", { parsed, options }, { signal, onProgress: progress });
-            const run: RunInput = { sourceAddress: snap.address, mapping, options, parsed, result };
+            const exclude = await dynamic.promotions(parsed, plan);
+            const computed = await ctx.runner.run("classify", { parsed, options: plan.options, exclude }, { signal, onProgress: progress });
+            const result = await dynamic.control(parsed, computed, plan);
+            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result, modelParameters: dynamic.parameters(), facts: sourceFacts(ctx, parsed, result, s.run).facts };
             // remember the mapping and options for this workbook
             const all = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings) ?? {};
             all[mappingKey(snap.sheetName, s.headers)] = mapping;
@@ -213,6 +238,13 @@ export const classifyStep = defineStep({
       },
     };
 
+    ctx.store.on("imported", () => {
+      const patch = importedSourceState(ctx);
+      if (!patch) return;
+      snapshot = null;
+      ctx.set(patch);
+    });
+
     ctx.store.on("overridesChanged", () => {
       const s = ctx.state();
       if (s.run && s.preview) ctx.set({ preview: buildPreview(s.run.parsed, s.run.result, ctx.overrides.all(), s.run.options) });
@@ -223,12 +255,13 @@ export const classifyStep = defineStep({
       sheets: [SEGMENTS_SHEET],
       parameters: () => {
         const run = ctx.state().run;
-        return run ? { source: run.sourceAddress, mapping: run.mapping, options: run.options, skus: run.parsed.n } : {};
+        return run ? { source: run.sourceAddress, mapping: run.mapping, options: run.options, skus: run.parsed.n, ...run.modelParameters } : {};
       },
       contribute: (inputs) => {
         // The decision record (dimensions step, when in this pane) goes into the Segments notes.
         const d = ctx.peek("dimensions");
-        return { plans: [segmentsPlan(inputs.run, inputs.overrides, inputs.modelVersion, d ? decisionNotes(d.rationale, d.rationaleCheck) : [])] };
+        const plan = segmentsPlan(inputs.run, inputs.overrides, inputs.modelVersion, d ? decisionNotes(d.rationale, d.rationaleCheck) : []);
+        return { plans: [dynamic.extendPlan(plan, inputs.run)] };
       },
     });
 

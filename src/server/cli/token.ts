@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { TOKEN_NAME_PATTERN } from "../../api";
 import { issueToken } from "../auth";
+import { loadServerKey } from "../keys";
 import { openStorage } from "../storage";
 import { ROLES, type Role, type TokenRecord } from "../storage/types";
 
@@ -16,6 +17,8 @@ const USAGE = `usage:
   token list
   token revoke --id <token id>
   token revoke --name <name>        (every active token of that name)
+  token server-key                  (the public key that signs tree heads and receipts, with its key id;
+                                     SEG_SIGNING_KEY_FILE, default SEG_DATA_DIR/server-signing-key.pem)
 storage: DATABASE_URL (PostgreSQL) or SEG_DATA_DIR (SQLite, default ./data)`;
 
 class UsageError extends Error {}
@@ -31,6 +34,14 @@ async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help") {
     console.log(USAGE);
+    return 0;
+  }
+  if (command === "server-key") {
+    if (rest.length > 0) throw new UsageError("server-key takes no options");
+    const { key, created } = loadServerKey(process.env, process.env.SEG_DATA_DIR?.trim() || "data");
+    if (created) console.error(`Created a new signing key in ${key.source} (mode 0600).`);
+    console.error(`Key id ${key.current.keyId} (Ed25519, ${key.source}); the public key as JSON on stdout:`);
+    console.log(JSON.stringify({ current: key.current, retired: key.retired }, null, 2));
     return 0;
   }
   if (!["create", "list", "revoke"].includes(command)) throw new UsageError(`unknown command "${command}"`);

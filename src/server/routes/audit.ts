@@ -5,10 +5,12 @@ import { identity, readableWorkbook, READERS, type Api, type RouteContext } from
 import { hashAuditEntrySync } from "../hash";
 import { checkBatch } from "../ingest";
 import { HttpProblem } from "../problem";
+import { parseUtcTimestamp } from "../time";
 import type { Storage, WorkbookHead } from "../storage/types";
 import { parseCount, parseTime } from "./params";
 
-const VERIFY_PAGE = 5000;
+/** Entries checked per step of a verify; the server yields to other requests between steps. */
+const VERIFY_PAGE = 1000;
 
 export function auditRoutes(api: Api, ctx: RouteContext): void {
   const { storage } = ctx;
@@ -20,8 +22,8 @@ export function auditRoutes(api: Api, ctx: RouteContext): void {
       const { workbookId } = req.params;
       const entries = req.body.entries;
       for (let i = 0; i < entries.length; i++) {
-        if (!Number.isFinite(Date.parse(entries[i].timestamp))) {
-          throw new HttpProblem("validation", `body.entries[${i}].timestamp "${entries[i].timestamp}" is not a valid date (entry ${entries[i].entryId})`, {
+        if (parseUtcTimestamp(entries[i].timestamp) === null) {
+          throw new HttpProblem("validation", `body.entries[${i}].timestamp "${entries[i].timestamp}" is not a real date and time (entry ${entries[i].entryId})`, {
             field: `body.entries[${i}].timestamp`,
             index: i,
             entryId: entries[i].entryId,
@@ -36,7 +38,8 @@ export function auditRoutes(api: Api, ctx: RouteContext): void {
           { entryId: check.entryId, index: check.index },
         );
       }
-      const outcome = await storage.appendAudit(workbookId, identity(req), entries, ctx.now().toISOString());
+      const receivedAt = ctx.now().toISOString();
+      const outcome = await storage.appendAudit(workbookId, identity(req), entries, receivedAt);
       if (outcome.kind === "forbidden") {
         throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner; nothing was stored`);
       }
@@ -52,6 +55,7 @@ export function auditRoutes(api: Api, ctx: RouteContext): void {
         alreadyStored: outcome.alreadyStored,
         entryCount: outcome.entryCount,
         lastHash: outcome.lastHash,
+        receipt: await ctx.ledger.receipt(workbookId, identity(req), entries, outcome, receivedAt),
       });
     },
   );
@@ -96,30 +100,26 @@ export function auditRoutes(api: Api, ctx: RouteContext): void {
 /**
  * Re-checks the stored trail page by page with the engine's verifyChain: every hash, every link,
  * positions without gaps, and that the trail ends where the workbook's head says it does.
+ * A broken entry is always named the same way: `seq` is its chain position (1-based), `index`
+ * = seq - 1, `entryId` the entry stored at (or, for a missing position, next after) that place.
+ * Between pages it yields to the event loop, so a long verify does not stall other requests.
  */
 export async function verifyStoredChain(storage: Storage, head: WorkbookHead): Promise<VerifyResult> {
   let prev = GENESIS_HASH;
   let count = 0;
   let lastEntryId = "";
+  const broken = (index: number, entryId: string, reason: string): VerifyResult => ({ ok: false, count: index, index, seq: index + 1, entryId, reason });
   for (;;) {
+    if (count > 0) await yieldToEventLoop();
     const page = await storage.queryAudit(head.workbookId, { afterSeq: count, limit: VERIFY_PAGE });
     if (page.length === 0) break;
-    for (let i = 0; i < page.length; i++) {
-      if (page[i].seq !== count + i + 1) {
-        return {
-          ok: false,
-          count: count + i,
-          index: count + i,
-          seq: page[i].seq,
-          entryId: page[i].entryId,
-          reason: `chain position ${count + i + 1} is missing (next stored position is ${page[i].seq})`,
-        };
-      }
-    }
-    const check = await verifyChain(page, prev, hashAuditEntrySync);
-    if (!check.ok) {
-      const index = count + check.index;
-      return { ok: false, count: index, index, seq: index + 1, entryId: check.entryId, reason: check.reason };
+    let gap = 0;
+    while (gap < page.length && page[gap].seq === count + gap + 1) gap++;
+    // The entries before a missing position are checked first: the earliest fault is the one named.
+    const check = await verifyChain(gap < page.length ? page.slice(0, gap) : page, prev, hashAuditEntrySync);
+    if (!check.ok) return broken(count + check.index, check.entryId, check.reason);
+    if (gap < page.length) {
+      return broken(count + gap, page[gap].entryId, `chain position ${count + gap + 1} is missing (the next stored entry is at position ${page[gap].seq}): an entry was removed`);
     }
     prev = check.lastHash;
     count += page.length;
@@ -127,14 +127,16 @@ export async function verifyStoredChain(storage: Storage, head: WorkbookHead): P
     if (page.length < VERIFY_PAGE) break;
   }
   if (count !== head.entryCount || prev !== head.lastHash) {
-    return {
-      ok: false,
+    return broken(
       count,
-      index: count,
-      seq: count + 1,
-      entryId: head.lastEntryId ?? lastEntryId,
-      reason: `the trail holds ${count} entries ending in hash ${prev.slice(0, 12)}…, but the workbook records ${head.entryCount} ending in ${head.lastHash.slice(0, 12)}… (entries were removed)`,
-    };
+      head.lastEntryId ?? lastEntryId,
+      `the trail holds ${count} entries ending in hash ${prev.slice(0, 12)}…, but the workbook records ${head.entryCount} ending in ${head.lastHash.slice(0, 12)}… (entries were removed)`,
+    );
   }
   return { ok: true, count, lastHash: prev };
+}
+
+/** Lets pending I/O (other requests) run before the next chunk of work. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

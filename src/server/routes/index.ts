@@ -7,6 +7,7 @@ import { auditRoutes } from "./audit";
 import { controlRoutes } from "./controls";
 import { inputRoutes } from "./inputs";
 import { metaRoutes } from "./meta";
+import { proofRoutes } from "./proofs";
 import { skuRoutes } from "./skus";
 import { snapshotRoutes } from "./snapshots";
 import { tokenRoutes } from "./tokens";
@@ -21,4 +22,5 @@ export const ROUTES: readonly RouteModule[] = [
   controlRoutes,
   inputRoutes,
   tokenRoutes,
+  proofRoutes,
 ];

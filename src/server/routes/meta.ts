@@ -7,11 +7,13 @@ export function metaRoutes(api: Api, ctx: RouteContext): void {
   const { storage } = ctx;
   api.get(PATHS.health, { schema: health, config: { access: "public", rateLimit: false } }, async () => ({ status: "ok" }));
 
-  api.get(PATHS.ready, { schema: ready, config: { access: "public", rateLimit: false } }, async () => {
+  api.get(PATHS.ready, { schema: ready, config: { access: "public", rateLimit: false } }, async (req) => {
     try {
       await storage.ping();
     } catch (e) {
-      throw new HttpProblem("not-ready", `the ${storage.kind} database does not answer: ${(e as Error).message}`);
+      // Anonymous callers learn that the database does not answer, not where it is (the log says).
+      req.log.error({ err: e }, "readiness check failed");
+      throw new HttpProblem("not-ready", `the ${storage.kind} database does not answer (the server log has the cause)`, { retryAfterSeconds: 5 });
     }
     return { status: "ready", storage: storage.kind };
   });

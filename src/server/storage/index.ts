@@ -11,12 +11,22 @@ export interface StorageConfig {
   dataDir?: string;
   /** PostgreSQL schema (tests, benchmark). */
   pgSchema?: string;
+  /** PostgreSQL: longest wait for a connection, and longest statement, ms. */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
 }
 
 export const SQLITE_FILE_NAME = "seg.sqlite";
 
 export function openStorage(config: StorageConfig): Storage {
-  if (config.databaseUrl) return new PostgresStorage({ connectionString: config.databaseUrl, schema: config.pgSchema });
+  if (config.databaseUrl) {
+    return new PostgresStorage({
+      connectionString: config.databaseUrl,
+      schema: config.pgSchema,
+      connectTimeoutMs: config.connectTimeoutMs,
+      statementTimeoutMs: config.statementTimeoutMs,
+    });
+  }
   return new SqliteStorage({ file: path.join(config.dataDir ?? "data", SQLITE_FILE_NAME) });
 }
 

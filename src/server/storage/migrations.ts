@@ -80,8 +80,50 @@ CREATE TABLE snapshot_items (
 `;
 }
 
+/**
+ * Entry ids are unique per workbook, not across all of them: one planner storing another's next
+ * entry id first must not block that planner's sync. SQLite cannot drop a constraint, so the table
+ * is rebuilt (same columns, same indexes).
+ */
+const ENTRY_ID_PER_WORKBOOK_SQLITE = `
+CREATE TABLE audit_entries_v2 (
+  workbook_id TEXT NOT NULL REFERENCES workbooks (id),
+  seq INTEGER NOT NULL,
+  entry_id TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  user_name TEXT NOT NULL,
+  action TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT NOT NULL,
+  new_value TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  entry_hash TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  received_by TEXT NOT NULL,
+  received_token TEXT NOT NULL,
+  PRIMARY KEY (workbook_id, seq),
+  UNIQUE (workbook_id, entry_id)
+);
+INSERT INTO audit_entries_v2 SELECT workbook_id, seq, entry_id, ts, ts_ms, user_name, action, sku, field, old_value, new_value,
+  reason, model_version, prev_hash, entry_hash, received_at, received_by, received_token FROM audit_entries;
+DROP TABLE audit_entries;
+ALTER TABLE audit_entries_v2 RENAME TO audit_entries;
+CREATE INDEX audit_by_sku ON audit_entries (workbook_id, sku, seq);
+CREATE INDEX audit_by_user ON audit_entries (workbook_id, user_name, seq);
+CREATE INDEX audit_by_time ON audit_entries (workbook_id, ts_ms);
+`;
+const ENTRY_ID_PER_WORKBOOK_POSTGRES = `
+ALTER TABLE audit_entries DROP CONSTRAINT audit_entries_entry_id_key;
+ALTER TABLE audit_entries ADD CONSTRAINT audit_entries_workbook_entry_key UNIQUE (workbook_id, entry_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "tokens, workbooks, audit entries, snapshots", sqlite: initial("INTEGER"), postgres: initial("BIGINT") },
+  { version: 2, name: "audit entry ids unique per workbook", sqlite: ENTRY_ID_PER_WORKBOOK_SQLITE, postgres: ENTRY_ID_PER_WORKBOOK_POSTGRES },
   ...MORE_MIGRATIONS,
 ];
 

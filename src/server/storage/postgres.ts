@@ -24,6 +24,7 @@ import {
 } from "./rows";
 import type {
   AppendOutcome,
+  AuditLeafRow,
   AuditQuery,
   Identity,
   ItemPage,
@@ -74,7 +75,14 @@ export interface PostgresOptions {
   /** Schema holding the tables (created if missing). Letters, digits and _ only. */
   schema?: string;
   poolSize?: number;
+  /** Longest wait for a connection (TCP, TLS and start-up), ms. Default 3000. */
+  connectTimeoutMs?: number;
+  /** Longest a statement may run on the server, and (plus 2 s) the longest wait for any answer, ms. Default 30000. */
+  statementTimeoutMs?: number;
 }
+
+export const DEFAULT_PG_CONNECT_TIMEOUT_MS = 3000;
+export const DEFAULT_PG_STATEMENT_TIMEOUT_MS = 30_000;
 
 export class PostgresStorage implements Storage {
   readonly kind = "postgres" as const;
@@ -82,16 +90,24 @@ export class PostgresStorage implements Storage {
   /** The connection pool; exposed for tests and the benchmark. */
   readonly pool: pg.Pool;
   readonly schema: string | undefined;
+  private readonly pingTimeoutMs: number;
 
   constructor(options: PostgresOptions) {
     if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {
       throw new Error(`invalid PostgreSQL schema name "${options.schema}" (letters, digits and _ only)`);
     }
     this.schema = options.schema;
+    this.pingTimeoutMs = options.connectTimeoutMs ?? DEFAULT_PG_CONNECT_TIMEOUT_MS;
     this.location = describePg(options.connectionString) + (options.schema ? ` schema ${options.schema}` : "");
+    const statementTimeout = options.statementTimeoutMs ?? DEFAULT_PG_STATEMENT_TIMEOUT_MS;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
+      // A database that accepts connections but never answers must not hang requests: every wait is bounded.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_PG_CONNECT_TIMEOUT_MS,
+      statement_timeout: statementTimeout,
+      query_timeout: statementTimeout + 2000,
+      idle_in_transaction_session_timeout: statementTimeout + 5000,
       // The schema name was checked above: it is an identifier, which cannot be a bound parameter.
       options: options.schema ? `-c search_path=${options.schema}` : undefined,
     });
@@ -142,7 +158,8 @@ export class PostgresStorage implements Storage {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query("SELECT 1");
+    // query_timeout per query is supported by pg (client.js) but missing from its QueryConfig type.
+    await this.pool.query({ text: "SELECT 1", query_timeout: this.pingTimeoutMs } as pg.QueryConfig);
   }
 
   async close(): Promise<void> {
@@ -198,9 +215,10 @@ export class PostgresStorage implements Storage {
     return this.tx(async (c): Promise<AppendOutcome> => {
       const head = await this.claimWorkbook(c, workbookId, sender.name, receivedAt);
       if (head.owner !== sender.name) throw new Rollback<AppendOutcome>({ kind: "forbidden", workbookId });
-      const { rows } = await c.query("SELECT entry_id, workbook_id, entry_hash FROM audit_entries WHERE entry_id = ANY($1::text[])", [
-        entries.map((e) => e.entryId),
-      ]);
+      const { rows } = await c.query(
+        "SELECT entry_id, workbook_id, entry_hash FROM audit_entries WHERE workbook_id = $1 AND entry_id = ANY($2::text[])",
+        [workbookId, entries.map((e) => e.entryId)],
+      );
       const known = new Map<string, KnownEntry>(
         rows.map((r: Row) => [String(r.entry_id), { workbookId: String(r.workbook_id), entryHash: String(r.entry_hash) }]),
       );
@@ -244,6 +262,15 @@ export class PostgresStorage implements Storage {
       [...params, q.limit],
     );
     return rows.map(rowToStoredEntry);
+  }
+
+  async auditLeafRows(workbookId: string, afterSeq: number, limit: number): Promise<AuditLeafRow[]> {
+    const { rows } = await this.pool.query({
+      text: "SELECT seq, entry_id, entry_hash, received_by, received_at FROM audit_entries WHERE workbook_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+      values: [workbookId, afterSeq, limit],
+      rowMode: "array",
+    });
+    return (rows as unknown[][]).map((r) => ({ workbookId, seq: Number(r[0]), entryId: String(r[1]), entryHash: String(r[2]), receivedBy: String(r[3]), receivedAt: String(r[4]) }));
   }
 
   async publishSnapshot(

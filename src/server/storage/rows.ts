@@ -2,6 +2,7 @@
    PostgreSQL returns BIGINT as a string, hence Number() on every integer column. */
 import type { AuditAction, AuditEntry } from "../../engine/audit";
 import { normalizeItem } from "../snapshots";
+import { parseUtcTimestamp } from "../time";
 import type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead } from "./types";
 
 export type Row = Record<string, unknown>;
@@ -39,7 +40,7 @@ export function auditValues(
     seq,
     entry.entryId,
     entry.timestamp,
-    Date.parse(entry.timestamp),
+    parseUtcTimestamp(entry.timestamp) ?? Date.parse(entry.timestamp),
     entry.user,
     entry.action,
     entry.sku,

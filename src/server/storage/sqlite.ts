@@ -28,6 +28,7 @@ import {
 } from "./rows";
 import type {
   AppendOutcome,
+  AuditLeafRow,
   AuditQuery,
   Identity,
   ItemPage,
@@ -50,6 +51,8 @@ class Rollback<T> {
 export interface SqliteOptions {
   /** Path of the database file (its directory is created if missing). */
   file: string;
+  /** How long a write waits for another process's lock before failing (503), ms. Default 5000. */
+  busyTimeoutMs?: number;
 }
 
 export class SqliteStorage implements Storage {
@@ -65,7 +68,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   }
 
   async migrate(): Promise<number[]> {
@@ -138,7 +141,7 @@ export class SqliteStorage implements Storage {
 
   async appendAudit(workbookId: string, sender: Identity, entries: readonly AuditEntry[], receivedAt: string): Promise<AppendOutcome> {
     const db = this.db;
-    const findEntry = db.prepare("SELECT workbook_id, entry_hash FROM audit_entries WHERE entry_id = ?");
+    const findEntry = db.prepare("SELECT workbook_id, entry_hash FROM audit_entries WHERE workbook_id = ? AND entry_id = ?");
     const insert = db.prepare(
       `INSERT INTO audit_entries (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})`,
     );
@@ -147,7 +150,7 @@ export class SqliteStorage implements Storage {
       if (head.owner !== sender.name) throw new Rollback<AppendOutcome>({ kind: "forbidden", workbookId });
       const known = new Map<string, KnownEntry>();
       for (const e of entries) {
-        const r = findEntry.get(e.entryId) as Row | undefined;
+        const r = findEntry.get(workbookId, e.entryId) as Row | undefined;
         if (r) known.set(e.entryId, { workbookId: String(r.workbook_id), entryHash: String(r.entry_hash) });
       }
       const plan = planAppend(workbookId, { entryCount: Number(head.entry_count), lastHash: String(head.last_hash) }, known, entries);
@@ -191,6 +194,14 @@ export class SqliteStorage implements Storage {
       .prepare(`SELECT * FROM audit_entries WHERE ${where} ORDER BY seq LIMIT ?`)
       .all(...params, q.limit) as Row[];
     return rows.map(rowToStoredEntry);
+  }
+
+  async auditLeafRows(workbookId: string, afterSeq: number, limit: number): Promise<AuditLeafRow[]> {
+    const rows = this.db
+      .prepare("SELECT seq, entry_id, entry_hash, received_by, received_at FROM audit_entries WHERE workbook_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+      .raw()
+      .all(workbookId, afterSeq, limit) as unknown[][];
+    return rows.map((r) => ({ workbookId, seq: Number(r[0]), entryId: String(r[1]), entryHash: String(r[2]), receivedBy: String(r[3]), receivedAt: String(r[4]) }));
   }
 
   async publishSnapshot(

@@ -28,6 +28,16 @@ export interface NewToken {
   createdAt: string;
 }
 
+/** The stored fields an audit leaf covers (src/engine/treeHead.ts LeafFields). */
+export interface AuditLeafRow {
+  workbookId: string;
+  seq: number;
+  entryId: string;
+  entryHash: string;
+  receivedBy: string;
+  receivedAt: string;
+}
+
 export interface AuditQuery {
   sku?: string;
   user?: string;
@@ -92,6 +102,8 @@ export interface Storage {
   /** All workbooks, or those owned by `owner`. */
   listWorkbooks(owner?: string): Promise<WorkbookHead[]>;
   queryAudit(workbookId: string, query: AuditQuery): Promise<StoredAuditEntry[]>;
+  /** What the audit Merkle tree covers of entries after `afterSeq`, in seq order (../ledger.ts loads trees with it). */
+  auditLeafRows?(workbookId: string, afterSeq: number, limit: number): Promise<AuditLeafRow[]>;
 
   publishSnapshot(
     workbookId: string,

@@ -34,6 +34,10 @@ const PREVIEW_LABEL: Record<PreviewBy, string> = { segment: "Segment", abc: "ABC
 const MAX_REJECTED_SHOWN = 200;
 /** The criterion and dimension part (its own step), loaded when the tab first shows. */
 const DimensionsSection = lazy(() => import("./DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
+/** Importing a transaction extract (its own step), loaded when the tab first shows. */
+const ImportSection = lazy(() => import("./ImportSection").then((m) => ({ default: m.ImportSection })));
+/** Reclassification and churn control (issue 11), loaded when the tab first shows. */
+const ChurnSection = lazy(() => import("./ChurnSection").then((m) => ({ default: m.ChurnSection })));
 
 export function ClassifyTab() {
   const [state, actions, common] = useStep("classify");
@@ -70,14 +74,24 @@ export function ClassifyTab() {
             Use current region
           </Button>
         </div>
-        {source && (
+        {source && !state.imported && (
           <Text role="status" className={styles.wrap}>
             {source.address}: {count(source.rows)} rows × {count(source.columns)} columns.
           </Text>
         )}
+        {state.imported && (
+          <Text role="status" className={styles.wrap}>
+            Source: {state.imported.fileName}, {count(state.imported.histories)} histories × {count(state.imported.periods)} periods of {state.imported.calendar} ({state.imported.firstLabel} … {state.imported.lastLabel}).
+          </Text>
+        )}
       </section>
+      {session.has("import") && (
+        <Suspense fallback={null}>
+          <ImportSection />
+        </Suspense>
+      )}
 
-      {mapping && source && (
+      {mapping && source && !state.imported && (
         <section aria-labelledby="seg-mapping" className={styles.stack}>
           <Subtitle2 id="seg-mapping">2. Columns</Subtitle2>
           {state.mappingRemembered && <Text className={styles.muted}>Using the mapping remembered for this sheet.</Text>}
@@ -176,8 +190,11 @@ export function ClassifyTab() {
               ))}
             </ul>
           )}
+          <Suspense fallback={null}>
+            <ChurnSection />
+          </Suspense>
           <div className={styles.row}>
-            <Button appearance="primary" onClick={() => actions.classify()} disabled={busy || state.mappingProblems.length > 0 || state.optionProblems.length > 0}>
+            <Button appearance="primary" onClick={() => actions.classify()} disabled={busy || state.mappingProblems.length > 0 || state.optionProblems.length > 0 || state.churn.problems.length > 0}>
               Classify
             </Button>
           </div>
