@@ -43,11 +43,11 @@ describeBackends("controllers API", (backend) => {
     expect((await h.call("GET", `${url}/reconciliations/${r.reconciliationId}`, h.tokens.controller)).body.status).toBe("within tolerance");
   });
 
-  test("refusals store nothing: no token 401, another planner or an admin 403, an unknown workbook 404, a bad field 400", async () => {
+  test("refusals store nothing: no token 401, an admin 403, another planner's or an unknown workbook 404, a bad field 400", async () => {
     const before = await rows("reconciliations");
     expect((await h.call("POST", `${url}/reconciliations`, null, reconciliation())).status).toBe(401);
     expect((await h.call("POST", `${url}/reconciliations`, h.tokens.revoked, reconciliation())).status).toBe(401);
-    expect((await h.call("POST", `${url}/reconciliations`, h.tokens.planner2, reconciliation())).status).toBe(403);
+    expect((await h.call("POST", `${url}/reconciliations`, h.tokens.planner2, reconciliation())).status).toBe(404);
     expect((await h.call("POST", `${url}/reconciliations`, h.tokens.admin, reconciliation())).status).toBe(403);
     expect((await h.call("POST", `/api/v1/workbooks/${randomUUID()}/reconciliations`, h.tokens.controller, reconciliation())).status).toBe(404);
     const bad = await h.call("POST", `${url}/reconciliations`, h.tokens.planner, { ...reconciliation(), status: "fine" });
@@ -85,7 +85,7 @@ describeBackends("controllers API", (backend) => {
     expect(both.map((b) => b.status).sort()).toEqual([200, 409]);
   });
 
-  test("list and read: controllers and admins everything, the owner planner its own, another planner 403", async () => {
+  test("list and read: controllers and admins everything, the owner planner its own, another planner 404 (reads as missing)", async () => {
     const all = await h.call("GET", `${url}/reconciliations`, h.tokens.admin);
     expect(all.status).toBe(200);
     expect(all.body.reconciliations.length).toBeGreaterThanOrEqual(3);
@@ -94,7 +94,7 @@ describeBackends("controllers API", (backend) => {
     const approved = await h.call("GET", `${url}/reconciliations?approved=true&modelVersion=m1`, h.tokens.controller);
     expect(approved.body.reconciliations.length).toBeGreaterThanOrEqual(2);
     expect((await h.call("GET", `${url}/reconciliations`, h.tokens.planner)).status).toBe(200);
-    expect((await h.call("GET", `${url}/reconciliations`, h.tokens.planner2)).status).toBe(403);
+    expect((await h.call("GET", `${url}/reconciliations`, h.tokens.planner2)).status).toBe(404);
     expect((await h.call("GET", `${url}/reconciliations`)).status).toBe(401);
     expect((await h.call("GET", `${url}/reconciliations/${randomUUID()}`, h.tokens.controller)).status).toBe(404);
   });
@@ -108,7 +108,7 @@ describeBackends("controllers API", (backend) => {
     expect((await h.call("POST", `${url}/change-requests`, h.tokens.planner, { ...cr, reason: "another reason entirely" })).status).toBe(409);
     const before = await rows("change_requests");
     expect((await h.call("POST", `${url}/change-requests`, h.tokens.controller, request())).status).toBe(403);
-    expect((await h.call("POST", `${url}/change-requests`, h.tokens.planner2, request())).status).toBe(403);
+    expect((await h.call("POST", `${url}/change-requests`, h.tokens.planner2, request())).status).toBe(404);
     expect((await h.call("POST", `${url}/change-requests`, h.tokens.planner, { ...request(), reason: "short" })).body.field).toBe("body.reason");
     expect(await rows("change_requests")).toBe(before);
 
@@ -126,7 +126,7 @@ describeBackends("controllers API", (backend) => {
     const late = await h.call("POST", dec, dave, { decision: "approve", comment: "x" });
     expect(late.status).toBe(409);
     expect((await h.call("GET", `${url}/change-requests?status=pending`, h.tokens.controller)).body.changeRequests.map((c: { requestId: string }) => c.requestId)).not.toContain(cr.requestId);
-    expect((await h.call("GET", `${url}/change-requests`, h.tokens.planner2)).status).toBe(403);
+    expect((await h.call("GET", `${url}/change-requests`, h.tokens.planner2)).status).toBe(404);
   });
 
   test("the client's methods: record, list, approve a reconciliation; request and approve a change", async () => {

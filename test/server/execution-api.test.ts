@@ -49,12 +49,12 @@ describeBackends("execution API", (backend) => {
     expect(v.body.detail).toContain('"v9"');
   });
 
-  test("no token or a revoked one is 401, another planner 403, on all three routes", async () => {
+  test("no token or a revoked one is 401, another planner's workbook reads as missing (404), on all three routes", async () => {
     for (const url of [`${base}/v1/skus/S1`, `${base}/v1/skus`, `${base}/v1/execution.csv`]) {
       expect((await h.call("GET", url)).status).toBe(401);
       expect((await h.call("GET", url, h.tokens.revoked)).status).toBe(401);
       const other = await h.call("GET", url, h.tokens.planner2);
-      expect(other.status).toBe(403);
+      expect(other.status).toBe(404);
       expect(other.text).not.toContain("S1,");
       expect((await h.call("GET", url, h.tokens.controller)).status).toBe(200);
     }

@@ -108,16 +108,16 @@ describeBackends("incremental inputs API", (backend) => {
     expect((await h.call("GET", `/api/v1/workbooks/${wb}/inputs?sku=S2`, h.tokens.planner)).body.cells.map((c: { name: string }) => c.name)).toEqual(["W1", "W2"]);
   });
 
-  test("roles: 401 without a token, 403 for another planner or a controller sending; nothing applied", async () => {
+  test("roles: 401 without a token, 403 for another planner or a controller sending (404 for another planner's reads and compaction); nothing applied", async () => {
     const wb = randomUUID();
     await send(wb, [d("o1", 1, "S1", "W1", 1)]);
     expect((await send(wb, [d("o2", 2, "S1", "W1", 2)], null as unknown as string)).status).toBe(401);
     expect((await send(wb, [d("o2", 2, "S1", "W1", 2)], h.tokens.revoked)).status).toBe(401);
     expect((await send(wb, [d("o2", 2, "S1", "W1", 2)], h.tokens.planner2)).status).toBe(403);
     expect((await send(wb, [d("o2", 2, "S1", "W1", 2)], h.tokens.controller)).status).toBe(403);
-    expect((await h.call("POST", `/api/v1/workbooks/${wb}/inputs/compact`, h.tokens.planner2, { watermark: 9 })).status).toBe(403);
+    expect((await h.call("POST", `/api/v1/workbooks/${wb}/inputs/compact`, h.tokens.planner2, { watermark: 9 })).status).toBe(404);
     expect(await changesStored(wb)).toBe(1);
-    expect((await h.call("GET", `/api/v1/workbooks/${wb}/inputs`, h.tokens.planner2)).status).toBe(403);
+    expect((await h.call("GET", `/api/v1/workbooks/${wb}/inputs`, h.tokens.planner2)).status).toBe(404);
     expect((await h.call("GET", `/api/v1/workbooks/${wb}/inputs`, h.tokens.admin)).status).toBe(200);
   });
 
