@@ -6,8 +6,10 @@
  * The pane imports types from here and values only from ./paths and ./limits (no TypeBox in its bundle).
  */
 import * as audit from "./audit";
+import * as controls from "./controls";
 import { Problem } from "./common";
 import * as health from "./health";
+import * as inputs from "./inputs";
 import { PATHS, type Method } from "./paths";
 import * as proofs from "./proofs";
 import * as snapshots from "./snapshots";
@@ -16,7 +18,9 @@ import * as workbooks from "./workbooks";
 
 export * from "./audit";
 export * from "./common";
+export * from "./controls";
 export * from "./health";
+export * from "./inputs";
 export * from "./limits";
 export * from "./paths";
 export * from "./proofs";
@@ -64,6 +68,27 @@ export const OPERATIONS = {
   listSnapshots: op("GET", PATHS.snapshots, snapshots.listSnapshots),
   getSnapshot: op("GET", PATHS.snapshot, snapshots.getSnapshot),
   diffSnapshots: op("GET", PATHS.snapshotDiff, snapshots.diffSnapshots),
+  getSnapshotSku: op("GET", PATHS.snapshotSku, snapshots.getSnapshotSku),
+  listSnapshotSkus: op("GET", PATHS.snapshotSkus, snapshots.listSnapshotSkus),
+  exportExecutionCsv: op("GET", PATHS.executionCsv, snapshots.exportExecutionCsv),
+  getForecastAccuracy: op("GET", PATHS.forecastAccuracy, snapshots.getForecastAccuracy),
+  exportMrpCsv: op("GET", PATHS.mrpCsv, snapshots.exportMrpCsv),
+  recordReconciliation: op("POST", PATHS.reconciliations, controls.recordReconciliation),
+  listReconciliations: op("GET", PATHS.reconciliations, controls.listReconciliations),
+  getReconciliation: op("GET", PATHS.reconciliation, controls.getReconciliation),
+  approveReconciliation: op("POST", PATHS.reconciliationApproval, controls.approveReconciliation),
+  createChangeRequest: op("POST", PATHS.changeRequests, controls.createChangeRequest),
+  listChangeRequests: op("GET", PATHS.changeRequests, controls.listChangeRequests),
+  getChangeRequest: op("GET", PATHS.changeRequest, controls.getChangeRequest),
+  decideChangeRequest: op("POST", PATHS.changeRequestDecision, controls.decideChangeRequest),
+  applyInputChanges: op("POST", PATHS.inputChanges, inputs.applyInputChanges),
+  getChangedSkus: op("GET", PATHS.inputsChanged, inputs.getChangedSkus),
+  getInputs: op("GET", PATHS.inputs, inputs.getInputs),
+  compactInputs: op("POST", PATHS.inputsCompact, inputs.compactInputs),
+  saveMappingProfile: op("POST", PATHS.mappingProfiles, inputs.saveMappingProfile),
+  listMappingProfiles: op("GET", PATHS.mappingProfiles, inputs.listMappingProfiles),
+  getMappingProfile: op("GET", PATHS.mappingProfile, inputs.getMappingProfile),
+  deleteMappingProfile: op("DELETE", PATHS.mappingProfile, inputs.deleteMappingProfile),
   createToken: op("POST", PATHS.tokens, tokens.createToken),
   listTokens: op("GET", PATHS.tokens, tokens.listTokens),
   revokeToken: op("DELETE", PATHS.token, tokens.revokeToken),

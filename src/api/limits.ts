@@ -18,6 +18,8 @@ export const NO_NUL = "^[^\\u0000]*$";
 /** A letter or digit, then up to 127 letters, digits and . _ ~ - (so never "." or ".."). */
 export const WORKBOOK_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$";
 export const MODEL_VERSION_PATTERN = "^[^\\u0000-\\u001f\\u007f]{1,128}$";
+/** A segment filter: an ABC×XYZ label with * for any character (AX, A*, *Z), or * alone. */
+export const SEGMENT_FILTER_PATTERN = "^([ABC*][XYZ*]|\\*)$";
 export const HASH_PATTERN = "^[0-9a-f]{64}$";
 export const UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 export const TIMESTAMP_PATTERN = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$";

@@ -1,6 +1,25 @@
 /* Segmentation snapshots: publish (planner, owner), read and diff (everyone who may read the workbook). */
-import { AUTH_ERRORS, Type, bearer, digits, nullableEnum, nullableNumber, nullableString, problems, ref, workbookId, type Static } from "./common";
-import { DEFAULT_ITEM_PAGE, MAX_ITEM_PAGE, MAX_SNAPSHOT_ITEMS, MODEL_VERSION_PATTERN, NO_NUL } from "./limits";
+import { AUTH_ERRORS, Type, bearer, digits, nullableEnum, nullableNumber, nullableString, problems, ref, stringEnum, workbookId, type Static } from "./common";
+import { DEFAULT_ITEM_PAGE, MAX_ITEM_PAGE, MAX_SNAPSHOT_ITEMS, MODEL_VERSION_PATTERN, NO_NUL, SEGMENT_FILTER_PATTERN } from "./limits";
+
+/** Longest forecast horizon a snapshot item carries. */
+export const MAX_FORECAST_HORIZON = 520;
+
+export interface ForecastAccuracy {
+  pairs: number;
+  me?: number | null;
+  mae?: number | null;
+  rmse?: number | null;
+  wape?: number | null;
+  mase?: number | null;
+  ts?: number | null;
+  valueAdded?: number | null;
+  fittedRmse?: number | null;
+}
+
+export const TRANSPORT_MODES = ["express", "standard", "economy"] as const;
+export const SLOTTING_ZONES = ["golden", "silver", "bronze"] as const;
+export const DEMAND_PATTERNS = ["smooth", "erratic", "intermittent", "lumpy"] as const;
 
 /** The version name that means "the newest snapshot"; it cannot be published. */
 export const LATEST = "latest";
@@ -16,7 +35,7 @@ const itemProperties = {
   xyz: Type.Optional(nullableEnum(["X", "Y", "Z"] as const)),
   adi: num("Average inter-demand interval (Syntetos–Boylan), periods (>= 0).", { minimum: 0 }),
   cv2: num("Squared CV of non-zero demand sizes (Syntetos–Boylan, >= 0).", { minimum: 0 }),
-  pattern: Type.Optional(nullableEnum(["smooth", "erratic", "intermittent", "lumpy"] as const)),
+  pattern: Type.Optional(nullableEnum(DEMAND_PATTERNS)),
   segment: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], pattern: "^[ABC][XYZ]$", description: "ABC×XYZ, e.g. AX." })),
   serviceLevel: num("Cycle service level (0..1).", { minimum: 0, maximum: 1 }),
   demandMean: num("Mean demand per period."),
@@ -27,6 +46,51 @@ const itemProperties = {
   orderQty: num("Order quantity, in units (>= 0).", { minimum: 0 }),
   overridden: Type.Optional(Type.Boolean({ description: "The segment was set by a planner override." })),
   error: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 1024, description: "Why the row could not be classified." })),
+  // Execution flags (issue 15, docs/execution.md): null or absent when the Execution sheet was not written.
+  pickingPriority: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 1, description: "Picking priority, 1 first." })),
+  transportMode: Type.Optional(nullableEnum(TRANSPORT_MODES, { description: "Transport mode from the execution rules." })),
+  atpWindowDays: num("Days ahead available-to-promise is quoted.", { minimum: 0 }),
+  crossDock: Type.Optional(Type.Unsafe<boolean | null>({ type: ["boolean", "null"], description: "Eligible for cross-docking (rule and thresholds)." })),
+  slottingZone: Type.Optional(nullableEnum(SLOTTING_ZONES, { description: "Slotting zone (rule, else turnover rank)." })),
+  sequencePriority: Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 1, description: "Rank on its production line by margin, 1 first." })),
+  // Forecast and accuracy (issue 9, docs/functions-forecast.md): absent when no forecast was written with the version.
+  forecastMethod: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 64, description: 'Forecast method (naive, ses, holt, damped, hw_add, hw_mul, croston, sba, sbj, tsb, …; " (family)" when split top-down), null when the SKU could not be forecast.' })),
+  forecast: Type.Optional(
+    Type.Unsafe<(number | null)[] | null>({
+      type: ["array", "null"],
+      items: { type: ["number", "null"] },
+      maxItems: MAX_FORECAST_HORIZON,
+      description: "Forecast per future period T+1…T+h, overrides applied, in units per period.",
+    }),
+  ),
+  forecastAccuracy: Type.Optional(
+    Type.Unsafe<ForecastAccuracy | null>({
+      type: ["object", "null"],
+      additionalProperties: false,
+      required: ["pairs"],
+      properties: {
+        pairs: { type: "integer", minimum: 0, description: "Backtest pairs compared (rolling origin)." },
+        me: { type: ["number", "null"], description: "Mean error (bias), forecast − actual." },
+        mae: { type: ["number", "null"] },
+        rmse: { type: ["number", "null"] },
+        wape: { type: ["number", "null"], description: "Σ|e| / Σ actual." },
+        mase: { type: ["number", "null"] },
+        ts: { type: ["number", "null"], description: "Σe / MAD." },
+        valueAdded: { type: ["number", "null"], description: "Error improvement over the naive baseline." },
+        fittedRmse: { type: ["number", "null"], description: "One-step in-sample RMSE." },
+      },
+      description: "Backtest metrics of the SKU's forecast.",
+    }),
+  ),
+  // MRP export fields (issue 12, docs/functions-policy.md "MRP export"): as the MRP export sheet has them; absent for SKUs it leaves out.
+  location: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 256, pattern: NO_NUL, description: "Location (plant / DC) of the policy row." })),
+  min: num("Min level, in units."),
+  max: num("Max level, in units."),
+  orderMultiple: num("Order multiple the quantities are rounded to (the MRP rounding value)."),
+  moq: num("Minimum order quantity."),
+  mrpType: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 64, pattern: NO_NUL, description: "MRP type (reorder point, periodic review, no replenishment, or the segment's configured code)." })),
+  reviewPeriod: num("Review period in periods (0 = continuous review)."),
+  executionRules: Type.Optional(Type.Unsafe<string | null>({ type: ["string", "null"], maxLength: 1024, pattern: NO_NUL, description: "Ids of the execution rules that set the flags, space separated." })),
 };
 
 /**
@@ -174,4 +238,155 @@ export const diffSnapshots = {
   params: SnapshotParams,
   querystring: Type.Object({ from: versionParam("The older version to compare against.") }, { additionalProperties: false }),
   response: { 200: SnapshotDiff, ...problems(...AUTH_ERRORS, 404) },
+};
+
+// ---- Per-SKU reads for other systems (issue 15: order routing, ML, partner systems) ----------------
+
+export const SkuParams = Type.Object(
+  { workbookId: workbookId(), modelVersion: versionParam(), sku: Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL, description: "The SKU (URL-encoded)." }) },
+  { additionalProperties: false },
+);
+
+export const SkuRecord = Type.Object(
+  { modelVersion: Type.String({ description: "The version the item was read from (the resolved one for \"latest\")." }), ...itemProperties },
+  { additionalProperties: false, description: "One SKU of a published version: segment, pattern, policy, forecast and execution flags." },
+);
+export type SkuRecord = Static<typeof SkuRecord>;
+
+export const getSnapshotSku = {
+  tags: ["snapshots"],
+  summary: "One SKU of a snapshot version in one call (segment, pattern, policy, forecast, execution flags).",
+  description: 'For order routing and decision engines: an indexed lookup by (workbook, version, SKU). "latest" is the newest version.',
+  security: bearer,
+  params: SkuParams,
+  response: { 200: SkuRecord, ...problems(...AUTH_ERRORS, 404) },
+};
+
+/** Filters of the SKU list and the CSV export; every one an exact match, segment also with * wildcards. */
+const itemFilters = {
+  segment: Type.Optional(Type.String({ pattern: SEGMENT_FILTER_PATTERN, description: "Segment, exact or with * per character (A*, *Z) or *." })),
+  abc: Type.Optional(stringEnum(["A", "B", "C"] as const)),
+  xyz: Type.Optional(stringEnum(["X", "Y", "Z"] as const)),
+  pattern: Type.Optional(stringEnum(DEMAND_PATTERNS)),
+  transportMode: Type.Optional(stringEnum(TRANSPORT_MODES)),
+  slottingZone: Type.Optional(stringEnum(SLOTTING_ZONES)),
+  crossDock: Type.Optional(stringEnum(["true", "false"] as const, { description: "Cross-dock eligible (true) or not (false)." })),
+  overridden: Type.Optional(stringEnum(["true", "false"] as const, { description: "The segment was set by a planner override." })),
+};
+export const SkuFilterQuery = Type.Object(itemFilters, { additionalProperties: false });
+export type SkuFilterQuery = Static<typeof SkuFilterQuery>;
+
+export const SkuListQuery = Type.Object(
+  {
+    ...itemFilters,
+    offset: Type.Optional(digits(9, "Matching items to skip (default 0).")),
+    limit: Type.Optional(digits(6, `Items per page, 1..${MAX_ITEM_PAGE} (default ${DEFAULT_ITEM_PAGE}).`)),
+  },
+  { additionalProperties: false },
+);
+export type SkuListQuery = Static<typeof SkuListQuery>;
+
+export const SkuList = Type.Object(
+  {
+    snapshot: ref(SnapshotMeta),
+    items: Type.Array(ref(SnapshotItem)),
+    nextOffset: Type.Unsafe<number | null>({ type: ["integer", "null"], description: "offset of the next page of matching items; null on the last page." }),
+  },
+  { additionalProperties: false },
+);
+export type SkuList = Static<typeof SkuList>;
+
+export const listSnapshotSkus = {
+  tags: ["snapshots"],
+  summary: "The SKUs of a snapshot version, filtered and paginated, in publication order.",
+  security: bearer,
+  params: SnapshotParams,
+  querystring: SkuListQuery,
+  response: { 200: SkuList, ...problems(...AUTH_ERRORS, 404) },
+};
+
+/** A text/csv response (documented under its media type; the body is sent as is). */
+export const csvResponse = (description: string) => ({
+  description,
+  content: { "text/csv": { schema: Type.String({ description: "RFC 4180, CRLF after every record, UTF-8." }) } },
+});
+
+export const exportExecutionCsv = {
+  tags: ["snapshots"],
+  summary: "The execution flags of a snapshot version as a flat CSV for partner systems.",
+  description:
+    "Header sku,customer,segment,pattern,pickingPriority,transportMode,atpWindowDays,crossDock,slottingZone,sequencePriority,rules; RFC 4180 (CRLF, quoted when needed), booleans Y/N, not set = empty; same filters as the SKU list.",
+  security: bearer,
+  params: SnapshotParams,
+  querystring: SkuFilterQuery,
+  response: { 200: csvResponse("The CSV (text/csv; charset=utf-8), as an attachment."), ...problems(...AUTH_ERRORS, 404) },
+};
+
+// ---- Forecast accuracy per segment (issue 9) --------------------------------------------------------
+
+const nn = { type: ["number", "null"] };
+export const SegmentForecastAccuracy = Type.Unsafe<{
+  segment: string;
+  skus: number;
+  backtested: number;
+  wape: number | null;
+  bias: number | null;
+  exceptions: number;
+  valueAtRisk: number | null;
+  wapeMax: number | null;
+  tsMax: number | null;
+}>({
+  type: "object",
+  additionalProperties: false,
+  required: ["segment", "skus", "backtested", "wape", "bias", "exceptions", "valueAtRisk", "wapeMax", "tsMax"],
+  properties: {
+    segment: { type: "string" },
+    skus: { type: "integer" },
+    backtested: { type: "integer", description: "SKUs with backtest pairs." },
+    wape: { ...nn, description: "Σ|e| / Σ actual over the segment's backtest pairs." },
+    bias: { ...nn, description: "Σe / Σ actual (> 0: over-forecast)." },
+    exceptions: { type: "integer", description: "SKUs outside the segment's tolerance." },
+    valueAtRisk: nn,
+    wapeMax: { ...nn, description: "The segment's WAPE tolerance." },
+    tsMax: { ...nn, description: "The segment's |tracking signal| tolerance." },
+  },
+});
+
+export const ForecastAccuracyReport = Type.Object(
+  {
+    snapshot: ref(SnapshotMeta),
+    horizon: Type.Integer(),
+    backtestPeriods: Type.Unsafe<number | null>({ type: ["integer", "null"] }),
+    bySegment: Type.Array(SegmentForecastAccuracy),
+  },
+  { additionalProperties: false },
+);
+export type ForecastAccuracyReport = Static<typeof ForecastAccuracyReport>;
+
+export const getForecastAccuracy = {
+  tags: ["snapshots"],
+  summary: "Forecast accuracy and bias per segment of a snapshot version (when a forecast was written with it).",
+  security: bearer,
+  params: SnapshotParams,
+  response: { 200: ForecastAccuracyReport, ...problems(...AUTH_ERRORS, 404) },
+};
+
+// ---- MRP export as CSV (issue 12) --------------------------------------------------------------------
+
+export const MrpCsvQuery = Type.Object(
+  {
+    names: Type.Optional(stringEnum(["published", "default"] as const, { description: "Column names: the ones configured in the pane and published with the version (default), or the add-in's own." })),
+  },
+  { additionalProperties: false },
+);
+
+export const exportMrpCsv = {
+  tags: ["snapshots"],
+  summary: "The MRP export of a snapshot version as CSV, with the field names configured in the pane.",
+  description:
+    "The fields and column names of the pane's MRP export sheet (published in parameters.mrpExport); RFC 4180, CRLF, numbers with \".\". SKUs whose policy could not be computed are left out (the X-Seg-Skipped header counts them).",
+  security: bearer,
+  params: SnapshotParams,
+  querystring: MrpCsvQuery,
+  response: { 200: csvResponse("The CSV (text/csv; charset=utf-8), as an attachment."), ...problems(...AUTH_ERRORS, 404) },
 };

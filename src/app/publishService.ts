@@ -27,6 +27,7 @@ import type { CellValue } from "./ports";
 import { SKU_POLICY_HEADERS } from "./sheets";
 import type { SyncSettingsSource } from "./syncService";
 import { describePublishStatus, type PublishStatus, type SnapshotPublisher, type WrittenRun } from "./publishing";
+import type { WrittenFields } from "./snapshotFields";
 import type { RunInput } from "./writeService";
 
 export { describePublishStatus, type PublishStatus, type WrittenRun };
@@ -42,6 +43,8 @@ export interface SnapshotSource {
   policyOptions: PolicyOptions;
   /** The written Policy-sheet row of SKU i; absent: skuPolicyRow computes it. */
   policyRow?: (i: number) => CellValue[];
+  /** Fields other steps wrote (execution flags, forecast, MRP export), by step key; only those written under this model version are used. */
+  fields?: Readonly<Record<string, WrittenFields>>;
 }
 
 /** Limits of the API's SnapshotItem (src/api/snapshots.ts). */
@@ -78,6 +81,9 @@ const C = {
 export function buildSnapshot(src: SnapshotSource): SnapshotInput {
   const { parsed, result, overrides, grid, policyOptions, modelVersion } = src;
   const eff = effectiveSegments(parsed, result, overrides);
+  // Steps' fields count only when written under the run's model version (an override revision "<mv>+o<n>" keeps them).
+  const baseVersion = modelVersion.replace(/\+o\d+$/, "");
+  const extra = Object.entries(src.fields ?? {}).filter(([, f]) => f.modelVersion === baseVersion);
   const items: SnapshotItem[] = new Array(result.rowOrder.length);
   for (let k = 0; k < result.rowOrder.length; k++) {
     const i = result.rowOrder[k];
@@ -109,8 +115,14 @@ export function buildSnapshot(src: SnapshotSource): SnapshotInput {
       overridden: eff.source[i] !== "computed" && eff.source[i] !== "inactive",
       error: note.startsWith("not computed") ? note.slice(0, MAX_ERROR_LENGTH) : null,
     };
+    for (const [, f] of extra) {
+      const more = f.bySku.get(sku);
+      if (more) Object.assign(items[k], more);
+    }
   }
-  return { modelVersion, parameters: src.parameters, items };
+  let parameters = src.parameters;
+  for (const [key, f] of extra) if (f.parameters) parameters = { ...parameters, [key]: JSON.parse(canonicalJson(f.parameters)) as unknown };
+  return { modelVersion, parameters, items };
 }
 
 export function snapshotOfWrite(w: WrittenRun): SnapshotInput {
@@ -123,6 +135,7 @@ export function snapshotOfWrite(w: WrittenRun): SnapshotInput {
     grid: w.outcome.grid,
     policyOptions: w.policyOptions,
     policyRow: w.policyRow,
+    fields: w.fields,
   });
 }
 

@@ -28,6 +28,8 @@ export interface WrittenRun {
   modelVersion?: string;
   /** The Policy sheet's row of SKU i as written (lifecycle, budget and capacity included); absent: computed again per SKU. */
   policyRow?: (i: number) => import("./ports").CellValue[];
+  /** Fields other steps wrote for this model version (execution flags, forecast, MRP export), keyed by step. */
+  fields?: Readonly<Record<string, import("./snapshotFields").WrittenFields>>;
 }
 
 export type PublishStatus =

@@ -8,6 +8,14 @@ import { ApiError, httpErrorMessage, networkErrorMessage, timeoutMessage } from 
 import {
   API_PATH,
   type AppendResult,
+  type ChangeRequest,
+  type ChangeRequestInput,
+  type MappingProfile,
+  type MappingProfileInput,
+  type CreateChangeRequestResponse,
+  type Reconciliation,
+  type ReconciliationInput,
+  type RecordReconciliationResponse,
   type AuditEntry,
   type AuditPage,
   type Me,
@@ -58,6 +66,17 @@ export const CLIENT_OPERATIONS = [
   { method: "GET", path: "snapshot" },
   { method: "GET", path: "serverKey" },
   { method: "GET", path: "consistencyProof" },
+  { method: "POST", path: "reconciliations" },
+  { method: "GET", path: "reconciliations" },
+  { method: "GET", path: "reconciliation" },
+  { method: "POST", path: "reconciliationApproval" },
+  { method: "POST", path: "changeRequests" },
+  { method: "GET", path: "changeRequests" },
+  { method: "GET", path: "changeRequest" },
+  { method: "POST", path: "changeRequestDecision" },
+  { method: "POST", path: "mappingProfiles" },
+  { method: "GET", path: "mappingProfiles" },
+  { method: "DELETE", path: "mappingProfile" },
 ] as const satisfies readonly { method: Method; path: keyof typeof PATHS }[];
 
 const wb = (pattern: string, workbookId: string) => fillPath(pattern, { workbookId });
@@ -225,6 +244,75 @@ export class SegApiClient {
     const qs = q.toString();
     const path = `${fillPath(PATHS.snapshot, { workbookId, modelVersion })}${qs ? `?${qs}` : ""}`;
     return (await this.call<SnapshotPage>("GET", path, { signal })).body;
+  }
+
+  // ---- controllers (issue 10): reconciliations and change requests ----
+
+  /** Stores a reconciliation (planner owner or controller); idempotent by reconciliationId. */
+  async recordReconciliation(workbookId: string, input: ReconciliationInput, signal?: AbortSignal): Promise<RecordReconciliationResponse & { status: number }> {
+    const path = wb(PATHS.reconciliations, workbookId);
+    const r = await this.call<RecordReconciliationResponse>("POST", path, { body: input, signal });
+    if (!r.body || typeof r.body.created !== "boolean" || !r.body.reconciliation) throw this.badShape("POST", path, r.status);
+    return { status: r.status, ...r.body };
+  }
+
+  async listReconciliations(workbookId: string, query: { modelVersion?: string; approved?: boolean } = {}, signal?: AbortSignal): Promise<Reconciliation[]> {
+    const q = new URLSearchParams();
+    if (query.modelVersion !== undefined) q.set("modelVersion", query.modelVersion);
+    if (query.approved !== undefined) q.set("approved", String(query.approved));
+    const qs = q.toString();
+    return (await this.call<{ reconciliations: Reconciliation[] }>("GET", `${wb(PATHS.reconciliations, workbookId)}${qs ? `?${qs}` : ""}`, { signal })).body.reconciliations;
+  }
+
+  async getReconciliation(workbookId: string, reconciliationId: string, signal?: AbortSignal): Promise<Reconciliation> {
+    return (await this.call<Reconciliation>("GET", fillPath(PATHS.reconciliation, { workbookId, reconciliationId }), { signal })).body;
+  }
+
+  /** A controller approves a reconciliation someone else recorded, with a comment. */
+  async approveReconciliation(workbookId: string, reconciliationId: string, comment: string, signal?: AbortSignal): Promise<Reconciliation> {
+    return (await this.call<Reconciliation>("POST", fillPath(PATHS.reconciliationApproval, { workbookId, reconciliationId }), { body: { comment }, signal })).body;
+  }
+
+  /** Records a change request before the Write (planner owner); idempotent by requestId. */
+  async createChangeRequest(workbookId: string, input: ChangeRequestInput, signal?: AbortSignal): Promise<CreateChangeRequestResponse & { status: number }> {
+    const path = wb(PATHS.changeRequests, workbookId);
+    const r = await this.call<CreateChangeRequestResponse>("POST", path, { body: input, signal });
+    if (!r.body || typeof r.body.created !== "boolean" || !r.body.changeRequest) throw this.badShape("POST", path, r.status);
+    return { status: r.status, ...r.body };
+  }
+
+  async listChangeRequests(workbookId: string, status?: ChangeRequest["status"], signal?: AbortSignal): Promise<ChangeRequest[]> {
+    const path = `${wb(PATHS.changeRequests, workbookId)}${status ? `?status=${status}` : ""}`;
+    return (await this.call<{ changeRequests: ChangeRequest[] }>("GET", path, { signal })).body.changeRequests;
+  }
+
+  async getChangeRequest(workbookId: string, requestId: string, signal?: AbortSignal): Promise<ChangeRequest> {
+    return (await this.call<ChangeRequest>("GET", fillPath(PATHS.changeRequest, { workbookId, requestId }), { signal })).body;
+  }
+
+  /** A controller approves or rejects a pending change request someone else made, with a comment. */
+  async decideChangeRequest(workbookId: string, requestId: string, decision: "approve" | "reject", comment: string, signal?: AbortSignal): Promise<ChangeRequest> {
+    return (await this.call<ChangeRequest>("POST", fillPath(PATHS.changeRequestDecision, { workbookId, requestId }), { body: { decision, comment }, signal })).body;
+  }
+
+  // ---- mapping profiles (issue 14): per user or team, reusable across workbooks ----
+
+  /** Saves a profile: created (201), or a new revision of the one with the same scope and name (200). */
+  async saveMappingProfile(input: MappingProfileInput, signal?: AbortSignal): Promise<{ created: boolean; mappingProfile: MappingProfile }> {
+    return (await this.call<{ created: boolean; mappingProfile: MappingProfile }>("POST", PATHS.mappingProfiles, { body: input, signal })).body;
+  }
+
+  /** The caller's own profiles, plus a team's when `team` is given. */
+  async listMappingProfiles(query: { source?: string; team?: string } = {}, signal?: AbortSignal): Promise<MappingProfile[]> {
+    const q = new URLSearchParams();
+    if (query.source !== undefined) q.set("source", query.source);
+    if (query.team !== undefined) q.set("team", query.team);
+    const qs = q.toString();
+    return (await this.call<{ mappingProfiles: MappingProfile[] }>("GET", `${PATHS.mappingProfiles}${qs ? `?${qs}` : ""}`, { signal })).body.mappingProfiles;
+  }
+
+  async deleteMappingProfile(profileId: string, signal?: AbortSignal): Promise<void> {
+    await this.call("DELETE", fillPath(PATHS.mappingProfile, { profileId }), { signal });
   }
 
   private badShape(method: string, path: string, status: number): ApiError {

@@ -4,6 +4,16 @@
  * are plain constants from src/api/paths.ts and src/api/limits.ts.
  */
 import type {
+  MappingProfile,
+  MappingProfileInput,
+  ApprovalBody,
+  ChangeRequest,
+  ChangeRequestInput,
+  CreateChangeRequestResponse,
+  DecisionBody,
+  Reconciliation,
+  ReconciliationInput,
+  RecordReconciliationResponse,
   AppendAuditResponse,
   AuditEntry,
   AuditPage,
@@ -23,6 +33,8 @@ import type {
 import { MAX_BATCH } from "../api/limits";
 import { API_PREFIX } from "../api/paths";
 
+export type { MappingProfile, MappingProfileInput };
+export type { ApprovalBody, ChangeRequest, ChangeRequestInput, CreateChangeRequestResponse, DecisionBody, Reconciliation, ReconciliationInput, RecordReconciliationResponse };
 export type { AuditEntry, AuditPage, Me, Problem, Role, SnapshotInput, SnapshotItem, SnapshotMeta, SnapshotPage, ServerKeys, StoredAuditEntry, TokenRecord, VerifyResult, WorkbookHead };
 
 /** The API lives under this path of the server URL. */

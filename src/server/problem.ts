@@ -24,6 +24,8 @@ export const PROBLEM_TYPES = {
   internal: { status: 500, title: "Internal server error" },
   "not-ready": { status: 503, title: "Not ready" },
   "storage-unavailable": { status: 503, title: "Database unavailable" },
+  "record-conflict": { status: 409, title: "Record conflict" },
+  "already-decided": { status: 409, title: "Already decided" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemKind = keyof typeof PROBLEM_TYPES;

@@ -141,7 +141,7 @@ describe("token CLI and main.ts [sqlite]", () => {
         expect((await server.exited).code).toBe(0);
       }
       const tables = await admin.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [schema]);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(["audit_entries", "schema_migrations", "snapshot_items", "snapshots", "tokens", "workbooks"]);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(["audit_entries", "change_requests", "input_cells", "input_changes", "input_state", "mapping_profiles", "reconciliations", "schema_migrations", "snapshot_items", "snapshots", "tokens", "workbooks"]);
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();

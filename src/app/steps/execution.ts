@@ -13,6 +13,7 @@ import { DIMENSION_SETTINGS, EXECUTION_SHEET, EXECUTION_TABLE } from "../dimensi
 import { defaultExecutionSettings, exampleRules, executionRows, executionSettingsProblems, typedFlagFindings, typedSegmentFindings, type ExecutionRows, type ExecutionSettings } from "../executionRows";
 import { effectiveSegments } from "../plans";
 import { SEGMENTS_TABLE } from "../sheets";
+import { executionItemFields, type WrittenFields } from "../snapshotFields";
 import { defineStep } from "../step";
 import { CANCEL_ANSWER, type WriteInputs } from "../writeContract";
 
@@ -36,6 +37,8 @@ export interface ExecutionState {
   preview: ExecutionPreview | null;
   /** Master-data findings of the last check (before a Write or on request); null until checked. */
   findings: MasterDataFinding[] | null;
+  /** The per-SKU flags of the last Write, for the published snapshot (null: not written, or rows per SKU × customer). */
+  written?: WrittenFields | null;
 }
 
 export type RulePatch = { [F in keyof ExecutionRule]?: ExecutionRule[F] | null };
@@ -248,7 +251,9 @@ export const executionStep = defineStep({
           summary,
           commit: async () => {
             await store.set(DIMENSION_SETTINGS.executionWritten, s.rules);
-            ctx.set({ findings: [...refused, ...flagged], preview: previewOf(flags) });
+            const perSku = rows.customer.every((c) => c === "");
+            const written = perSku ? { modelVersion: inputs.modelVersion, bySku: executionItemFields(rows.sku, flags) } : null;
+            ctx.set({ findings: [...refused, ...flagged], preview: previewOf(flags), written });
           },
         };
       },

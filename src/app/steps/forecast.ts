@@ -46,6 +46,7 @@ import {
 } from "../forecastModel";
 import { EXCEPTIONS_SHEET, exceptionsPlan, FORECAST_SHEET, FORECAST_TABLE, forecastPlan, horizonHeader, levelText, methodText, parametersText, type ForecastSheetInputs } from "../forecastPlans";
 import { effectiveSegments, type EffectiveSegments } from "../plans";
+import { forecastItemFields, forecastParameters, type WrittenFields } from "../snapshotFields";
 import { defineStep } from "../step";
 import { ValidationError } from "../store";
 import { CANCEL_ANSWER } from "../writeContract";
@@ -130,6 +131,8 @@ export interface ForecastState {
   familyMapped: boolean;
   /** How the forecast is made changed since the shown run (methods, horizon, backtest, season, family level): forecast again. */
   settingsChanged: boolean;
+  /** The forecast of the last Write, for the published snapshot. */
+  written?: WrittenFields | null;
 }
 
 export interface ForecastActions {
@@ -602,6 +605,7 @@ export const forecastStep = defineStep({
           modelVersion: inputs.modelVersion,
         };
         const bySegment = segmentAccuracy(inputs.effective, run.result, settings, exceptions);
+        const written = adjusted.forecast;
         const va = exceptions.reduce((t, e) => t + e.valueAtRisk, 0);
         return {
           plans: [forecastPlan(x), exceptionsPlan(x, bySegment)],
@@ -610,6 +614,19 @@ export const forecastStep = defineStep({
           ],
           commit: async () => {
             writtenRun = run;
+            const res = run.result;
+            const bySku = forecastItemFields({
+              sku: inputs.run.parsed.sku,
+              n: res.n,
+              horizon: res.horizon,
+              methodName: (i) => (res.method[i] >= 0 ? `${FORECAST_METHODS[res.method[i]]}${res.level[i] ? " (family)" : ""}` : null),
+              forecast: written,
+              fittedRmse: res.fittedRmse,
+              backtest: res.backtest,
+              rejected: (i) => res.errors.has(i) || res.method[i] < 0,
+            });
+            const parameters = forecastParameters(res.horizon, run.settings.backtestPeriods, bySegment as unknown as Record<string, number | string>[]);
+            ctx.set({ written: { modelVersion: inputs.modelVersion, bySku, parameters } });
           },
         };
       },

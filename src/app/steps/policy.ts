@@ -40,6 +40,8 @@ import {
   deployedPolicyRow,
   deployedPolicyRows,
   mrpExportPlan,
+  mrpExportRows,
+  MRP_FIELDS,
   mrpExportProblems,
   policyVersionPlan,
   sapMrpExportSettings,
@@ -50,6 +52,7 @@ import {
 } from "../policySheets";
 import { decodePolicyVersion, type PolicyVersion } from "../policyVersion";
 import { CHANGE_LIST_SHEET, MRP_EXPORT_SHEET, POLICY_SHEET, POLICY_VERSION_TABLE, SEGMENT_POLICY_TABLE, SETTINGS, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../sheets";
+import { mrpItemFields, type WrittenFields } from "../snapshotFields";
 import { defineStep } from "../step";
 import { ValidationError, type TaskContext } from "../store";
 import { CANCEL_ANSWER, type WriteInputs } from "../writeContract";
@@ -70,6 +73,8 @@ export interface PolicyState {
   preview: PolicyPreview | null;
   /** The rows of what this pane wrote last, by SKU index (the snapshot publishes them). */
   writtenRows: { modelVersion: string; row(i: number): CellValue[] } | null;
+  /** The MRP export of the last Write per SKU, with its field names, for the published snapshot. */
+  mrpWritten?: WrittenFields | null;
 }
 
 export interface PolicyActions {
@@ -363,6 +368,13 @@ export const policyStep = defineStep({
         }));
         const replaced = conflicts.filter((c) => !kept.includes(c));
         const mrp = mrpExportPlan(deployed, ctx.state().mrpExport, mv);
+        const mrpSettings = ctx.state().mrpExport;
+        const allMrp = mrpExportRows(deployed, { ...mrpSettings, fields: [...MRP_FIELDS], headers: {} }, mv);
+        const mrpWritten: WrittenFields = {
+          modelVersion: mv,
+          bySku: mrpItemFields(MRP_FIELDS, allMrp.rows),
+          parameters: { fields: mrpSettings.fields, headers: mrpSettings.headers, mrpTypeBySegment: mrpSettings.mrpTypeBySegment, noReplenishmentMrpType: mrpSettings.noReplenishmentMrpType },
+        };
         const version = currentVersion(deployed, mv);
         const changes = changeListPlan(previous, version);
         const p = summarisePolicy(deployed);
@@ -390,7 +402,7 @@ export const policyStep = defineStep({
             await settings.set(SETTINGS.policyWritten, grid);
             await settings.set(SETTINGS.policyGrid, grid);
             await settings.set(SETTINGS.policyOptions, options);
-            ctx.set({ grid, gridProblems: [], writtenRows: { modelVersion: mv, row: (i) => deployedPolicyRow(deployed, i, mv) } });
+            ctx.set({ grid, gridProblems: [], writtenRows: { modelVersion: mv, row: (i) => deployedPolicyRow(deployed, i, mv) }, mrpWritten });
           },
         };
       },

@@ -13,6 +13,7 @@ import { effectiveSegments } from "../plans";
 import type { AuditRow, AuditTip, Progress } from "../ports";
 import { overrideVersion, type PublishStatus } from "../publishing";
 import { SETTINGS } from "../sheets";
+import type { WrittenFields } from "../snapshotFields";
 import { defineStep } from "../step";
 import { errorText, type TaskContext } from "../store";
 import { CANCEL_ANSWER, type Contribution, type WriteInputs, type WriteQuestion } from "../writeContract";
@@ -234,7 +235,14 @@ export const writeStep = defineStep({
       }
       const written = ctx.peek("policy")?.writtenRows;
       const policyRow = written && written.modelVersion === w.outcome.modelVersion ? written.row : undefined;
-      void publisher.publishWrite({ workbookId, run: w.run, outcome: w.outcome, overrides: ctx.overrides.all(), policyOptions: w.outcome.policyOptions, modelVersion, policyRow });
+      const fields: Record<string, WrittenFields> = {};
+      const executionFields = ctx.peek("execution")?.written;
+      if (executionFields) fields.execution = executionFields;
+      const forecastFields = ctx.peek("forecast")?.written;
+      if (forecastFields) fields.forecast = forecastFields;
+      const mrpFields = ctx.peek("policy")?.mrpWritten;
+      if (mrpFields) fields.mrpExport = mrpFields;
+      void publisher.publishWrite({ workbookId, run: w.run, outcome: w.outcome, overrides: ctx.overrides.all(), policyOptions: w.outcome.policyOptions, modelVersion, policyRow, fields });
     }
 
     ctx.store.on("overridesChanged", () => publish(true));

@@ -4,8 +4,11 @@
  */
 import type { RouteModule } from "../context";
 import { auditRoutes } from "./audit";
+import { controlRoutes } from "./controls";
+import { inputRoutes } from "./inputs";
 import { metaRoutes } from "./meta";
 import { proofRoutes } from "./proofs";
+import { skuRoutes } from "./skus";
 import { snapshotRoutes } from "./snapshots";
 import { tokenRoutes } from "./tokens";
 import { workbookRoutes } from "./workbooks";
@@ -15,6 +18,9 @@ export const ROUTES: readonly RouteModule[] = [
   auditRoutes,
   workbookRoutes,
   snapshotRoutes,
+  skuRoutes,
+  controlRoutes,
+  inputRoutes,
   tokenRoutes,
   proofRoutes,
 ];

@@ -2,6 +2,8 @@
  * Numbered schema migrations, one SQL text per dialect. Each runs once, in a transaction, and is
  * recorded in schema_migrations. Never edit a released migration: add the next number.
  */
+import { MORE_MIGRATIONS } from "./migrationsMore";
+
 export interface Migration {
   version: number;
   name: string;
@@ -122,6 +124,7 @@ ALTER TABLE audit_entries ADD CONSTRAINT audit_entries_workbook_entry_key UNIQUE
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "tokens, workbooks, audit entries, snapshots", sqlite: initial("INTEGER"), postgres: initial("BIGINT") },
   { version: 2, name: "audit entry ids unique per workbook", sqlite: ENTRY_ID_PER_WORKBOOK_SQLITE, postgres: ENTRY_ID_PER_WORKBOOK_POSTGRES },
+  ...MORE_MIGRATIONS,
 ];
 
 export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS schema_migrations (

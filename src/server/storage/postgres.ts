@@ -6,6 +6,9 @@
 import pg from "pg";
 import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
 import { planAppend, type KnownEntry } from "../ingest";
+import { numbered, type SqlRunner } from "./controls";
+import { encodeValue, loadKeys, planBatch, type ApplyResult, type Change } from "./inputs";
+import { itemFilterWhere, type ItemFilter } from "./itemFilter";
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
 import {
   AUDIT_COLUMNS,
@@ -356,6 +359,58 @@ export class PostgresStorage implements Storage {
     else
       rows = (await this.pool.query(`${base} ORDER BY idx LIMIT $3 OFFSET $4`, [workbookId, modelVersion, page.limit, page.offset])).rows;
     return rows.map(rowToItem);
+  }
+
+  // ---- issue 15: per-SKU reads for other systems ----
+
+  async querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]> {
+    const { where, params } = itemFilterWhere("postgres", workbookId, modelVersion, filter, (n) => `$${n}`);
+    const n = params.length;
+    const { rows } = await this.pool.query(`SELECT item FROM snapshot_items WHERE ${where} ORDER BY idx LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, limit, offset]);
+    return rows.map(rowToItem);
+  }
+
+  // ---- issues 10 and 14: shared SQL ----
+
+  sql(): SqlRunner {
+    return { query: async (sql, params) => (await this.pool.query(numbered(sql), params)).rows as Row[] };
+  }
+
+  // ---- issue 14: incremental inputs ----
+
+  async applyInputChanges(workbookId: string, sender: Identity, changes: readonly Change[], at: string): Promise<{ kind: "forbidden" } | { kind: "ok"; result: ApplyResult }> {
+    return this.tx(async (c): Promise<{ kind: "forbidden" } | { kind: "ok"; result: ApplyResult }> => {
+      const head = await this.claimWorkbook(c, workbookId, sender.name, at); // row lock: one batch per workbook at a time
+      if (head.owner !== sender.name) throw new Rollback<{ kind: "forbidden" }>({ kind: "forbidden" });
+      const st = (await c.query("SELECT version, compacted_through FROM input_state WHERE workbook_id = $1", [workbookId])).rows[0] as Row | undefined;
+      const keys = loadKeys(changes);
+      const known = (await c.query("SELECT change_id, watermark, content_hash FROM input_changes WHERE workbook_id = $1 AND change_id = ANY($2::text[])", [workbookId, keys.ids])).rows as Row[];
+      const cells = (
+        await c.query(
+          "SELECT i.* FROM input_cells i JOIN unnest($2::text[], $3::text[], $4::text[]) AS k(sku, kind, name) ON i.sku = k.sku AND i.kind = k.kind AND i.name = k.name WHERE i.workbook_id = $1",
+          [workbookId, keys.cells.map((k) => k.sku), keys.cells.map((k) => k.kind), keys.cells.map((k) => k.name)],
+        )
+      ).rows as Row[];
+      const plan = planBatch({ version: st ? Number(st.version) : 0, compactedThrough: st?.compacted_through == null ? null : Number(st.compacted_through), changes: known, cells }, changes);
+      if (plan.newChanges.length) {
+        await c.query(
+          `INSERT INTO input_changes (workbook_id, change_id, content_hash, watermark, received_at, received_by)
+           SELECT $1, *, $5, $6 FROM unnest($2::text[], $3::text[], $4::double precision[])`,
+          [workbookId, plan.newChanges.map((x) => x.changeId), plan.newChanges.map((x) => x.fingerprint), plan.newChanges.map((x) => x.watermark), at, sender.name],
+        );
+      }
+      if (plan.cells.length) {
+        const p = plan.cells;
+        await c.query(
+          `INSERT INTO input_cells (workbook_id, sku, kind, name, value, watermark, change_id, version)
+           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::double precision[], $7::text[], $8::bigint[])
+           ON CONFLICT (workbook_id, sku, kind, name) DO UPDATE SET value = excluded.value, watermark = excluded.watermark, change_id = excluded.change_id, version = excluded.version`,
+          [workbookId, p.map((x) => x.sku), p.map((x) => x.kind), p.map((x) => x.name), p.map((x) => encodeValue(x.value)), p.map((x) => x.watermark), p.map((x) => x.changeId), p.map((x) => x.version)],
+        );
+      }
+      await c.query("INSERT INTO input_state (workbook_id, version) VALUES ($1, $2) ON CONFLICT (workbook_id) DO UPDATE SET version = excluded.version", [workbookId, plan.result.version]);
+      return { kind: "ok", result: plan.result };
+    });
   }
 }
 

@@ -10,6 +10,9 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { GENESIS_HASH, type AuditEntry } from "../../engine/audit";
 import { planAppend, type KnownEntry } from "../ingest";
+import type { SqlRunner } from "./controls";
+import { encodeValue, loadKeys, planBatch, type ApplyResult, type Change } from "./inputs";
+import { itemFilterWhere, type ItemFilter } from "./itemFilter";
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from "./migrations";
 import {
   AUDIT_COLUMNS,
@@ -277,5 +280,61 @@ export class SqliteStorage implements Storage {
         .prepare(`${base} ORDER BY idx LIMIT ? OFFSET ?`)
         .all(workbookId, modelVersion, page.limit, page.offset) as Row[];
     return rows.map(rowToItem);
+  }
+
+  // ---- issue 15: per-SKU reads for other systems ----
+
+  async querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]> {
+    const { where, params } = itemFilterWhere("sqlite", workbookId, modelVersion, filter, () => "?");
+    const rows = this.db.prepare(`SELECT item FROM snapshot_items WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
+    return rows.map(rowToItem);
+  }
+
+  // ---- issues 10 and 14: shared SQL ----
+
+  sql(): SqlRunner {
+    return {
+      query: async (sql, params) => {
+        const st = this.db.prepare(sql);
+        return st.reader ? (st.all(...params) as Row[]) : (st.run(...params), []);
+      },
+    };
+  }
+
+  // ---- issue 14: incremental inputs ----
+
+  async applyInputChanges(workbookId: string, sender: Identity, changes: readonly Change[], at: string): Promise<{ kind: "forbidden" } | { kind: "ok"; result: ApplyResult }> {
+    const db = this.db;
+    const tx = db.transaction((): { kind: "ok"; result: ApplyResult } => {
+      const head = this.claimWorkbook(workbookId, sender.name, at);
+      if (head.owner !== sender.name) throw new Rollback<{ kind: "forbidden" }>({ kind: "forbidden" });
+      const st = db.prepare("SELECT version, compacted_through FROM input_state WHERE workbook_id = ?").get(workbookId) as Row | undefined;
+      const keys = loadKeys(changes);
+      const known = db
+        .prepare("SELECT change_id, watermark, content_hash FROM input_changes WHERE workbook_id = ? AND change_id IN (SELECT value FROM json_each(?))")
+        .all(workbookId, JSON.stringify(keys.ids)) as Row[];
+      const getCell = db.prepare("SELECT * FROM input_cells WHERE workbook_id = ? AND sku = ? AND kind = ? AND name = ?");
+      const cells: Row[] = [];
+      for (const k of keys.cells) {
+        const r = getCell.get(workbookId, k.sku, k.kind, k.name) as Row | undefined;
+        if (r) cells.push(r);
+      }
+      const plan = planBatch({ version: st ? Number(st.version) : 0, compactedThrough: st?.compacted_through == null ? null : Number(st.compacted_through), changes: known, cells }, changes);
+      const addChange = db.prepare("INSERT INTO input_changes (workbook_id, change_id, content_hash, watermark, received_at, received_by) VALUES (?, ?, ?, ?, ?, ?)");
+      for (const c of plan.newChanges) addChange.run(workbookId, c.changeId, c.fingerprint, c.watermark, at, sender.name);
+      const putCell = db.prepare(
+        `INSERT INTO input_cells (workbook_id, sku, kind, name, value, watermark, change_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (workbook_id, sku, kind, name) DO UPDATE SET value = excluded.value, watermark = excluded.watermark, change_id = excluded.change_id, version = excluded.version`,
+      );
+      for (const c of plan.cells) putCell.run(workbookId, c.sku, c.kind, c.name, encodeValue(c.value), c.watermark, c.changeId, c.version);
+      db.prepare("INSERT INTO input_state (workbook_id, version) VALUES (?, ?) ON CONFLICT (workbook_id) DO UPDATE SET version = excluded.version").run(workbookId, plan.result.version);
+      return { kind: "ok", result: plan.result };
+    });
+    try {
+      return tx.immediate();
+    } catch (e) {
+      if (e instanceof Rollback) return e.result as { kind: "forbidden" };
+      throw e;
+    }
   }
 }

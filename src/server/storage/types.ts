@@ -5,8 +5,12 @@
  */
 import type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead } from "../../api";
 import type { AuditAction, AuditEntry } from "../../engine/audit";
+import type { SqlRunner } from "./controls";
+import type { ApplyResult, Change } from "./inputs";
+import type { ItemFilter } from "./itemFilter";
 
 export { ROLES } from "../../api";
+export type { ItemFilter, SqlRunner };
 export type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead };
 
 /** Who sent a request: the token's id, its name (the person or system) and its role. */
@@ -113,4 +117,18 @@ export interface Storage {
   getSnapshot(workbookId: string, modelVersion: string | null): Promise<(SnapshotMeta & { parameters: Record<string, unknown> }) | null>;
   /** Items in publication order; all of them when page is omitted. */
   getSnapshotItems(workbookId: string, modelVersion: string, page?: ItemPage): Promise<SnapshotItem[]>;
+
+  // ---- issue 15: per-SKU reads for other systems ----
+  /** Items of a version matching the filter, in publication order, `limit` of them after skipping `offset`. */
+  querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]>;
+
+  // ---- issues 10 and 14: records whose SQL is shared by both backends (storage/controls.ts, storage/inputs.ts) ----
+  /** One statement at a time, "?" placeholders (numbered for PostgreSQL); each call is atomic on its own. */
+  sql(): SqlRunner;
+
+  /**
+   * Applies a batch of incremental input changes (issue 14) under src/engine/cdc.ts's rules, in one
+   * transaction serialised per workbook; the first sender claims a new workbook like an audit batch.
+   */
+  applyInputChanges(workbookId: string, sender: Identity, changes: readonly Change[], at: string): Promise<{ kind: "forbidden" } | { kind: "ok"; result: ApplyResult }>;
 }
