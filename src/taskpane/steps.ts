@@ -24,14 +24,8 @@ import { versionsStep } from "../app/steps/versions";
 import { writeStep } from "../app/steps/write";
 import { importStep } from "../app/steps/import";
 import type { AnyStepSlice } from "../app/step";
-import { AuditTab } from "./views/AuditTab";
 import { ClassifyTab } from "./views/ClassifyTab";
-import { NetworkTab } from "./views/NetworkTab";
 import { LazyForecastTab } from "./views/LazyForecastTab";
-import { OverridesTab } from "./views/OverridesTab";
-import { PerformanceTab } from "./views/PerformanceTab";
-import { PolicyTab } from "./views/PolicyTab";
-import { ScenariosTab } from "./views/ScenariosTab";
 import { SettingsTab } from "./views/SettingsTab";
 import { WriteTab } from "./views/WriteTab";
 
@@ -44,6 +38,12 @@ const RulesTab = lazy(() => import("./views/RulesTab").then((m) => ({ default: m
 const ExecutionTab = lazy(() => import("./views/ExecutionTab").then((m) => ({ default: m.ExecutionTab })));
 const VersionsTab = lazy(() => import("./views/VersionsTab").then((m) => ({ default: m.VersionsTab })));
 const ControlSection = lazy(() => import("./views/ControlSection").then((m) => ({ default: m.ControlSection })));
+const NetworkTab = lazy(() => import("./views/NetworkTab").then((m) => ({ default: m.NetworkTab })));
+const PerformanceTab = lazy(() => import("./views/PerformanceTab").then((m) => ({ default: m.PerformanceTab })));
+const PolicyTab = lazy(() => import("./views/PolicyTab").then((m) => ({ default: m.PolicyTab })));
+const ScenariosTab = lazy(() => import("./views/ScenariosTab").then((m) => ({ default: m.ScenariosTab })));
+const OverridesTab = lazy(() => import("./views/OverridesTab").then((m) => ({ default: m.OverridesTab })));
+const AuditTab = lazy(() => import("./views/AuditTab").then((m) => ({ default: m.AuditTab })));
 const ReconcileTab = lazy(() => import("./views/ReconcileTab").then((m) => ({ default: m.ReconcileTab })));
 
 export interface PaneStep {
