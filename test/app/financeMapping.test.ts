@@ -2,7 +2,7 @@
 import { FINANCE_FIELDS, financeMappingKey, financeMappingProblems, proposeFinanceMapping, type FinanceMapping } from "../../src/app/financeMapping";
 import { parseFinanceRows } from "../../src/app/financeParse";
 import type { RangeSnapshot } from "../../src/app/ports";
-import { reconcile } from "../../src/engine/reconcile";
+import { reconcile } from "../../src/engine/reconcileJoin";
 
 const snap = (values: unknown[][], sheetName = "Finance", firstRow = 0, firstColumn = 0): RangeSnapshot => ({ sheetName, address: `${sheetName}!A1`, firstRow, firstColumn, values });
 const mapped = (m: FinanceMapping) => Object.fromEntries(FINANCE_FIELDS.map((f) => [f, m.columns[f]]));

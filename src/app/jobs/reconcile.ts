@@ -3,7 +3,8 @@
  * (src/engine/reconcile.ts), off the UI thread. Pure and synchronous; the input and the result
  * (plain objects, arrays and typed arrays) survive structured cloning.
  */
-import { reconcile, type FinanceRows, type ReconcileOptions, type ReconcileResult, type SegmentationRows } from "../../engine/reconcile";
+import type { FinanceRows, ReconcileOptions, ReconcileResult, SegmentationRows } from "../../engine/reconcile";
+import { reconcile } from "../../engine/reconcileJoin";
 import { jobCancelled, QUIET_JOB, type JobContext } from "./types";
 
 export interface ReconcileJob {

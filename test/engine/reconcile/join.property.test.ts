@@ -5,7 +5,8 @@
  * here from the documented transforms, independently of the engine's incremental map.
  */
 import fc from "fast-check";
-import { MATCH_RULES, reconcile, type SkuCell } from "../../../src/engine/reconcile";
+import { MATCH_RULES, type SkuCell } from "../../../src/engine/reconcile";
+import { reconcile } from "../../../src/engine/reconcileJoin";
 
 const TAG = "\u0000#";
 function keyAt(cell: SkuCell, level: number): string {

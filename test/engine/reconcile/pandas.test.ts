@@ -4,7 +4,8 @@
  * finance rows with every spelling difference, two currencies, duplicates and one-sided rows.
  */
 import fixture from "../../fixtures/reconcile_reference.json";
-import { NOT_IN_SEGMENTATION, reconcile, type CategoryRule } from "../../../src/engine/reconcile";
+import { NOT_IN_SEGMENTATION, type CategoryRule } from "../../../src/engine/reconcile";
+import { reconcile } from "../../../src/engine/reconcileJoin";
 
 const num = (xs: (number | null)[]) => Float64Array.from(xs, (x) => (x === null ? Number.NaN : x));
 const s = fixture.segmentation;

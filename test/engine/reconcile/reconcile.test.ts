@@ -3,18 +3,8 @@
  * beside it from the inputs, not copied from the engine's output.
  */
 import { ArgumentError } from "../../../src/engine/errors";
-import {
-  FinanceRows,
-  NOT_IN_FINANCE,
-  NOT_IN_SEGMENTATION,
-  RECONCILE_REASONS,
-  SEVERAL_CATEGORIES,
-  SegmentationRows,
-  matchingRule,
-  normalizeSku,
-  reconcile,
-  reconcileSummary,
-} from "../../../src/engine/reconcile";
+import { FinanceRows, NOT_IN_FINANCE, NOT_IN_SEGMENTATION, RECONCILE_REASONS, SEVERAL_CATEGORIES, SegmentationRows, reconcileSummary } from "../../../src/engine/reconcile";
+import { matchingRule, normalizeSku, reconcile } from "../../../src/engine/reconcileJoin";
 
 function segRows(rows: [string | number, string, number, number?][], extra: Partial<SegmentationRows> = {}): SegmentationRows {
   return {
