@@ -26,8 +26,6 @@ import { importStep } from "../app/steps/import";
 import type { AnyStepSlice } from "../app/step";
 import { ClassifyTab } from "./views/ClassifyTab";
 import { LazyForecastTab } from "./views/LazyForecastTab";
-import { SettingsTab } from "./views/SettingsTab";
-import { WriteTab } from "./views/WriteTab";
 
 // Loaded when first shown, to keep the pane's first bundle small (App renders views in a Suspense).
 const DimensionsSection = lazy(() => import("./views/DimensionsSection").then((m) => ({ default: m.DimensionsSection })));
@@ -44,6 +42,8 @@ const PolicyTab = lazy(() => import("./views/PolicyTab").then((m) => ({ default:
 const ScenariosTab = lazy(() => import("./views/ScenariosTab").then((m) => ({ default: m.ScenariosTab })));
 const OverridesTab = lazy(() => import("./views/OverridesTab").then((m) => ({ default: m.OverridesTab })));
 const AuditTab = lazy(() => import("./views/AuditTab").then((m) => ({ default: m.AuditTab })));
+const SettingsTab = lazy(() => import("./views/SettingsTab").then((m) => ({ default: m.SettingsTab })));
+const WriteTab = lazy(() => import("./views/WriteTab").then((m) => ({ default: m.WriteTab })));
 const ReconcileTab = lazy(() => import("./views/ReconcileTab").then((m) => ({ default: m.ReconcileTab })));
 
 export interface PaneStep {
