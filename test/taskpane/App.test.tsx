@@ -174,7 +174,7 @@ describe("Write tab", () => {
     expect(buttons[0]).toBe("Keep theirs");
     await user.click(within(dialog).getByRole("button", { name: "Keep theirs", hidden: true }));
     await waitFor(() => expect(screen.queryByRole("alertdialog", { hidden: true })).toBeNull());
-    await waitFor(() => expect(session.getState().common.running).toBeNull());
+    await waitFor(() => expect(session.getState().common.running).toBeNull(), { timeout: 10_000 });
     expect(session.getState().common.error).toBeNull();
     expect(gw.table(SEGMENT_POLICY_TABLE)!.rows[4][3]).toBe(3);
     expect(session.getState().steps.policy.grid[4].reviewPeriod).toBe(3);
@@ -236,7 +236,7 @@ describe("Audit tab", () => {
 describe("Settings and Policy tabs", () => {
   it("saves the user name and rejects a blank one", async () => {
     const { user, gw } = setup("settings");
-    const name = screen.getByRole("textbox", { name: /Your name/ });
+    const name = await screen.findByRole("textbox", { name: /Your name/ });
     await user.click(screen.getByRole("button", { name: "Save name" }));
     expect(await screen.findAllByText(/Type your name/)).not.toHaveLength(0);
     await user.type(name, "Ana");
@@ -247,7 +247,7 @@ describe("Settings and Policy tabs", () => {
 
   it("edits a segment chosen in the 3x3 grid, in percent, and reports a bad service level in percent", async () => {
     const { user, session, view } = setup("policy");
-    const grid = screen.getByRole("group", { name: "Segments" });
+    const grid = await screen.findByRole("group", { name: "Segments" });
     expect(within(grid).getAllByRole("button")).toHaveLength(9);
     expect(within(grid).getByRole("button", { name: "AX: 98.0% cycle service level, auto distribution" }).getAttribute("aria-pressed")).toBe("true");
     const sl = screen.getByLabelText("Service level (%)");
@@ -284,7 +284,7 @@ describe("backend wiring", () => {
     const section = screen.getByRole("region", { name: "Backend server" });
     const url = within(section).getByRole("textbox", { name: /Server URL/ });
     await waitFor(() => expect((url as HTMLInputElement).disabled).toBe(false));
-    expect(screen.getByRole("textbox", { name: /Your name/ })).toBeTruthy();
+    expect(await screen.findByRole("textbox", { name: /Your name/ })).toBeTruthy();
     expectAllControlsLabelled(view.container);
     await user.type(url, "http://127.0.0.1:3001");
     await user.type(within(section).getByLabelText(/Token/), "seg_abcdefghijklmnop");

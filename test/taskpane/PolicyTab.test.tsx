@@ -64,7 +64,7 @@ function unlabelled(root: HTMLElement): string[] {
 
 it("edits a segment's method, distribution, order multiple, MOQ and MRP type; cost shows its critical ratio", async () => {
   const { session, user, view } = setup();
-  const grid = screen.getByRole("group", { name: "Segments" });
+  const grid = await screen.findByRole("group", { name: "Segments" });
   await user.click(within(grid).getByRole("button", { name: /^BY:/ }));
   await user.selectOptions(screen.getByLabelText("Distribution"), "negbin");
   expect(session.getState().steps.policy.grid[4].distribution).toBe("negbin");

@@ -130,7 +130,7 @@ describe("Scenarios tab", () => {
     expect(gw.table(SCENARIO_TOTALS_TABLE)!.rows.map((r) => r[11])).toEqual(["", "", "yes", ""]);
     await user.click(screen.getByRole("tab", { name: "Policy" }));
     const ax = o.grids[2].find((p) => p.segment === "AX")!;
-    expect(within(screen.getByRole("group", { name: "Segments" })).getByRole("button", { name: `AX: ${pct(ax.serviceLevel)} fill rate, auto distribution` })).toBeTruthy();
+    expect(within(await screen.findByRole("group", { name: "Segments" })).getByRole("button", { name: `AX: ${pct(ax.serviceLevel)} fill rate, auto distribution` })).toBeTruthy();
   });
 
   it("a problem is listed and Simulate stays disabled; Add is refused at four", async () => {
@@ -153,7 +153,7 @@ describe("Network tab", () => {
     const session = createPane({ gateway: gw, runner: createInlineRunner() });
     const user = userEvent.setup();
     const view = render(<App session={session} theme="light" initialTab="network" />);
-    await user.click(screen.getByRole("button", { name: "Use current region" }));
+    await user.click(await screen.findByRole("button", { name: "Use current region" }));
     expect(await screen.findByText(/^Network!A1:I5: 5 rows\. Columns: Stage, Downstream stage, Processing time, Holding cost, Demand mean, Demand sd, Inbound service time, Max outbound service time, Service level\.$/)).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Solve" }));
     const table = await screen.findByRole("table", { name: "Network policy per stage" }, { timeout: 15000 });
@@ -183,7 +183,7 @@ describe("Network tab", () => {
     const session = createPane({ gateway: gw, runner: createInlineRunner() });
     const user = userEvent.setup();
     render(<App session={session} theme="light" initialTab="network" />);
-    await user.click(screen.getByRole("button", { name: "Use current region" }));
+    await user.click(await screen.findByRole("button", { name: "Use current region" }));
     expect((await screen.findByRole("alert", { name: "Network problems" })).textContent).toBe('Network!C2 (stage "A"): processing time must be 0 or more periods, got -2');
     const level = screen.getByLabelText("Default service level (%)");
     await user.clear(level);
