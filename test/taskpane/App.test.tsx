@@ -1,8 +1,6 @@
 /** @jest-environment jsdom */
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { webcrypto } from "node:crypto";
-import { TextDecoder, TextEncoder } from "node:util";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { SEGMENT_POLICY_TABLE, SEGMENTS_TABLE } from "../../src/app/sheets";
 import { MemoryKeyValueStorage, ServerSettingsStore } from "../../src/app/serverSettings";
@@ -12,34 +10,9 @@ import { ServerSettings } from "../../src/taskpane/components/ServerSettings";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { FakePublisher, FakeSync } from "../app/paneFakes";
 import { sampleSheet } from "../app/sampleData";
+import { installBrowserStubs } from "../helpers/browserStubs";
 
-// jsdom lacks these browser APIs that Fluent touches
-beforeAll(() => {
-  if (!window.matchMedia) {
-    Object.defineProperty(window, "matchMedia", {
-      value: (q: string) => ({ matches: false, media: q, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, onchange: null, dispatchEvent: () => false }),
-    });
-  }
-  if (!("ResizeObserver" in window)) {
-    class ResizeObserverStub {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    }
-    Object.defineProperty(window, "ResizeObserver", { value: ResizeObserverStub });
-  }
-  // jsdom lays nothing out: the charts measure text through SVG and canvas, so give them widths
-  // (the browser end-to-end test draws them for real)
-  const proto = window.SVGElement.prototype as unknown as Record<string, unknown>;
-  proto.getComputedTextLength = function (this: SVGElement) {
-    return (this.textContent?.length ?? 0) * 6;
-  };
-  proto.getBBox = () => ({ x: 0, y: 0, width: 0, height: 0 });
-  HTMLCanvasElement.prototype.getContext = (() => ({ font: "", measureText: (t: string) => ({ width: t.length * 6 }) })) as unknown as HTMLCanvasElement["getContext"];
-  // jsdom has neither Web Crypto's subtle nor TextEncoder: the audit hashes need both
-  Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true });
-  Object.assign(globalThis, { TextEncoder, TextDecoder });
-});
+beforeAll(installBrowserStubs);
 
 function setup(tab: string = "classify", gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "B3")) {
   const session = createPane({ gateway: gw, runner: createInlineRunner() });

@@ -7,38 +7,15 @@
  */
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { webcrypto } from "node:crypto";
-import { TextDecoder, TextEncoder } from "node:util";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { App } from "../../src/taskpane/App";
 import { createPane } from "../helpers/pane";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { clausesSheet, linesSheet } from "../app/dimensionsData";
 import { sampleSheet } from "../app/sampleData";
+import { installBrowserStubs } from "../helpers/browserStubs";
 
-beforeAll(() => {
-  if (!window.matchMedia) {
-    Object.defineProperty(window, "matchMedia", {
-      value: (q: string) => ({ matches: false, media: q, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, onchange: null, dispatchEvent: () => false }),
-    });
-  }
-  if (!("ResizeObserver" in window)) {
-    class ResizeObserverStub {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    }
-    Object.defineProperty(window, "ResizeObserver", { value: ResizeObserverStub });
-  }
-  const proto = window.SVGElement.prototype as unknown as Record<string, unknown>;
-  proto.getComputedTextLength = function (this: SVGElement) {
-    return (this.textContent?.length ?? 0) * 6;
-  };
-  proto.getBBox = () => ({ x: 0, y: 0, width: 0, height: 0 });
-  HTMLCanvasElement.prototype.getContext = (() => ({ font: "", measureText: (t: string) => ({ width: t.length * 6 }) })) as unknown as HTMLCanvasElement["getContext"];
-  Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true });
-  Object.assign(globalThis, { TextEncoder, TextDecoder });
-});
+beforeAll(installBrowserStubs);
 
 function setup(tab = "classify") {
   const gw = new MemoryGateway().addSheet("Data", sampleSheet()).addSheet("Lines", linesSheet()).addSheet("Contracts", clausesSheet()).select("Data", "A1");

@@ -7,13 +7,12 @@
  */
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { webcrypto } from "node:crypto";
-import { TextDecoder, TextEncoder } from "node:util";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { App } from "../../src/taskpane/App";
 import { createPane } from "../helpers/pane";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { sampleSheet } from "../app/sampleData";
+import { installBrowserStubs } from "../helpers/browserStubs";
 
 const EXTRACT = [
   "Material,Posting Date,Qty,Plant,Movement Type,Document,Unit cost",
@@ -26,29 +25,7 @@ const EXTRACT = [
   "P2,2024-01-15,7,DC1,ZFOC,d7,1",
 ].join("\n");
 
-beforeAll(() => {
-  if (!window.matchMedia) {
-    Object.defineProperty(window, "matchMedia", {
-      value: (q: string) => ({ matches: false, media: q, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, onchange: null, dispatchEvent: () => false }),
-    });
-  }
-  if (!("ResizeObserver" in window)) {
-    class ResizeObserverStub {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    }
-    Object.defineProperty(window, "ResizeObserver", { value: ResizeObserverStub });
-  }
-  const proto = window.SVGElement.prototype as unknown as Record<string, unknown>;
-  proto.getComputedTextLength = function (this: SVGElement) {
-    return (this.textContent?.length ?? 0) * 6;
-  };
-  proto.getBBox = () => ({ x: 0, y: 0, width: 0, height: 0 });
-  HTMLCanvasElement.prototype.getContext = (() => ({ font: "", measureText: (t: string) => ({ width: t.length * 6 }) })) as unknown as HTMLCanvasElement["getContext"];
-  Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true });
-  Object.assign(globalThis, { TextEncoder, TextDecoder });
-});
+beforeAll(installBrowserStubs);
 
 function setup() {
   const gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("Data", "A1");

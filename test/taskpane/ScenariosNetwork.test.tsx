@@ -6,8 +6,6 @@
  */
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { webcrypto } from "node:crypto";
-import { TextDecoder, TextEncoder } from "node:util";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { NETWORK_POLICY_TABLE } from "../../src/app/networkSheet";
 import type { CellValue } from "../../src/app/ports";
@@ -18,29 +16,10 @@ import { pct } from "../../src/taskpane/format";
 import { createPane } from "../helpers/pane";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { sampleSheet } from "../app/sampleData";
+import { installBrowserStubs } from "../helpers/browserStubs";
 
 beforeAll(() => {
-  if (!window.matchMedia) {
-    Object.defineProperty(window, "matchMedia", {
-      value: (q: string) => ({ matches: false, media: q, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, onchange: null, dispatchEvent: () => false }),
-    });
-  }
-  if (!("ResizeObserver" in window)) {
-    class ResizeObserverStub {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    }
-    Object.defineProperty(window, "ResizeObserver", { value: ResizeObserverStub });
-  }
-  const proto = window.SVGElement.prototype as unknown as Record<string, unknown>;
-  proto.getComputedTextLength = function (this: SVGElement) {
-    return (this.textContent?.length ?? 0) * 6;
-  };
-  proto.getBBox = () => ({ x: 0, y: 0, width: 0, height: 0 });
-  HTMLCanvasElement.prototype.getContext = (() => ({ font: "", measureText: (t: string) => ({ width: t.length * 6 }) })) as unknown as HTMLCanvasElement["getContext"];
-  Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true });
-  Object.assign(globalThis, { TextEncoder, TextDecoder });
+  installBrowserStubs();
   // jsdom lays nothing out, so the grouped bar chart measures its legend as nothing and React warns
   // about the NaN height it derives; chromium draws it (test/e2e/scenarios.e2e.test.ts). Other
   // console errors still show.
