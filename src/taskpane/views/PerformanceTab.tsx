@@ -5,10 +5,10 @@
  * and the SKUs furthest below target. The next Write adds the Policy performance sheet.
  */
 import { GroupedVerticalBarChart, type GroupedVerticalBarChartData } from "../charts";
-import { Button, Field, makeStyles, Select, Subtitle2, Text, tokens } from "@fluentui/react-components";
-import { columnLetters } from "../../app/a1";
+import { Button, makeStyles, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { ACTUALS_FIELDS, ACTUALS_LABELS, type ActualsField } from "../../app/actuals";
 import { count, fixed, pct, plural } from "../format";
+import { SheetSource } from "../components/SheetSource";
 import { useStep } from "../usePane";
 import { useCommonStyles } from "./common";
 import { navigatorLocale, useWidth } from "./PreviewCharts";
@@ -40,42 +40,19 @@ export function PerformanceTab() {
       <section aria-labelledby="seg-actuals" className={styles.stack}>
         <Subtitle2 id="seg-actuals">Actuals</Subtitle2>
         <Text>Select the actuals on a sheet: one row per SKU and period, with sales and on hand at period end, a stockout flag or backorders.</Text>
-        <div className={styles.row}>
-          <Button appearance="primary" onClick={() => actions.readSource("selection")} disabled={busy}>
-            Read actuals
-          </Button>
-          <Button onClick={() => actions.readSource("region")} disabled={busy}>
-            Use current region
-          </Button>
-        </div>
-        {state.source && (
-          <Text role="status" className={styles.wrap}>
-            {state.source.address}: {count(state.source.rows)} rows × {count(state.source.columns)} columns.
-          </Text>
-        )}
-        {m && (
-          <div className={styles.grid2}>
-            {ACTUALS_FIELDS.map((f: ActualsField) => (
-              <Field key={f} label={ACTUALS_LABELS[f]} className={styles.field}>
-                <Select className={styles.control} value={m.columns[f] === null ? "" : String(m.columns[f])} onChange={(_, d) => actions.setMappingField(f, d.value === "" ? null : Number(d.value))} disabled={busy}>
-                  <option value="">(not mapped)</option>
-                  {state.headers.map((h, c) => (
-                    <option key={c} value={String(c)}>
-                      {columnLetters((state.source?.firstColumn ?? 0) + c)}: {h || "(blank)"}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-            ))}
-          </div>
-        )}
-        {state.mappingProblems.length > 0 && (
-          <ul className={styles.list} role="alert" aria-label="Actuals mapping problems">
-            {state.mappingProblems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        )}
+        <SheetSource
+          readLabel="Read actuals"
+          busy={busy}
+          onRead={(kind) => actions.readSource(kind)}
+          source={state.source}
+          headers={state.headers}
+          fields={ACTUALS_FIELDS}
+          labels={ACTUALS_LABELS}
+          columns={m ? m.columns : null}
+          onField={(f: ActualsField, c) => actions.setMappingField(f, c)}
+          problems={state.mappingProblems}
+          problemsLabel="Actuals mapping problems"
+        />
         <div className={styles.row}>
           <Button onClick={() => actions.check()} disabled={busy || !m}>
             Check the policy

@@ -6,11 +6,11 @@
  */
 import { Button, Checkbox, Field, Input, Select, Subtitle2, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
 import { useState } from "react";
-import { columnLetters } from "../../app/a1";
 import { FINANCE_FIELDS, FINANCE_FIELD_LABELS, type FinanceField } from "../../app/financeMapping";
 import { statusLabel } from "../../app/reconcileModel";
 import { MATCH_RULES, type DifferenceRow, type OptionalMatchRule } from "../../engine/reconcile";
 import { amount, count, fixed, pct, plural } from "../format";
+import { SheetSource } from "../components/SheetSource";
 import { useStep } from "../usePane";
 import { NumberField, useCommonStyles } from "./common";
 
@@ -63,42 +63,19 @@ export function ReconcileTab() {
           Finance sheet
         </Subtitle2>
         <Text>Select the inventory valuation or GL extract (SKU, finance category, book value; quantity, currency, entity if there are).</Text>
-        <div className={styles.row}>
-          <Button appearance="primary" onClick={() => actions.readSource("selection")} disabled={busy}>
-            Read finance sheet
-          </Button>
-          <Button onClick={() => actions.readSource("region")} disabled={busy}>
-            Use current region
-          </Button>
-        </div>
-        {state.source && (
-          <Text role="status" className={styles.wrap}>
-            {state.source.address}: {count(state.source.rows)} rows × {count(state.source.columns)} columns.
-          </Text>
-        )}
-        {m && (
-          <div className={styles.grid2}>
-            {FINANCE_FIELDS.map((f: FinanceField) => (
-              <Field key={f} label={FINANCE_FIELD_LABELS[f]} className={styles.field}>
-                <Select className={styles.control} value={m.columns[f] === null ? "" : String(m.columns[f])} onChange={(_, d) => actions.setMappingField(f, d.value === "" ? null : Number(d.value))} disabled={busy}>
-                  <option value="">(not mapped)</option>
-                  {state.headers.map((h, c) => (
-                    <option key={c} value={String(c)}>
-                      {columnLetters((state.source?.firstColumn ?? 0) + c)}: {h || "(blank)"}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-            ))}
-          </div>
-        )}
-        {state.mappingProblems.length > 0 && (
-          <ul className={styles.list} role="alert" aria-label="Finance mapping problems">
-            {state.mappingProblems.map((x) => (
-              <li key={x}>{x}</li>
-            ))}
-          </ul>
-        )}
+        <SheetSource
+          readLabel="Read finance sheet"
+          busy={busy}
+          onRead={(kind) => actions.readSource(kind)}
+          source={state.source}
+          headers={state.headers}
+          fields={FINANCE_FIELDS}
+          labels={FINANCE_FIELD_LABELS}
+          columns={m ? m.columns : null}
+          onField={(f: FinanceField, c) => actions.setMappingField(f, c)}
+          problems={state.mappingProblems}
+          problemsLabel="Finance mapping problems"
+        />
       </section>
 
       <section aria-labelledby="seg-recon-settings" className={styles.stack}>
