@@ -95,7 +95,6 @@ test.each([320, 350])("at %i px: customer dimension from order lines → preview
   await page.getByLabel(/Write the Execution sheet with every Write/).check();
   await page.getByRole("button", { name: /^R2 · segment A\*/ }).click();
   await page.getByLabel("R2: transport mode").waitFor();
-  await page.waitForTimeout(600); // the panel's opening motion: measure the layout it ends in
   await expectGoodLayout(page, `execution rules at ${width}`);
   await shot("execution");
 

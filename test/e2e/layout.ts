@@ -69,7 +69,9 @@ export function layout(page: Page): Promise<Layout> {
 }
 
 export async function expectGoodLayout(page: Page, where: string): Promise<void> {
-  // let the tab bar's overflow measure itself after the last change (two frames)
+  // measure the layout things end in: let running motions (a panel opening: Fluent's motions are
+  // Web Animations) finish, then the tab bar's overflow measure itself after the last change (two frames)
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const l = await layout(page);
   // nothing scrolls sideways: scrollWidth <= clientWidth (it can be smaller while a modal dialog holds the page)
