@@ -208,13 +208,18 @@ async function bigTrail(storage: Storage, wb: string): Promise<void> {
     db.prepare("UPDATE workbooks SET entry_count = ?, last_hash = ? WHERE id = ?").run(BIG, prev, wb);
   } else if (storage instanceof PostgresStorage) {
     await storage.pool.query("INSERT INTO workbooks (id, owner, created_at, entry_count, last_hash) VALUES ($1, 'alice', $2, $3, $4)", [wb, now, BIG, GENESIS_HASH]);
-    await storage.pool.query(
-      `INSERT INTO audit_entries (${AUDIT_COLUMNS.join(", ")})
-       SELECT $1, g, md5(g::text) || '-' || g, $2, 0, 'Alice', 'override-set', 'SKU-' || (g % 20000), 'segment', 'BY', 'AX', 'bench', 'bench-1',
-              md5((g - 1)::text) || md5((g - 1)::text), md5(g::text) || md5(g::text), $2, 'alice', 'bench'
-       FROM generate_series(1, $3::bigint) AS g`,
-      [wb, now, BIG],
-    );
+    // In slices of 100,000 rows: one statement for the whole trail can outlast the pool's statement
+    // timeout (defect 4's guard) on a busy machine.
+    const slice = 100_000;
+    for (let from = 1; from <= BIG; from += slice) {
+      await storage.pool.query(
+        `INSERT INTO audit_entries (${AUDIT_COLUMNS.join(", ")})
+         SELECT $1, g, md5(g::text) || '-' || g, $2, 0, 'Alice', 'override-set', 'SKU-' || (g % 20000), 'segment', 'BY', 'AX', 'bench', 'bench-1',
+                md5((g - 1)::text) || md5((g - 1)::text), md5(g::text) || md5(g::text), $2, 'alice', 'bench'
+         FROM generate_series($3::bigint, $4::bigint) AS g`,
+        [wb, now, from, Math.min(BIG, from + slice - 1)],
+      );
+    }
   }
 }
 
