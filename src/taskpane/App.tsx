@@ -70,7 +70,7 @@ function Messages() {
   const session = useSession();
   if (!common.error && !common.notice) return null;
   return (
-    <MessageBar layout="multiline" intent={common.error ? "error" : "success"} role={common.error ? "alert" : "status"}>
+    <MessageBar layout="multiline" intent={common.error ? "error" : common.noticeIntent} role={common.error ? "alert" : "status"}>
       <MessageBarBody>{common.error ?? common.notice}</MessageBarBody>
       <MessageBarActions>
         <Button size="small" onClick={() => session.dismissMessages()} aria-label="Dismiss message">
