@@ -84,7 +84,7 @@ export function refusalOf(e: unknown, what: string): ControllerRefusal {
   const detail = (e.detail ?? e.message).replace(/\.\s*$/, "");
   const kind = problemKind(e.problem);
   if (e.kind !== "http" || e.retryable) return new ControllerRefusal("unreachable", `Could not ${what}: ${e.message} ${NOTHING_LOCAL} Try again with Refresh once the server answers.`, e.status);
-  if (e.status === 403 && /four eyes/.test(detail)) return new ControllerRefusal("four-eyes", `The server refused to ${what} (four eyes): ${detail}. ${NOTHING_LOCAL}`, 403);
+  if (e.status === 403 && /four eyes/.test(detail)) return new ControllerRefusal("four-eyes", `The server refused to ${what} (four eyes): ${detail.replace(/ \(four eyes\)/, "")}. ${NOTHING_LOCAL}`, 403);
   if (e.status === 403) return new ControllerRefusal("role", `The server refused to ${what}: ${detail}. Approvals and decisions need a controller token (Settings). ${NOTHING_LOCAL}`, 403);
   if (e.status === 409 && kind === "already-decided") return new ControllerRefusal("already-decided", `The server refused to ${what}: ${detail}. ${NOTHING_LOCAL} Refresh shows the decision.`, 409);
   if (e.status === 409) return new ControllerRefusal("conflict", `The server refused to ${what}: ${detail}. ${NOTHING_LOCAL}`, 409);
