@@ -281,7 +281,7 @@ export const reconcileStep = defineStep({
 
     async function remember(row: AuditRow, c: Computed): Promise<RecordedReconciliation> {
       basis = c;
-      let rec: RecordedReconciliation = {
+      const rec: RecordedReconciliation = {
         entryId: row.entryId,
         modelVersion: row.modelVersion,
         financeFingerprint: c.fingerprint,
