@@ -175,6 +175,36 @@ describe("Reconcile tab with a server", () => {
   });
 });
 
+describe("Change control with a server", () => {
+  it("shows the request on the server, rejects it there with a comment, and Refresh reads the decision as a warning", async () => {
+    const server = new FakeControllers();
+    const { gw, session, user } = await setup("classify", server);
+    await session.step("control").setMode("approval");
+    await session.step("write").write();
+    session.step("policy").setGridCell("CZ", "serviceLevel", 0.8);
+    await session.step("control").requestChange("CZ parts are critical spares now");
+    expect(server.reqs.size).toBe(1);
+    await session.step("write").write();
+    expect(session.getState().common.error).toMatch(/\(asked the server just now\)$/);
+    const v = render(<App session={session} theme="light" initialTab="versions" />);
+    expect(await screen.findByText("On the server: the server's decision counts, and the Write asks it again right before writing.", undefined, { timeout: 15000 })).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Reject the change" }));
+    await idle(session);
+    expect(screen.getAllByText("Write why the change is rejected.").length).toBeGreaterThan(0);
+    await user.type(screen.getByLabelText("Approval comment (controller)"), "CZ stays at 90 %");
+    await user.click(screen.getByRole("button", { name: "Reject the change" }));
+    await idle(session);
+    expect(screen.getByText(/^Rejected change request by \(name not set\) .*Rejected by alice: CZ stays at 90 %$/)).toBeTruthy();
+    expect(gw.auditRows.filter((r) => r.action === "change-rejected")).toHaveLength(1);
+    expect(screen.queryByRole("button", { name: "Reject the change" })).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Refresh from the server" }));
+    await idle(session);
+    expect(v.container.querySelector("[data-intent]")!.getAttribute("data-intent")).toBe("warning");
+    expect(v.container.querySelector("[data-intent]")!.textContent).toMatch(/rejected by alice \(“CZ stays at 90 %”\)\. Change the parameters back, or record a new request\./);
+    expectAllControlsLabelled(v.container);
+  });
+});
+
 describe("Versions tab", () => {
   it("lists the runs, compares two, rolls back with a required reason, and shows change control", async () => {
     const { gw, session, user, view } = await setup("classify");
