@@ -211,3 +211,8 @@ export function reconcilePreview(result: ReconcileResult, financeRejected: reado
 export function statusLabel(s: ReconcileStatus): string {
   return s === "ties out" ? "Ties out" : s === "within tolerance" ? "Differences within tolerance" : "Unexplained differences";
 }
+
+/** How a notice about a reconciliation reads: ties out = success, within tolerance = info, unexplained = warning. */
+export function statusIntent(s: ReconcileStatus): "success" | "info" | "warning" {
+  return s === "ties out" ? "success" : s === "within tolerance" ? "info" : "warning";
+}

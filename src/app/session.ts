@@ -6,6 +6,7 @@
  */
 import { AuditService } from "./auditService";
 import { NoopAuditSync, type AuditSync } from "./auditSync";
+import type { ControllerService } from "./controllerBackend";
 import type { EngineRunner } from "./engineRunner";
 import { OverrideService } from "./overrides";
 import type { WorkbookGateway } from "./ports";
@@ -20,6 +21,8 @@ export interface PaneDeps {
   auditSync?: AuditSync;
   /** Publishes a snapshot after each Write and after overrides of the written run (no HTTP in here). */
   publisher?: SnapshotPublisher;
+  /** Reconciliations and change requests on the backend (src/app/controllerBackend.ts); absent: offline. */
+  controllers?: ControllerService;
   now?: () => Date;
   uuid?: () => string;
   identity?: () => string | undefined;
@@ -42,6 +45,7 @@ export class PaneSession {
       overrides: new OverrideService(deps.gateway, audit, now),
       sync: deps.auditSync ?? new NoopAuditSync(),
       publisher: deps.publisher ?? null,
+      controllers: deps.controllers ?? null,
       now,
     };
     this.store = new PaneStore();

@@ -6,6 +6,7 @@
  */
 import type { AuditService } from "./auditService";
 import type { AuditSync } from "./auditSync";
+import type { ControllerService } from "./controllerBackend";
 import type { EngineRunner } from "./engineRunner";
 import type { OverrideService } from "./overrides";
 import type { WorkbookGateway } from "./ports";
@@ -21,6 +22,8 @@ export interface PaneServices {
   sync: AuditSync;
   /** Publishes snapshots after a Write (null: no publisher, e.g. tests and the default). */
   publisher: SnapshotPublisher | null;
+  /** The controllers' records on the backend (null: none; offline when no server is set). */
+  controllers: ControllerService | null;
   now: () => Date;
 }
 

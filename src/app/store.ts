@@ -38,9 +38,13 @@ export interface CommonState {
   error: string | null;
   /** The form field the last error is about (e.g. "reason"), when it is about one. */
   errorField: string | null;
-  /** Last success message. */
+  /** Last message that is not a failure. */
   notice: string | null;
+  /** How the notice reads: done (success), for information (info), needs a look (warning). */
+  noticeIntent: NoticeIntent;
 }
+
+export type NoticeIntent = "success" | "info" | "warning";
 
 export interface PaneState {
   common: CommonState;
@@ -102,7 +106,7 @@ export class PaneStore {
   private readonly idle: (() => void)[] = [];
 
   constructor(steps: Partial<StepStates> = {}) {
-    this.state = { common: { running: null, progress: null, error: null, errorField: null, notice: null }, steps: steps as StepStates };
+    this.state = { common: { running: null, progress: null, error: null, errorField: null, notice: null, noticeIntent: "success" }, steps: steps as StepStates };
   }
 
   getState = (): PaneState => this.state;
@@ -136,8 +140,9 @@ export class PaneStore {
     this.emitChange();
   }
 
-  notice(text: string): void {
-    this.setCommon({ notice: text, error: null, errorField: null });
+  /** A message that is not a failure; `intent` says how it reads (default: done, success). */
+  notice(text: string, intent: NoticeIntent = "success"): void {
+    this.setCommon({ notice: text, noticeIntent: intent, error: null, errorField: null });
   }
 
   fail(text: string, field: string | null = null): void {

@@ -6,7 +6,9 @@
  * 1. blockers(): problems that stop the write before anything is read ("fix the grid first");
  *    then beforeWrite(task): work done before the transaction starts, with the Write's progress
  *    and Cancel (a heavy computation in the worker, a read too large for the inspection); a
- *    failure stops the Write with nothing changed;
+ *    failure stops the Write with nothing changed; then recheck(task): the last word of an outside
+ *    authority, asked right before the transaction (the backend's decision on a change request),
+ *    so a decision taken elsewhere since blockers() counts; a refusal stops the Write the same way;
  * 2. the gateway's first syncs read the tables every contributor listed in `inspect`;
  * 3. question(inputs): something the planner must decide first (hand edits on a sheet); the Write
  *    stops without touching the workbook, shows the question, and runs again with the answer;
@@ -77,6 +79,12 @@ export interface SheetContributor {
   blockers?(): string[];
   /** Before the transaction: long work with the Write's progress and Cancel; throwing stops the Write (nothing written). */
   beforeWrite?(task: TaskContext): Promise<void>;
+  /**
+   * Right before the transaction (after every beforeWrite): asks again whoever decides from outside
+   * the pane (the backend's decision on a change request) and returns why the write may not go
+   * ahead, empty when it may. Anything returned or thrown stops the Write with nothing changed.
+   */
+  recheck?(task: TaskContext): Promise<string[]>;
   /** Settings of this step that define the model (they go into the model version). */
   parameters?(): Record<string, unknown>;
   question?(inputs: WriteInputs): WriteQuestion | null;

@@ -9,7 +9,7 @@
  * replaces a lone surrogate with U+FFFD before hashing, and the backend refuses one with a 400, so
  * what is hashed is exactly what is stored on both ends.
  */
-export const AUDIT_ACTIONS = ["classify-run", "override-set", "override-cleared", "policy-changed", "scenarios-compared", "network-policy-written", "forecast-override-set", "forecast-override-approved", "forecast-override-cleared", "decision-recorded", "reconciliation-recorded", "reconciliation-approved", "version-rolled-back", "change-requested", "change-approved", "data-quality-overridden"] as const;
+export const AUDIT_ACTIONS = ["classify-run", "override-set", "override-cleared", "policy-changed", "scenarios-compared", "network-policy-written", "forecast-override-set", "forecast-override-approved", "forecast-override-cleared", "decision-recorded", "reconciliation-recorded", "reconciliation-approved", "version-rolled-back", "change-requested", "change-approved", "data-quality-overridden", "change-rejected"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const SYNC_STATES = ["pending", "synced"] as const;

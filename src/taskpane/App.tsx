@@ -69,8 +69,9 @@ function Messages() {
   const common = useCommon();
   const session = useSession();
   if (!common.error && !common.notice) return null;
+  const intent = common.error ? "error" : common.noticeIntent;
   return (
-    <MessageBar layout="multiline" intent={common.error ? "error" : "success"} role={common.error ? "alert" : "status"}>
+    <MessageBar layout="multiline" intent={intent} data-intent={intent} role={common.error ? "alert" : "status"}>
       <MessageBarBody>{common.error ?? common.notice}</MessageBarBody>
       <MessageBarActions>
         <Button size="small" onClick={() => session.dismissMessages()} aria-label="Dismiss message">

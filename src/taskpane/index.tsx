@@ -1,12 +1,13 @@
 /**
  * Pane entry (bundled with the custom functions into taskpane.html: one shared runtime) and the
  * composition root: Office.onReady, then the Office.js gateway, the backend settings (browser
- * storage), exactly one audit sync and one snapshot publisher for the workbook, the session, and
+ * storage), exactly one audit sync, one snapshot publisher and one controllers' backend for the workbook, the session, and
  * the React tree. Outside Office (office.js reports host null) the pane still renders: the gateway
  * then talks to whatever `Excel` global exists, which is how the browser end-to-end test injects
  * its fake host; without one, actions say Excel is missing.
  */
 import { createRoot } from "react-dom/client";
+import { ControllerBackend } from "../app/controllerBackend";
 import { PublishService } from "../app/publishService";
 import { ServerSettingsStore } from "../app/serverSettings";
 import { PaneSession } from "../app/session";
@@ -38,7 +39,8 @@ function start(): void {
   const serverSettings = new ServerSettingsStore();
   const sync = new SyncService({ gateway, settings: serverSettings, witness: new TrailWitness(gateway.settings) });
   const publisher = new PublishService({ settings: serverSettings });
-  const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher }, stepSlices());
+  const controllers = new ControllerBackend({ settings: serverSettings, syncTrail: () => sync.syncNow() });
+  const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher, controllers }, stepSlices());
   // sends whatever an earlier session left pending (the SEG_Audit sheet is the queue)
   void sync.start();
   // the pane is closing: stop timers and requests (unconfirmed rows stay pending for next time)

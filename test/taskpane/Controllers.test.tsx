@@ -16,12 +16,56 @@ import { MemoryGateway } from "../helpers/memoryGateway";
 import { financeSheet } from "../app/reconcileData";
 import { sampleSheet } from "../app/sampleData";
 import { installBrowserStubs } from "../helpers/browserStubs";
+import { ControllerRefusal, type ControllerService, type ServerChangeRequest, type ServerReconciliation } from "../../src/app/controllerBackend";
 
 beforeAll(installBrowserStubs);
 
-async function setup(tab: string) {
+/**
+ * The backend as the views see it (the real one is tested in test/app/controllerBackend.test.ts):
+ * it stores reconciliations and change requests by id and refuses an approval by the recorder
+ * (four eyes), as src/server/routes/controls.ts does; `me` is the token's name.
+ */
+class FakeControllers implements ControllerService {
+  me = "alice";
+  readonly recs = new Map<string, ServerReconciliation>();
+  readonly reqs = new Map<string, ServerChangeRequest>();
+  async configured() {
+    return true;
+  }
+  async recordReconciliation(workbookId: string, input: Parameters<ControllerService["recordReconciliation"]>[1]) {
+    const had = this.recs.get(input.reconciliationId);
+    const record = had ?? { workbookId, ...input, summary: input.summary ?? {}, recordedAt: "2026-12-01T09:00:00.000Z", recordedBy: this.me, approval: null };
+    this.recs.set(input.reconciliationId, record);
+    return { created: !had, record };
+  }
+  async approveReconciliation(_wb: string, id: string, comment: string) {
+    const r = this.recs.get(id)!;
+    if (r.recordedBy === this.me) throw new ControllerRefusal("four-eyes", `The server refused to approve reconciliation ${id} (four eyes): ${this.me} recorded reconciliation ${id} and may not approve it; another controller must. Nothing was recorded in the workbook.`, 403);
+    r.approval = { by: this.me, at: "2026-12-01T10:00:00.000Z", comment };
+    return r;
+  }
+  async reconciliations() {
+    return [...this.recs.values()];
+  }
+  async createChangeRequest(workbookId: string, input: Parameters<ControllerService["createChangeRequest"]>[1]) {
+    const record: ServerChangeRequest = { workbookId, ...input, status: "pending", requestedAt: "2026-12-01T09:00:00.000Z", requestedBy: this.me, decision: null };
+    this.reqs.set(input.requestId, record);
+    return { created: true, record };
+  }
+  async changeRequest(_wb: string, id: string) {
+    return this.reqs.get(id) ?? null;
+  }
+  async decideChangeRequest(_wb: string, id: string, decision: "approve" | "reject", comment: string) {
+    const r = this.reqs.get(id)!;
+    r.status = decision === "approve" ? "approved" : "rejected";
+    r.decision = { by: this.me, at: "2026-12-01T10:00:00.000Z", comment };
+    return r;
+  }
+}
+
+async function setup(tab: string, controllers?: ControllerService) {
   const gw = new MemoryGateway().addSheet("Data", sampleSheet()).addSheet("Finance", financeSheet()).select("Data", "A1");
-  const session = createPane({ gateway: gw, runner: createInlineRunner() });
+  const session = createPane({ gateway: gw, runner: createInlineRunner(), controllers });
   await session.step("classify").readSource("region");
   await session.step("classify").classify();
   await session.step("write").write();
@@ -93,6 +137,71 @@ describe("Reconcile tab", () => {
     await idle(session);
     expect(screen.getByText(/^Approved by \(name not set\) at .* UTC: “Checked with plant 1000”$/)).toBeTruthy();
     expectAllControlsLabelled(view.container);
+  });
+});
+
+describe("Reconcile tab with a server", () => {
+  it("records on the server, shows a four-eyes refusal as a warning with nothing written, and Refresh brings in the approval made elsewhere", async () => {
+    const server = new FakeControllers();
+    const { gw, session, user, view } = await setup("reconcile", server);
+    gw.select("Finance", "A1");
+    await user.click(await screen.findByRole("button", { name: "Use current region" }, { timeout: 15000 }));
+    await user.click(screen.getByRole("button", { name: "Reconcile" }));
+    await idle(session);
+    // unexplained differences (reconcileData.ts): the notice is a warning
+    expect(view.container.querySelector("[data-intent]")!.getAttribute("data-intent")).toBe("warning");
+    await user.click(screen.getByRole("button", { name: "Write the Reconciliation sheet" }));
+    await idle(session);
+    expect(server.recs.size).toBe(1);
+    const approval = screen.getByRole("region", { name: "Approval" });
+    expect(within(approval).getByText("On the server: the approval is given there (a controller other than the one who recorded it).")).toBeTruthy();
+    const before = gw.auditRows.length;
+    await user.type(screen.getByLabelText("Approval comment"), "Checked with plant 1000");
+    await user.click(screen.getByRole("button", { name: "Approve" }));
+    await idle(session);
+    const status = screen.getAllByRole("status").find((el) => /four eyes/.test(el.textContent ?? ""))!;
+    expect(status.textContent).toMatch(/The server refused to approve reconciliation \S+ \(four eyes\): alice recorded reconciliation \S+ and may not approve it; another controller must\. Nothing was recorded in the workbook\./);
+    expect(view.container.querySelector("[data-intent]")!.getAttribute("data-intent")).toBe("warning");
+    expect(gw.auditRows.length).toBe(before);
+    expect(screen.queryByText(/^Approved by/)).toBeNull();
+    // dave approves on the server; Refresh shows it and records it in the trail
+    server.me = "dave";
+    await server.approveReconciliation("wb", [...server.recs.keys()][0], "agreed with finance");
+    await user.click(screen.getByRole("button", { name: "Refresh from the server" }));
+    await idle(session);
+    expect(screen.getByText("Approved by dave at 2026-12-01 10:00 UTC: “agreed with finance”")).toBeTruthy();
+    expect(gw.auditRows.filter((r) => r.action === "reconciliation-approved")).toHaveLength(1);
+    expectAllControlsLabelled(view.container);
+  });
+});
+
+describe("Change control with a server", () => {
+  it("shows the request on the server, rejects it there with a comment, and Refresh reads the decision as a warning", async () => {
+    const server = new FakeControllers();
+    const { gw, session, user } = await setup("classify", server);
+    await session.step("control").setMode("approval");
+    await session.step("write").write();
+    session.step("policy").setGridCell("CZ", "serviceLevel", 0.8);
+    await session.step("control").requestChange("CZ parts are critical spares now");
+    expect(server.reqs.size).toBe(1);
+    await session.step("write").write();
+    expect(session.getState().common.error).toMatch(/\(asked the server just now\)$/);
+    const v = render(<App session={session} theme="light" initialTab="versions" />);
+    expect(await screen.findByText("On the server: the server's decision counts, and the Write asks it again right before writing.", undefined, { timeout: 15000 })).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Reject the change" }));
+    await idle(session);
+    expect(screen.getAllByText("Write why the change is rejected.").length).toBeGreaterThan(0);
+    await user.type(screen.getByLabelText("Approval comment (controller)"), "CZ stays at 90 %");
+    await user.click(screen.getByRole("button", { name: "Reject the change" }));
+    await idle(session);
+    expect(screen.getByText(/^Rejected change request by \(name not set\) .*Rejected by alice: CZ stays at 90 %$/)).toBeTruthy();
+    expect(gw.auditRows.filter((r) => r.action === "change-rejected")).toHaveLength(1);
+    expect(screen.queryByRole("button", { name: "Reject the change" })).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Refresh from the server" }));
+    await idle(session);
+    expect(v.container.querySelector("[data-intent]")!.getAttribute("data-intent")).toBe("warning");
+    expect(v.container.querySelector("[data-intent]")!.textContent).toMatch(/rejected by alice \(“CZ stays at 90 %”\)\. Change the parameters back, or record a new request\./);
+    expectAllControlsLabelled(v.container);
   });
 });
 

@@ -8,8 +8,18 @@
  * recorded in the audit trail at once ("change-requested": the changes, the old and proposed
  * parameters, the reason), before the write. At "approval" the Write waits until someone other
  * than the requester approves it ("change-approved", four eyes); the pane shows the pending
- * request. The backend has no change-request route yet, so the request and its approval are audit
- * entries (synced to the server with the rest of the trail) and the approval is given in the pane.
+ * request. Without a server the request and its approval are audit entries and the approval is
+ * given in the pane (four eyes by the name in Settings); a controller can also reject it
+ * ("change-rejected"), which keeps the Write stopped until the parameters go back or a new request
+ * is made.
+ *
+ * With a server set in Settings (src/app/controllerBackend.ts) the server decides: the request is
+ * stored there too under the entryId of its audit entry (idempotent; one the server did not take
+ * is sent again by Refresh and by the Write), a controller's approval or rejection goes to the
+ * server first (four eyes by token, once) and only then into the audit trail, and the Write asks
+ * the server again right before it writes (the contract's recheck()): it goes ahead only when the
+ * server says approved, and a rejection learnt there is recorded ("change-rejected"). Refresh
+ * reads the server's decision and records one made elsewhere.
  *
  * Data quality: with the checks on (off by default), src/engine/dataQuality.ts judges each Write
  * before anything is written (share of rejected rows, stale SKUs, history length, duplicate SKUs,
@@ -19,6 +29,7 @@
 import { defaultDataQualityThresholds, evaluateDataQuality, type DataQualityReport, type DataQualityThresholds, type StewardEntry } from "../../engine/dataQuality";
 import type { RunRecord } from "../../engine/governance";
 import type { RunInput } from "../classifyTypes";
+import { isRefusal, type ServerChangeRequest } from "../controllerBackend";
 import { canonicalJson } from "../modelVersion";
 import { defineStep } from "../step";
 import { ValidationError } from "../store";
@@ -49,10 +60,19 @@ export interface ChangeRequest {
   reason: string;
   by: string;
   at: string;
-  status: "pending" | "approved";
+  status: "pending" | "approved" | "rejected";
   approvedBy?: string;
   approvedAt?: string;
   approvalComment?: string;
+  rejectedBy?: string;
+  rejectedAt?: string;
+  rejectionComment?: string;
+  /** On the server: "stored", or "unsent" (Refresh and the Write send it again). Absent: recorded with no server set. */
+  server?: "stored" | "unsent";
+  /** What the server is sent (kept until stored). */
+  previous?: unknown;
+  /** Why the server did not take it (while unsent). */
+  serverProblem?: string;
 }
 
 export interface DataQualitySettings {
@@ -78,6 +98,10 @@ export interface ControlActions {
   /** Records a change request for the changes on the pane now (audited at once). */
   requestChange(reason: string): Promise<void>;
   approveChange(comment: string): Promise<void>;
+  /** A controller rejects the pending request (comment required); the Write stays stopped. */
+  rejectChange(comment: string): Promise<void>;
+  /** Sends a request the server did not take yet and reads its decision (a server set in Settings). */
+  refresh(): Promise<void>;
   setDataQuality(patch: Partial<DataQualitySettings>): Promise<void>;
   setThreshold(key: keyof Omit<DataQualityThresholds, "enabled" | "severity">, value: number): Promise<void>;
   setStewards(rows: StewardEntry[]): Promise<void>;
@@ -95,6 +119,11 @@ declare module "../store" {
     control: ControlActions;
   }
 }
+
+const stamp = (at: string | undefined) => (at ? `${at.slice(0, 16).replace("T", " ")} UTC` : "");
+const waitingText = (req: ChangeRequest) => `Waiting for approval of the change request by ${req.by} (${stamp(req.at)}): ${req.changes.join("; ")}.`;
+const rejectedText = (req: ChangeRequest) =>
+  `The change request by ${req.by} (${req.changes.join("; ")}) was rejected by ${req.rejectedBy ?? "a controller"}${req.rejectedAt ? ` at ${stamp(req.rejectedAt)}` : ""}${req.rejectionComment ? `: ${req.rejectionComment}` : ""}. Nothing was written: change the parameters back, or record a new request.`;
 
 const show = (x: unknown) => (x === undefined ? "(none)" : typeof x === "string" ? x : JSON.stringify(x));
 
@@ -199,6 +228,119 @@ export const controlStep = defineStep({
       await settings.set(CONTROL_SETTINGS.runs, runs.slice(-100));
     }
 
+    const configured = async () => !!ctx.controllers && (await ctx.controllers.configured());
+    async function saveRequest(request: ChangeRequest | null): Promise<void> {
+      ctx.set({ request });
+      await settings.set(CONTROL_SETTINGS.request, request);
+    }
+
+    /** Stores the request on the server (idempotent by its entryId); the request as it is afterwards. */
+    async function send(r: ChangeRequest): Promise<ChangeRequest> {
+      const backend = ctx.controllers;
+      if (!backend) return r;
+      let next: ChangeRequest;
+      try {
+        await backend.createChangeRequest(await ctx.audit.workbookId(), {
+          requestId: r.entryId,
+          reason: r.reason,
+          changes: r.changes.slice(0, 200).map((c) => c.slice(0, 1024)),
+          previous: JSON.parse(canonicalJson(r.previous ?? written() ?? {})) as Record<string, unknown>,
+          proposed: JSON.parse(r.proposed) as Record<string, unknown>,
+        });
+        next = { ...r, server: "stored", previous: undefined, serverProblem: undefined };
+      } catch (e) {
+        if (!isRefusal(e)) throw e;
+        next = { ...r, server: "unsent", serverProblem: e.message };
+      }
+      if (ctx.state().request?.entryId === r.entryId) await saveRequest(next);
+      return next;
+    }
+
+    /**
+     * Records a decision the pane learnt from the server (or took there): the audit entry, then the
+     * request's state. `comment` is the controller's; the entry's user is this pane's user.
+     */
+    async function adoptDecision(r: ChangeRequest, d: { status: "approved" | "rejected"; by: string; at: string; comment: string }, reason: string): Promise<ChangeRequest> {
+      const [row] = await ctx.audit.record([
+        { action: d.status === "approved" ? "change-approved" : "change-rejected", field: "parameters", oldValue: r.entryId, newValue: d.status === "approved" ? r.proposed : canonicalJson({ rejectedBy: d.by, rejectedAt: d.at }), reason },
+      ]);
+      const next: ChangeRequest =
+        d.status === "approved" ? { ...r, status: "approved", approvedBy: d.by || row.user, approvedAt: d.at || row.timestamp, approvalComment: d.comment } : { ...r, status: "rejected", rejectedBy: d.by || row.user, rejectedAt: d.at || row.timestamp, rejectionComment: d.comment };
+      await saveRequest(next);
+      await ctx.store.emit("auditAppended", [row]);
+      return next;
+    }
+
+    const fromServer = (s: ServerChangeRequest) => ({ status: s.status as "approved" | "rejected", by: s.decision?.by ?? "", at: s.decision?.at ?? "", comment: s.decision?.comment ?? "" });
+
+    /** The server's word on the request: sends it when the server does not hold it, records a new decision. */
+    async function serverDecision(r: ChangeRequest): Promise<{ request: ChangeRequest } | { problem: string }> {
+      const backend = ctx.controllers!;
+      let current = r;
+      if (current.server !== "stored") {
+        current = await send(current);
+        if (current.server !== "stored") return { problem: current.serverProblem ?? `Change request ${r.entryId} is not on the server.` };
+      }
+      let s: ServerChangeRequest | null;
+      try {
+        s = await backend.changeRequest(await ctx.audit.workbookId(), r.entryId);
+      } catch (e) {
+        if (!isRefusal(e)) throw e;
+        return { problem: e.message };
+      }
+      if (!s) {
+        // the server lost it (or never had it): send it again, it waits for a decision
+        current = await send({ ...current, server: "unsent" });
+        return current.server === "stored" ? { request: { ...current, status: "pending" } } : { problem: current.serverProblem ?? "" };
+      }
+      if (s.status === "pending") {
+        if (current.status !== "pending" && ctx.state().mode === "approval") await saveRequest((current = { ...current, status: "pending" }));
+        return { request: current };
+      }
+      if (current.status === s.status) return { request: current };
+      const d = fromServer(s);
+      const reason = `${s.status} on the server by ${d.by} at ${d.at}: ${d.comment}`;
+      return { request: await adoptDecision(current, d, reason) };
+    }
+
+    /** Approve or reject the pending request: on the server first when one is set, else in the pane. */
+    async function decide(decision: "approve" | "reject", comment: string): Promise<void> {
+      const r = ctx.state().request;
+      if (!r || r.status !== "pending") throw new Error("There is no pending change request.");
+      const text = comment.trim();
+      const field = decision === "approve" ? "approvalComment" : "rejectionComment";
+      if (!text) throw new ValidationError(field, decision === "approve" ? "Write a comment with the approval." : "Write why the change is rejected.");
+      if (r.server || (await configured())) {
+        let current = r;
+        if (current.server !== "stored") {
+          current = await send(current);
+          if (current.server !== "stored") {
+            ctx.store.notice(`Not ${decision === "approve" ? "approved" : "rejected"}: the change request is not on the server yet. ${current.serverProblem ?? ""}`, "warning");
+            return;
+          }
+        }
+        let s: ServerChangeRequest;
+        try {
+          s = await ctx.controllers!.decideChangeRequest(await ctx.audit.workbookId(), r.entryId, decision, text);
+        } catch (e) {
+          if (!isRefusal(e)) throw e;
+          ctx.store.notice(e.message, "warning");
+          return;
+        }
+        const next = await adoptDecision(current, fromServer(s), text);
+        ctx.store.notice(
+          next.status === "approved" ? `The server approved the change request of ${r.by} (by ${next.approvedBy}): the Write can go ahead.` : `The server rejected the change request of ${r.by} (by ${next.rejectedBy}): the Write stays stopped.`,
+          next.status === "approved" ? "success" : "warning",
+        );
+        return;
+      }
+      const me = ctx.audit.userName();
+      if (me === r.by) throw new Error(`The change was requested by ${r.by}: another person must ${decision} it (set your name in Settings).`);
+      const next = await adoptDecision(r, { status: decision === "approve" ? "approved" : "rejected", by: "", at: "", comment: text }, text);
+      if (next.status === "approved") ctx.store.notice(`Approved the change request of ${r.by}: the Write can go ahead.`);
+      else ctx.store.notice(`Rejected the change request of ${r.by}: the Write stays stopped.`, "warning");
+    }
+
     const actions: ControlActions = {
       async setMode(mode) {
         ctx.set({ mode });
@@ -214,27 +356,49 @@ export const controlStep = defineStep({
           if (!p || changes.length === 0) throw new Error("Nothing to request: the parameters on the pane are those last written.");
           if (why.length < 10) throw new ValidationError("changeReason", "Give the reason for the change (at least 10 characters): it is recorded before the write.");
           const [row] = await ctx.audit.record([{ action: "change-requested", field: "parameters", oldValue: canonicalJson(w), newValue: canonicalJson(p), reason: `${why} (${changes.join("; ")})` }]);
-          const request: ChangeRequest = { entryId: row.entryId, proposed: canonicalJson(p), changes, reason: why, by: row.user, at: row.timestamp, status: ctx.state().mode === "approval" ? "pending" : "approved" };
-          ctx.set({ request });
-          await settings.set(CONTROL_SETTINGS.request, request);
+          let request: ChangeRequest = { entryId: row.entryId, proposed: canonicalJson(p), changes, reason: why, by: row.user, at: row.timestamp, status: ctx.state().mode === "approval" ? "pending" : "approved" };
+          const online = await configured();
+          if (online) request = { ...request, server: "unsent", previous: w };
+          await saveRequest(request);
           await ctx.store.emit("auditAppended", [row]);
-          ctx.store.notice(request.status === "pending" ? `Change request recorded; the Write waits for a controller's approval.` : "Change request recorded: the Write can go ahead.");
+          if (online) request = await send(request);
+          const where = request.server === "stored" ? " and on the server" : request.server === "unsent" ? `; not on the server yet (Refresh sends it again): ${request.serverProblem}` : "";
+          ctx.store.notice(
+            request.status === "pending" ? `Change request recorded in the workbook${where}; the Write waits for a controller's approval.` : `Change request recorded${where}: the Write can go ahead.`,
+            request.server === "unsent" ? "warning" : "success",
+          );
         });
       },
       async approveChange(comment) {
         await ctx.task("Approving the change request", async () => {
+          await decide("approve", comment);
+        });
+      },
+      async rejectChange(comment) {
+        await ctx.task("Rejecting the change request", async () => {
+          await decide("reject", comment);
+        });
+      },
+      async refresh() {
+        await ctx.task("Reading the server's decision", async () => {
           const r = ctx.state().request;
-          if (!r || r.status !== "pending") throw new Error("There is no pending change request.");
-          const me = ctx.audit.userName();
-          if (me === r.by) throw new Error(`The change was requested by ${r.by}: another person must approve it (set your name in Settings).`);
-          const text = comment.trim();
-          if (!text) throw new ValidationError("approvalComment", "Write a comment with the approval.");
-          const [row] = await ctx.audit.record([{ action: "change-approved", field: "parameters", oldValue: r.entryId, newValue: r.proposed, reason: text }]);
-          const next: ChangeRequest = { ...r, status: "approved", approvedBy: row.user, approvedAt: row.timestamp, approvalComment: text };
-          ctx.set({ request: next });
-          await settings.set(CONTROL_SETTINGS.request, next);
-          await ctx.store.emit("auditAppended", [row]);
-          ctx.store.notice(`Approved the change request of ${r.by}: the Write can go ahead.`);
+          if (!(await configured())) {
+            ctx.store.notice("No server is set in Settings: change requests are decided in this pane.", "info");
+            return;
+          }
+          if (!r) {
+            ctx.store.notice("There is no change request to look up.", "info");
+            return;
+          }
+          const out = await serverDecision(r);
+          if ("problem" in out) {
+            ctx.store.notice(out.problem, "warning");
+            return;
+          }
+          const now = out.request;
+          if (now.status === "approved") ctx.store.notice(`The server says: change request of ${now.by} approved by ${now.approvedBy}${now.approvalComment ? ` (“${now.approvalComment}”)` : ""}. The Write can go ahead.`, "success");
+          else if (now.status === "rejected") ctx.store.notice(`The server says: change request of ${now.by} rejected by ${now.rejectedBy}${now.rejectionComment ? ` (“${now.rejectionComment}”)` : ""}. Change the parameters back, or record a new request.`, "warning");
+          else ctx.store.notice(`The server says: change request of ${now.by} is waiting for a controller's decision${ctx.state().mode === "approval" ? "" : " (this workbook asks only for a reason: the Write does not wait for it)"}.`, "info");
         });
       },
       setDataQuality: (patch) => saveDq({ ...ctx.state().dq, ...patch }),
@@ -298,10 +462,26 @@ export const controlStep = defineStep({
             const p = canonicalJson(proposal());
             const req = s.request;
             if (!req || req.proposed !== p) out.push(`This Write changes ${changes.join("; ")}: record a change request with its reason first (Versions → Change control).`);
-            else if (s.mode === "approval" && req.status !== "approved") out.push(`Waiting for approval of the change request by ${req.by} (${req.at.slice(0, 16).replace("T", " ")} UTC): ${req.changes.join("; ")}.`);
+            else if (req.status === "rejected") out.push(rejectedText(req));
+            // a request on the server is decided there: recheck() asks right before the write
+            else if (s.mode === "approval" && req.status !== "approved" && !req.server) out.push(waitingText(req));
           }
         }
         return out;
+      },
+      async recheck() {
+        const s = ctx.state();
+        const req = s.request;
+        if (s.mode !== "approval" || !req || currentChanges().length === 0 || req.proposed !== canonicalJson(proposal())) return [];
+        if (!(await configured())) {
+          // offline: blockers() decided; a request on a server that is no longer set cannot be checked
+          return req.server ? [`The change request of ${req.by} is decided on the server, which is not set in Settings now: set it again to check the approval. Nothing was written.`] : [];
+        }
+        const out = await serverDecision(req);
+        if ("problem" in out) return [`The Write needs the server's decision on the change request of ${req.by} and could not get it: ${out.problem}`];
+        const now = out.request;
+        if (now.status === "approved") return [];
+        return [now.status === "rejected" ? rejectedText(now) : `${waitingText(now)} (asked the server just now)`];
       },
       contribute(inputs) {
         const params = controlledParameters(inputs.run, ctx.peek("policy")?.grid ?? null);

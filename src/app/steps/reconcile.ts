@@ -15,16 +15,24 @@
  * is also a SheetContributor: once a reconciliation is recorded, every Write reconciles the
  * newly written segmentation against the same finance rows and refreshes the sheet, with its own
  * audit entry under the new model version.
+ *
+ * With a server set in Settings (src/app/controllerBackend.ts), every recorded reconciliation is
+ * also stored on the server under the entryId of its audit entry (a retry stores nothing twice;
+ * one the server did not take is kept "unsent" and sent again by Refresh), the approval goes to
+ * the server first (four eyes by token: nobody approves what they recorded; a second approval is
+ * refused) and only then into the audit trail; a refusal leaves the workbook as it was. Refresh
+ * reads the server's approvals and records the ones made elsewhere. Without a server, as before.
  */
 import { fingerprintRange } from "../../engine/fingerprint";
 import { reconcileSummary, type ReconcileResult } from "../../engine/reconcile";
 import type { AuditEvent } from "../auditService";
+import { isRefusal, type ReconciliationInput, type ServerReconciliation } from "../controllerBackend";
 import { emptyFinanceMapping, financeMappingKey, financeMappingProblems, proposeFinanceMapping, type FinanceField, type FinanceMapping } from "../financeMapping";
 import { parseFinanceRows, type FinanceTable } from "../financeParse";
 import { canonicalJson } from "../modelVersion";
 import { headersOf } from "../mapping";
 import type { AuditRow, AuditTip, RangeSnapshot, SheetPlan } from "../ports";
-import { defaultReconcileSettings, reconcileOptions, reconcilePreview, segmentationRows, statusLabel, type CategoryRuleRow, type ReconcilePreview, type ReconcileSettings } from "../reconcileModel";
+import { defaultReconcileSettings, reconcileOptions, reconcilePreview, segmentationRows, statusIntent, statusLabel, type CategoryRuleRow, type ReconcilePreview, type ReconcileSettings } from "../reconcileModel";
 import { RECONCILIATION_SHEET, reconciliationPlan } from "../reconciliationSheet";
 import { GOVERNANCE_SETTINGS, governancePlan, withReconciliations } from "../governanceSheet";
 import type { GovernanceFigures, RunRecord } from "../../engine/governance";
@@ -60,6 +68,15 @@ export interface RecordedReconciliation {
   at: string;
   by: string;
   approval: ReconciliationApproval | null;
+  /**
+   * On the server: "stored", or "unsent" (a server was set but did not take it; Refresh sends it
+   * again). Absent: recorded with no server set (sent once one is, by Refresh or Approve).
+   */
+  server?: "stored" | "unsent";
+  /** What the server is sent (kept until it is stored). */
+  serverInput?: ReconciliationInput;
+  /** Why the server did not take it (while unsent). */
+  serverProblem?: string;
 }
 type ReconcileStatusText = ReconcilePreview["status"];
 
@@ -97,8 +114,10 @@ export interface ReconcileActions {
   /** Checks the finance fingerprint and writes the Reconciliation sheet with its audit entry. */
   write(): Promise<void>;
   answer(answer: string): Promise<void>;
-  /** Approves the latest recorded reconciliation; the comment is required. */
+  /** Approves the latest recorded reconciliation; the comment is required. With a server, the server decides first. */
   approve(comment: string): Promise<void>;
+  /** Sends what the server did not take yet and reads its approvals (a server set in Settings). */
+  refresh(): Promise<void>;
 }
 
 declare module "../store" {
@@ -117,6 +136,11 @@ interface Computed {
   fingerprint: string;
   /** The classification it was computed against (a new one makes it stale). */
   runId: unknown;
+}
+
+/** The server's approval of a record, or null while it awaits one. */
+function approvalOf(r: ServerReconciliation): ReconciliationApproval | null {
+  return r.approval ? { by: r.approval.by, at: r.approval.at, comment: r.approval.comment } : null;
 }
 
 const money = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -237,7 +261,25 @@ export const reconcileStep = defineStep({
       });
     }
 
-    async function remember(row: AuditRow, c: Computed): Promise<void> {
+    async function saveRecords(records: RecordedReconciliation[]): Promise<void> {
+      ctx.set({ records });
+      await settings.set(RECONCILE_SETTINGS.records, records);
+    }
+
+    /** Sends one record to the server; the record as it is afterwards (stored, or unsent with the reason). */
+    async function send(rec: RecordedReconciliation): Promise<RecordedReconciliation> {
+      const backend = ctx.controllers;
+      if (!backend || !rec.serverInput) return rec;
+      try {
+        await backend.recordReconciliation(await ctx.audit.workbookId(), rec.serverInput);
+        return { ...rec, server: "stored", serverInput: undefined, serverProblem: undefined };
+      } catch (e) {
+        if (!isRefusal(e)) throw e;
+        return { ...rec, server: "unsent", serverProblem: e.message };
+      }
+    }
+
+    async function remember(row: AuditRow, c: Computed): Promise<RecordedReconciliation> {
       basis = c;
       const rec: RecordedReconciliation = {
         entryId: row.entryId,
@@ -250,10 +292,19 @@ export const reconcileStep = defineStep({
         by: row.user,
         approval: null,
       };
-      const records = [...ctx.state().records, rec].slice(-50);
-      ctx.set({ records });
-      await settings.set(RECONCILE_SETTINGS.records, records);
+      // what the server is sent (now when one is set, else once one is: Refresh, Approve)
+      const summary = JSON.parse(row.newValue) as Record<string, unknown>;
+      rec.serverInput = { reconciliationId: row.entryId, modelVersion: row.modelVersion, financeFingerprint: c.fingerprint, status: c.result.status.status, totals: JSON.parse(canonicalJson(c.result.totals)) as ReconciliationInput["totals"], summary };
+      if (ctx.controllers && (await ctx.controllers.configured())) rec.server = "unsent";
+      await saveRecords([...ctx.state().records, rec].slice(-50));
+      if (rec.server !== "unsent") return rec;
+      const sent = await send(rec);
+      await saveRecords(ctx.state().records.map((r) => (r.entryId === sent.entryId ? sent : r)));
+      return sent;
     }
+
+    /** " Stored on the server." or why not, for the notices. */
+    const serverLine = (r: RecordedReconciliation) => (r.server === "stored" ? " Stored on the server." : r.server === "unsent" ? ` Not on the server yet (Refresh sends it again): ${r.serverProblem ?? ""}` : "");
 
     async function writeNow(task: TaskContext): Promise<void> {
       const c = computed;
@@ -304,9 +355,30 @@ export const reconcileStep = defineStep({
       );
       if (report.declined) return;
       if (tip) await ctx.audit.appended(tip, rows);
-      if (rows[0]) await remember(rows[0], c);
+      const rec = rows[0] ? await remember(rows[0], c) : null;
       await ctx.store.emit("auditAppended", rows);
-      ctx.store.notice(`Wrote the ${RECONCILIATION_SHEET} sheet for model version ${modelVersion}: ${previewNotice(s.preview)}`);
+      ctx.store.notice(`Wrote the ${RECONCILIATION_SHEET} sheet for model version ${modelVersion}: ${previewNotice(s.preview)}${rec ? serverLine(rec) : ""}`, rec?.server === "unsent" ? "warning" : statusIntent(c.result.status.status));
+    }
+
+    /**
+     * The reconciliation-approved entry and the local approval. `approval` is the server's (its
+     * approver's token name and time); null: approved in this pane, offline (by the audit row's user).
+     */
+    async function recordApproval(rec: RecordedReconciliation, approval: ReconciliationApproval | null, reason: string): Promise<AuditRow> {
+      const [row] = await ctx.audit.record([
+        {
+          action: "reconciliation-approved",
+          field: "reconciliation",
+          oldValue: rec.entryId,
+          newValue: canonicalJson({ reconciliation: rec.entryId, status: rec.status, financeFingerprint: rec.financeFingerprint, difference: rec.difference, ...(approval ? { approvedBy: approval.by, approvedAt: approval.at, on: "server" } : {}) }),
+          reason,
+          modelVersion: rec.modelVersion,
+        },
+      ]);
+      const local = approval ?? { by: row.user, at: row.timestamp, comment: reason };
+      await saveRecords(ctx.state().records.map((r) => (r.entryId === rec.entryId ? { ...r, approval: local } : r)));
+      await ctx.store.emit("auditAppended", [row]);
+      return row;
     }
 
     const actions: ReconcileActions = {
@@ -336,7 +408,7 @@ export const reconcileStep = defineStep({
           async (task) => {
             await compute(task);
             const p = ctx.state().preview!;
-            ctx.store.notice(`${previewNotice(p)}${p.modelVersion ? ` Write the ${RECONCILIATION_SHEET} sheet to record it.` : " Write the segmentation (Write tab) before recording it."}`);
+            ctx.store.notice(`${previewNotice(p)}${p.modelVersion ? ` Write the ${RECONCILIATION_SHEET} sheet to record it.` : " Write the segmentation (Write tab) before recording it."}`, statusIntent(p.status));
           },
           { cancellable: true, cancelledNotice: "Reconciliation cancelled: nothing changed." },
         );
@@ -363,7 +435,7 @@ export const reconcileStep = defineStep({
           // keep the controller's mapping when it still fits the range read
           if (mapping && financeMappingProblems(mapping, snap.values[0]?.length ?? 0).length === 0) ctx.set({ mapping, headers: headersOf(snap, mapping.headerRow), mappingProblems: [] });
           await compute(task);
-          ctx.store.notice(`Reconciled again with the figures as they are now. ${previewNotice(ctx.state().preview!)} Check them, then write.`);
+          ctx.store.notice(`Reconciled again with the figures as they are now. ${previewNotice(ctx.state().preview!)} Check them, then write.`, statusIntent(ctx.state().preview!.status));
         });
       },
       async approve(comment) {
@@ -374,21 +446,81 @@ export const reconcileStep = defineStep({
           if (!latest) throw new Error(`Write the ${RECONCILIATION_SHEET} sheet first: only a recorded reconciliation can be approved.`);
           if (latest.approval) throw new Error(`The reconciliation of ${latest.modelVersion} was approved by ${latest.approval.by} on ${latest.approval.at.slice(0, 10)}.`);
           if (!text) throw new ValidationError("approvalComment", "Write a comment with the approval (what was checked, who agreed the differences).");
-          const [row] = await ctx.audit.record([
-            {
-              action: "reconciliation-approved",
-              field: "reconciliation",
-              oldValue: latest.entryId,
-              newValue: canonicalJson({ reconciliation: latest.entryId, status: latest.status, financeFingerprint: latest.financeFingerprint, difference: latest.difference }),
-              reason: text,
-              modelVersion: latest.modelVersion,
-            },
-          ]);
-          const next = records.map((r) => (r === latest ? { ...r, approval: { by: row.user, at: row.timestamp, comment: text } } : r));
-          ctx.set({ records: next });
-          await settings.set(RECONCILE_SETTINGS.records, next);
-          await ctx.store.emit("auditAppended", [row]);
-          ctx.store.notice(`Approved the reconciliation of model version ${latest.modelVersion} (${latest.status}).`);
+          const backend = ctx.controllers;
+          if (backend && (latest.server || (await backend.configured()))) {
+            // the server decides first (four eyes by token, once); a refusal writes nothing here
+            let target = latest;
+            if (target.server !== "stored") {
+              target = await send(target);
+              await saveRecords(ctx.state().records.map((r) => (r.entryId === target.entryId ? target : r)));
+              if (target.server !== "stored") {
+                ctx.store.notice(
+                  target.serverInput
+                    ? `Not approved: the reconciliation of ${target.modelVersion} is not on the server yet. ${target.serverProblem ?? ""}`
+                    : `Not approved: the reconciliation of ${target.modelVersion} cannot be sent to the server (recorded by an earlier version of the add-in); write the ${RECONCILIATION_SHEET} sheet again to record one the server approves.`,
+                  "warning",
+                );
+                return;
+              }
+            }
+            let stored: ServerReconciliation;
+            try {
+              stored = await backend.approveReconciliation(await ctx.audit.workbookId(), target.entryId, text);
+            } catch (e) {
+              if (!isRefusal(e)) throw e;
+              ctx.store.notice(e.message, "warning");
+              return;
+            }
+            const approval = approvalOf(stored) ?? { by: ctx.audit.userName(), at: ctx.now().toISOString(), comment: text };
+            await recordApproval(target, approval, text);
+            ctx.store.notice(`The server approved the reconciliation of model version ${target.modelVersion} (${target.status}), by ${approval.by}.`, statusIntent(target.status));
+            return;
+          }
+          await recordApproval(latest, null, text);
+          ctx.store.notice(`Approved the reconciliation of model version ${latest.modelVersion} (${latest.status}).`, statusIntent(latest.status));
+        });
+      },
+      async refresh() {
+        await ctx.task("Reading the server's decisions", async () => {
+          const backend = ctx.controllers;
+          if (!backend || !(await backend.configured())) {
+            ctx.store.notice("No server is set in Settings: the reconciliations and approvals are those recorded in this workbook.", "info");
+            return;
+          }
+          let records = ctx.state().records;
+          let unsent = 0;
+          for (const r of records.filter((x) => x.server !== "stored" && x.serverInput)) {
+            const sent = await send(r);
+            if (sent.server === "unsent") unsent++;
+            records = records.map((x) => (x.entryId === sent.entryId ? sent : x));
+          }
+          await saveRecords(records);
+          let server: ServerReconciliation[];
+          try {
+            server = await backend.reconciliations(await ctx.audit.workbookId());
+          } catch (e) {
+            if (!isRefusal(e)) throw e;
+            ctx.store.notice(e.message, "warning");
+            return;
+          }
+          const byId = new Map(server.map((x) => [x.reconciliationId, x]));
+          let adopted = 0;
+          for (const r of ctx.state().records) {
+            const s = byId.get(r.entryId);
+            const approval = s ? approvalOf(s) : null;
+            if (!s) continue;
+            if (r.server !== "stored") await saveRecords(ctx.state().records.map((x) => (x.entryId === r.entryId ? { ...x, server: "stored", serverInput: undefined, serverProblem: undefined } : x)));
+            if (approval && !r.approval) {
+              await recordApproval(r, approval, `approved on the server by ${approval.by} at ${approval.at}: ${approval.comment}`);
+              adopted++;
+            }
+          }
+          const latest = ctx.state().records[ctx.state().records.length - 1];
+          const parts = [`The server holds ${server.length} reconciliation${server.length === 1 ? "" : "s"} of this workbook`];
+          if (adopted) parts.push(`${adopted} approval${adopted === 1 ? "" : "s"} made on the server recorded in the audit trail`);
+          if (unsent) parts.push(`${unsent} still not sent (${records.find((x) => x.server === "unsent")?.serverProblem ?? ""})`);
+          const tail = latest ? ` Latest: model version ${latest.modelVersion}, ${statusLabel(latest.status).toLowerCase()}, ${latest.approval ? `approved by ${latest.approval.by}` : "awaiting approval"}.` : "";
+          ctx.store.notice(`${parts.join("; ")}.${tail}`, unsent ? "warning" : latest ? statusIntent(latest.status) : "info");
         });
       },
     };

@@ -122,6 +122,11 @@ export const writeStep = defineStep({
         },
       };
       for (const c of contributors) await c.beforeWrite?.(prepared);
+      // the outside decisions last, right before the transaction (writeContract.ts)
+      for (const c of contributors) {
+        const refused = (await c.recheck?.(prepared)) ?? [];
+        if (refused.length) throw new Error(refused[0]);
+      }
 
       const stamp = ctx.now();
       const parameters: Record<string, unknown> = {};

@@ -2,7 +2,8 @@
  * Change control and data quality (inside the Versions tab): the change-control mode, the changes
  * a Write would make, the change request with its reason and its approval; the data-quality
  * checks, their thresholds, the data-steward table, the report with the owners beside each failed
- * rule, and "go ahead anyway" with a reason. Presentation only: src/app/steps/control.ts.
+ * rule, and "go ahead anyway" with a reason. With a server set, whether the request is on the
+ * server and a Refresh that reads the server's decision. Presentation only: src/app/steps/control.ts.
  */
 import { Button, Checkbox, Field, Input, Select, Subtitle2, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
 import { useState } from "react";
@@ -58,9 +59,22 @@ export function ControlSection() {
         )}
         {r && (
           <Text role="status" className={styles.wrap}>
-            {r.status === "pending" ? "Pending" : "Approved"} change request by {r.by} ({r.at.slice(0, 16).replace("T", " ")} UTC): {r.reason} — {r.changes.join("; ")}
+            {r.status === "pending" ? "Pending" : r.status === "approved" ? "Approved" : "Rejected"} change request by {r.by} ({r.at.slice(0, 16).replace("T", " ")} UTC): {r.reason} — {r.changes.join("; ")}
             {r.approvedBy ? `. Approved by ${r.approvedBy}: ${r.approvalComment}` : ""}
+            {r.rejectedBy ? `. Rejected by ${r.rejectedBy}: ${r.rejectionComment}` : ""}
           </Text>
+        )}
+        {r?.server && (
+          <Text size={200} className={styles.wrap}>
+            {r.server === "stored" ? "On the server: the server's decision counts, and the Write asks it again right before writing." : `Not on the server yet: ${r.serverProblem ?? ""}`}
+          </Text>
+        )}
+        {r && (
+          <div className={styles.row}>
+            <Button onClick={() => actions.refresh()} disabled={busy}>
+              Refresh from the server
+            </Button>
+          </div>
         )}
         {state.mode !== "off" && (
           <>
@@ -76,12 +90,20 @@ export function ControlSection() {
         )}
         {r && r.status === "pending" && (
           <>
-            <Field label="Approval comment (controller)" className={styles.field} validationState={fieldError("approvalComment") ? "error" : "none"} validationMessage={fieldError("approvalComment")}>
+            <Field
+              label="Approval comment (controller)"
+              className={styles.field}
+              validationState={fieldError("approvalComment") || fieldError("rejectionComment") ? "error" : "none"}
+              validationMessage={fieldError("approvalComment") ?? fieldError("rejectionComment")}
+            >
               <Textarea className={styles.control} value={approval} onChange={(_, d) => setApproval(d.value)} disabled={busy} />
             </Field>
             <div className={styles.row}>
               <Button onClick={() => actions.approveChange(approval)} disabled={busy}>
                 Approve the change
+              </Button>
+              <Button onClick={() => actions.rejectChange(approval)} disabled={busy}>
+                Reject the change
               </Button>
             </div>
           </>

@@ -1,7 +1,8 @@
 /**
  * Reconcile tab (controllers): read a finance sheet, map its columns, set the tolerances, join
  * rules and category rules, reconcile with the written segmentation, read the status, totals,
- * cross-tab and mismatch lists, write the Reconciliation sheet and approve it with a comment.
+ * cross-tab and mismatch lists, write the Reconciliation sheet and approve it with a comment; with
+ * a server set, whether the latest is on the server, and Refresh to read the server's approvals.
  * Loaded lazily (steps.ts). Presentation only: the rules are in src/app/steps/reconcile.ts.
  */
 import { Button, Checkbox, Field, Input, Select, Subtitle2, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
@@ -304,6 +305,11 @@ export function ReconcileTab() {
           <Text className={styles.wrap}>
             Latest: model version {latest.modelVersion}, {latest.status}, difference {money(latest.difference)}, recorded by {latest.by} at {latest.at.slice(0, 16).replace("T", " ")} UTC.
           </Text>
+          {latest.server && (
+            <Text size={200} className={styles.wrap}>
+              {latest.server === "stored" ? "On the server: the approval is given there (a controller other than the one who recorded it)." : `Not on the server yet: ${latest.serverProblem ?? ""}`}
+            </Text>
+          )}
           {latest.approval ? (
             <Text role="status" className={styles.wrap}>
               Approved by {latest.approval.by} at {latest.approval.at.slice(0, 16).replace("T", " ")} UTC: “{latest.approval.comment}”
@@ -320,6 +326,11 @@ export function ReconcileTab() {
               </div>
             </>
           )}
+          <div className={styles.row}>
+            <Button onClick={() => actions.refresh()} disabled={busy}>
+              Refresh from the server
+            </Button>
+          </div>
           {state.records.length > 1 && (
             <ul className={styles.list} aria-label="Earlier reconciliations">
               {state.records
