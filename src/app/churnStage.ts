@@ -169,6 +169,11 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
       return result;
     },
 
+    /** The rules' service levels and policies of the last run, for the Policy step (undefined: no rules). */
+    ruleDecisions(result: ClassificationResult) {
+      return extras && extras.run === result ? (extras.rules?.decisions ?? undefined) : undefined;
+    },
+
     parameters(): Record<string, unknown> {
       return { churnControl: churn().settings, rules: ctx.peek("rules")?.rows ?? [], segmentationModel: extras?.modelId ?? null };
     },

@@ -4,10 +4,12 @@
  * outside the history block, by its header, and "History periods" = periods from the first
  * demand to the end of the history), validation that names the rule, and the outcome the
  * Classify step applies after churn control (a rule's segment replaces the computed one; its
- * service level and policy are recorded on the Segments sheet).
+ * service level and policy are recorded on the Segments sheet and handed to the Policy step as
+ * RuleDecisions, src/app/rulePolicy.ts).
  */
 import { ArgumentError } from "../engine/errors";
 import { compileRules, describeRule, evaluateRules, historyPeriodsPerSku, RULE_OPERATORS, whyDecided, type BusinessRule, type RuleEvaluation, type RuleOperator, type RuleTarget } from "../engine/rules";
+import { POLICY_METHODS, SEGMENTS, type PolicyMethod } from "../engine/policy";
 import type { ClassificationResult } from "./classifyTypes";
 import type { ColumnMapping } from "./mapping";
 import type { ParsedTable } from "./parse";
@@ -92,15 +94,56 @@ export function ruleTableProblems(rows: readonly RuleRow[], fields: readonly str
   try {
     const rules = toBusinessRules(rows);
     const attrs = Object.fromEntries(fields.map((f) => [f, [] as unknown[]]));
-    compileRules(rules, attrs, 0);
+    const compiled = compileRules(rules, attrs, 0);
+    for (const r of compiled) {
+      const p = r.then.policy !== undefined ? rulePolicyProblem(r.label, r.then.policy) : null;
+      if (p) return [p];
+    }
     return [];
   } catch (e) {
     return [e instanceof Error ? e.message.replace(/^rules: /, "") : String(e)];
   }
 }
 
+/**
+ * What the rules decided per SKU beyond the segment, for the Policy step (index-aligned with the
+ * run; structured-cloneable): the service level (NaN = none) and the policy (null = none), each
+ * with the deciding rule's label ("" = none), and the segment before a rule replaced it.
+ */
+export interface RuleDecisions {
+  serviceLevel: Float64Array;
+  serviceLevelRule: string[];
+  policy: (string | null)[];
+  policyRule: string[];
+  /** The segment after churn control, before a rule's segment (the grid row a rule's service level adjusts when the rule's segment has none). */
+  computedSegment: string[];
+}
+
+/**
+ * What a rule's policy name means to the Policy step: a segment of the policy grid ("AX": plan
+ * with that row) or a method ("csl", "fill", "cost": the segment's row with that method); case
+ * and spaces ignored. null when it is neither.
+ */
+export function rulePolicyTarget(policy: string): { segment?: string; method?: PolicyMethod } | null {
+  const t = policy.trim();
+  const seg = t.toUpperCase();
+  if ((SEGMENTS as readonly string[]).includes(seg)) return { segment: seg };
+  const m = t.toLowerCase();
+  if ((POLICY_METHODS as readonly string[]).includes(m)) return { method: m as PolicyMethod };
+  return null;
+}
+
+/** The problem of a rule's policy name the Policy step cannot use, naming the rule; null when usable. */
+export function rulePolicyProblem(label: string, policy: string): string | null {
+  return rulePolicyTarget(policy)
+    ? null
+    : `${label}: policy ${JSON.stringify(policy.trim())} is neither a segment of the policy grid (${SEGMENTS.join(", ")}) nor a method (${POLICY_METHODS.join(", ")})`;
+}
+
 export interface RuleOutcome {
   evaluation: RuleEvaluation;
+  /** Service level and policy per SKU for the Policy step. */
+  decisions: RuleDecisions;
   result: ClassificationResult;
   /** Per SKU: the rule that decided the segment ("" when none) and the "why this segment" text. */
   rule: string[];
@@ -137,5 +180,13 @@ export function applyRules(rows: readonly RuleRow[], attributes: Record<string, 
       why[i] = [k >= 0 ? why[i] : "segment computed", ...extra].join("; ");
     }
   }
-  return { evaluation: ev, result: { ...result, segment, notes }, rule, why, texts: ev.rules.map((r) => `${r.label}: ${describeRule(r)}`), decided };
+  const label = (k: number) => (k >= 0 ? ev.rules[k].label : "");
+  const decisions: RuleDecisions = {
+    serviceLevel: Float64Array.from(ev.serviceLevel),
+    serviceLevelRule: Array.from(ev.serviceLevelRule, label),
+    policy: [...ev.policy],
+    policyRule: Array.from(ev.policyRule, label),
+    computedSegment: [...result.segment],
+  };
+  return { evaluation: ev, decisions, result: { ...result, segment, notes }, rule, why, texts: ev.rules.map((r) => `${r.label}: ${describeRule(r)}`), decided };
 }

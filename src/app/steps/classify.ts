@@ -219,7 +219,7 @@ export const classifyStep = defineStep({
             const exclude = await dynamic.promotions(parsed, plan);
             const computed = await ctx.runner.run("classify", { parsed, options: plan.options, exclude }, { signal, onProgress: progress });
             const result = await dynamic.control(parsed, computed, plan);
-            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result, modelParameters: dynamic.parameters(), facts: sourceFacts(ctx, parsed, result, s.run).facts };
+            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result, modelParameters: dynamic.parameters(), ruleDecisions: dynamic.ruleDecisions(result), facts: sourceFacts(ctx, parsed, result, s.run).facts };
             // remember the mapping and options for this workbook
             const all = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings) ?? {};
             all[mappingKey(snap.sheetName, s.headers)] = mapping;
