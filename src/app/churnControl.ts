@@ -105,6 +105,16 @@ function headerText(c: unknown): string {
 export function planWindow(snap: RangeSnapshot, mapping: ColumnMapping, options: ClassifyOptions, s: ChurnSettings): WindowPlan {
   const h = mapping.history!;
   const periodLabels = (snap.values[mapping.headerRow] ?? []).slice(h.first, h.last + 1).map(headerText);
+  return planWindowOn(periodLabels, mapping, options, s);
+}
+
+/**
+ * planWindow over period labels: `mapping.history` (when mapped) is cut at the as-of period; an
+ * imported extract (no sheet columns) passes its bucketed periods' labels and cuts its history at
+ * `window.end`.
+ */
+export function planWindowOn(periodLabels: string[], mapping: ColumnMapping, options: ClassifyOptions, s: ChurnSettings): WindowPlan {
+  const h = mapping.history ?? { first: 0, last: periodLabels.length - 1 };
   const total = periodLabels.length;
   if (!s.window.enabled) {
     const length = options.demandWindow === null ? total : Math.max(2, Math.min(total, options.demandWindow));
@@ -121,7 +131,7 @@ export function planWindow(snap: RangeSnapshot, mapping: ColumnMapping, options:
   }
   const window = rollingWindow(total, { asOf, length: s.window.length ?? options.periodsPerYear, periodsPerYear: options.periodsPerYear });
   return {
-    mapping: { ...mapping, history: { first: h.first, last: h.first + asOf } },
+    mapping: mapping.history ? { ...mapping, history: { first: h.first, last: h.first + asOf } } : mapping,
     options: { ...options, demandWindow: Math.max(2, window.length) },
     window,
     text: describeWindow(window, periodLabels),

@@ -16,6 +16,7 @@ import {
   extendSegmentsPlan,
   loadDynamicInputs,
   planWindow,
+  planWindowOn,
   previousFromMapped,
   previousFromSegments,
   promotionsMask,
@@ -28,6 +29,7 @@ import {
   type WindowPlan,
 } from "./churnControl";
 import type { ClassificationResult, ClassifyOptions, RunInput } from "./classifyTypes";
+import type { ColumnMapping } from "./mapping";
 import type { ParsedTable } from "./parse";
 import type { RangeSnapshot, SheetPlan, WorkbookGateway } from "./ports";
 import { applyRules, ruleAttributes, type RuleOutcome } from "./rulesApply";
@@ -68,6 +70,8 @@ interface RunExtras {
   modelId: string;
   lastRun: ChurnLastRun;
 }
+
+export type ChurnStage = ReturnType<typeof churnStage>;
 
 export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSnapshot | null) {
   const settings = ctx.gateway.settings;
@@ -117,6 +121,15 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
       return planWindow(snap, mapping, options, c.settings);
     },
 
+    /** planRun for an imported extract: its bucketed periods' labels, no sheet columns (the history is cut at window.end). */
+    planImport(labels: string[], mapping: ColumnMapping, options: ClassifyOptions): WindowPlan {
+      const c = churn();
+      if (c.problems.length) throw new Error(c.problems[0]);
+      const rules = ctx.peek("rules");
+      if (rules?.problems.length) throw new Error(`Rules: ${rules.problems[0]} Nothing was classified.`);
+      return planWindowOn(labels, mapping, options, c.settings);
+    },
+
     /** The promotion flags for the job (n × parsed periods), or undefined. */
     async promotions(parsed: ParsedTable, plan: WindowPlan): Promise<Uint8Array | undefined> {
       const s = churn().settings;
@@ -147,18 +160,26 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
       return mask.flags;
     },
 
-    /** Churn control and business rules on the job's result; what the preview and the Write use. */
-    async control(parsed: ParsedTable, computed: ClassificationResult, plan: WindowPlan): Promise<ClassificationResult> {
+    /**
+     * Churn control and business rules on the job's result; what the preview and the Write use.
+     * `attributes`: the columns rules test (default: the read sheet's, ruleAttributes); `between`:
+     * applied after the churn control and before the rules (an import's data-flag fallbacks).
+     */
+    async control(
+      parsed: ParsedTable,
+      computed: ClassificationResult,
+      plan: WindowPlan,
+      more: { attributes?: () => Record<string, unknown[]>; between?: (r: ClassificationResult) => ClassificationResult } = {},
+    ): Promise<ClassificationResult> {
       const s = churn().settings;
       const { segments } = await loadDynamicInputs(ctx.gateway, { ...s, promotions: false }, SEGMENTS_TABLE);
       const prev = s.previousFrom === "lastWrite" ? previousFromSegments(segments, parsed) : s.previousFrom === "mapped" ? previousFromMapped(parsed) : null;
       const outcome = applyChurnControl(parsed, computed, plan.options, s, prev, excludedPerSku ?? undefined);
       const ruleRows = ctx.peek("rules")?.rows ?? [];
-      const snap = snapshot()!;
       let rules: RuleOutcome | null = null;
-      let result = outcome.result;
+      let result = more.between ? more.between(outcome.result) : outcome.result;
       if (ruleRows.length) {
-        rules = applyRules(ruleRows, ruleAttributes(snap, plan.mapping, parsed), parsed, result);
+        rules = applyRules(ruleRows, more.attributes ? more.attributes() : ruleAttributes(snapshot()!, plan.mapping, parsed), parsed, result);
         result = rules.result;
       }
       const policyGrid = settings.get<unknown>(SETTINGS.policyGrid) ?? null;

@@ -77,6 +77,28 @@ export function ruleAttributes(snap: RangeSnapshot, mapping: ColumnMapping, pars
   return out;
 }
 
+/** The attributes rules may test on an imported extract (no sheet columns): SKU, Location, Family, Category and History periods. */
+export const IMPORTED_RULE_FIELDS = ["SKU", "Location", "Family", "Category", HISTORY_PERIODS_ATTRIBUTE] as const;
+
+/**
+ * The attribute columns of an imported extract's run: the SKU and location of each history, the
+ * family and category as decided over the import's sources (src/app/sourceFacts.ts), and History
+ * periods (of the history as classified, i.e. after the as-of cut).
+ */
+export function importedRuleAttributes(
+  h: { sku: readonly string[]; location: readonly string[] },
+  parsed: ParsedTable,
+  facts: { family: readonly string[]; category: readonly string[] },
+): Record<string, unknown[]> {
+  return {
+    SKU: [...h.sku],
+    Location: [...h.location],
+    Family: [...facts.family],
+    Category: [...facts.category],
+    [HISTORY_PERIODS_ATTRIBUTE]: Array.from(historyPeriodsPerSku(parsed.history, parsed.n, parsed.periods)),
+  };
+}
+
 /** Attribute names a rule may use, given the read headers (before a run: no values needed). */
 export function ruleFieldNames(headers: readonly string[], mapping: ColumnMapping | null): string[] {
   const h = mapping?.history;

@@ -198,7 +198,7 @@ export const classifyStep = defineStep({
             const s = ctx.state();
             if (s.imported) {
               // an imported extract: the histories come from the import step (classifyImport.ts)
-              const done = await importedRun(ctx, s, { signal, progress });
+              const done = await importedRun(ctx, s, { signal, progress }, dynamic);
               if (done) ctx.set({ preview: buildPreview(done.parsed, done.result, ctx.overrides.all(), s.options), run: done });
               if (done) await ctx.store.emit("classified");
               return;
