@@ -19,7 +19,7 @@
  *   the newest) and the statistics use the last `length` periods up to it (blank = one year of
  *   periods). When off, the whole history or the Demand window option applies, as before.
  */
-import { cellAddress, parseCell } from "./a1";
+import { cellAddress, parseCell, sheetCell } from "./a1";
 import type { ClassificationResult, ClassifyOptions } from "./classifyTypes";
 import { churnFigures, controlClasses, HELD_BAND, HELD_TENURE, migrationMatrix, validateBands, validateMinTenure, type ChurnFigures, type MigrationMatrix } from "../engine/churn";
 import { ArgumentError } from "../engine/errors";
@@ -27,7 +27,7 @@ import { PATTERN_LABELS } from "../engine/pattern";
 import { dataFingerprint, modelFingerprint, modelVersionId, type SegmentationModel } from "../engine/model";
 import { excludedCounts, maskFromPairs, type PeriodMask } from "../engine/promotions";
 import { asOfIndex, CADENCES, describeWindow, reclassificationDue, rollingWindow, type Cadence, type DueCheck, type PeriodWindow } from "../engine/window";
-import type { ColumnMapping } from "./mapping";
+import { promotionFlagPeriod, type ColumnMapping } from "./mapping";
 import type { ParsedTable } from "./parse";
 import type { CellValue, RangeSnapshot, SheetPlan, TableData, WorkbookGateway } from "./ports";
 
@@ -217,6 +217,72 @@ export function promotionsMask(table: TableData | null, parsed: ParsedTable, per
   const pairs = table.rows.map((r) => ({ sku: headerText(r[sku]), period: headerText(r[period]) }));
   const { mask, unmatched } = maskFromPairs(parsed.sku, periodLabels, pairs);
   return { mask, unmatched: unmatched.map((u) => `Promotions row ${u.index}: ${u.reason}`) };
+}
+
+const FLAG_ON = new Set(["1", "true", "yes", "y"]);
+const FLAG_OFF = new Set(["", "0", "false", "no", "n"]);
+
+/**
+ * The promotion mask from the mapped promotion flag columns (ColumnMapping.promotionFlags): one
+ * column per period, matched to the history by its header ("Promo W01" or "W01" →
+ * period W01, case-insensitive); 1, TRUE, yes (or y) = promoted, 0, FALSE, no (or n) and blank =
+ * not. Such periods are treated exactly like Promotions-table rows. A column naming a period after
+ * the as-of cut is ignored; one naming no period of the history, or a cell that is not a flag, is an
+ * error naming its cell (nothing is classified). null when no flag columns are mapped.
+ */
+export function promotionFlagsMask(snap: RangeSnapshot, mapping: ColumnMapping, parsed: ParsedTable, periodLabels: readonly string[]): PeriodMask | null {
+  const b = mapping.promotionFlags;
+  if (!b) return null;
+  const headerRow = snap.values[mapping.headerRow] ?? [];
+  const p = parsed.periods;
+  const index = new Map<string, number>();
+  periodLabels.forEach((l, j) => {
+    const k = l.trim().toLowerCase();
+    if (!index.has(k)) index.set(k, j);
+  });
+  const at = (row: number, c: number) => sheetCell(snap.sheetName, snap.firstRow + row, snap.firstColumn + c);
+  const cols: { c: number; j: number }[] = [];
+  for (let c = b.first; c <= b.last; c++) {
+    const header = headerText(headerRow[c]);
+    const j = index.get(promotionFlagPeriod(header).toLowerCase()) ?? index.get(header.toLowerCase());
+    if (j === undefined) {
+      throw new Error(
+        `Promotion flags: the header ${JSON.stringify(header)} (${at(mapping.headerRow, c)}) names no period of the history (${periodLabels[0] ?? ""} … ${periodLabels[periodLabels.length - 1] ?? ""}); head each flag column "Promo <period>" or with the period header. Nothing was classified.`,
+      );
+    }
+    if (j < p) cols.push({ c, j });
+  }
+  const flags = new Uint8Array(parsed.n * p);
+  let bad: string | null = null;
+  let badCount = 0;
+  for (let i = 0; i < parsed.n; i++) {
+    const row = parsed.sheetRow[i] - snap.firstRow;
+    const cells = snap.values[row] ?? [];
+    for (const { c, j } of cols) {
+      const v = cells[c];
+      let on: boolean | null;
+      if (v === null || v === undefined) on = false;
+      else if (typeof v === "boolean") on = v;
+      else if (typeof v === "number") on = v === 1 ? true : v === 0 ? false : null;
+      else {
+        const t = String(v).trim().toLowerCase();
+        on = FLAG_ON.has(t) ? true : FLAG_OFF.has(t) ? false : null;
+      }
+      if (on === null) {
+        badCount++;
+        bad ??= `${at(row, c)} (SKU ${parsed.sku[i]}, ${periodLabels[j]}) is ${JSON.stringify(v)}`;
+      } else if (on) flags[i * p + j] = 1;
+    }
+  }
+  if (bad) throw new Error(`Promotion flags: ${bad}; a flag is 1, TRUE or yes for a promoted period, 0, FALSE, no or blank otherwise${badCount > 1 ? ` (${badCount - 1} more such cells)` : ""}. Nothing was classified.`);
+  return { rows: parsed.n, periods: p, flags };
+}
+
+/** Periods flagged in either mask (same shape), or the one given. */
+export function unionMasks(a: PeriodMask | null, b: PeriodMask | null): PeriodMask | null {
+  if (!a || !b) return a ?? b;
+  const flags = Uint8Array.from(a.flags, (f, k) => (f || b.flags[k] ? 1 : 0));
+  return { rows: a.rows, periods: a.periods, flags };
 }
 
 // ---- the control and its report ---------------------------------------------------------------------

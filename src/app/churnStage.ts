@@ -19,9 +19,12 @@ import {
   planWindowOn,
   previousFromMapped,
   previousFromSegments,
+  promotionFlagsMask,
   promotionsMask,
+  unionMasks,
   segmentationModel,
   segmentationModelId,
+  PROMOTIONS_TABLE,
   type ChurnLastRun,
   type ChurnRunReport,
   type ChurnSettings,
@@ -47,7 +50,7 @@ export interface ChurnPaneState {
   /** The window the last run used, in words. */
   windowText: string | null;
   /** Promotion periods left out: total, SKUs affected, the SKUs with most (sku, count). */
-  excluded: { total: number; skus: number; top: { sku: string; count: number }[]; unmatched: string[] } | null;
+  excluded: { total: number; skus: number; top: { sku: string; count: number }[]; unmatched: string[]; source?: "table" | "flags" | "both" } | null;
   /** SKUs whose segment a business rule decided. */
   ruleDecided: number;
   /** The segmentation model id of the last run ("m…-d…", model.ts). */
@@ -130,16 +133,27 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
       return planWindowOn(labels, mapping, options, c.settings);
     },
 
-    /** The promotion flags for the job (n × parsed periods), or undefined. */
+    /**
+     * The promotion flags for the job (n × parsed periods), or undefined: the Promotions table's
+     * periods (when ticked) and the mapped promotion flag columns (a sheet range), together.
+     */
     async promotions(parsed: ParsedTable, plan: WindowPlan): Promise<Uint8Array | undefined> {
       const s = churn().settings;
       excludedPerSku = null;
-      if (!s.promotions) {
+      const snap = snapshot();
+      const labels = plan.periodLabels.slice(0, parsed.periods);
+      const fromFlags = snap ? promotionFlagsMask(snap, plan.mapping, parsed, plan.periodLabels) : null;
+      if (!s.promotions && !fromFlags) {
         setChurn({ excluded: null });
         return undefined;
       }
-      const { promotions } = await loadDynamicInputs(ctx.gateway, { ...s, previousFrom: "none" }, SEGMENTS_TABLE);
-      const { mask, unmatched } = promotionsMask(promotions, parsed, plan.periodLabels.slice(0, parsed.periods));
+      let fromTable: ReturnType<typeof promotionsMask> = { mask: null, unmatched: [] };
+      if (s.promotions) {
+        const { promotions } = await loadDynamicInputs(ctx.gateway, { ...s, previousFrom: "none" }, SEGMENTS_TABLE);
+        fromTable = promotionsMask(promotions, parsed, labels);
+      }
+      const unmatched = fromTable.unmatched;
+      const mask = unionMasks(fromTable.mask, fromFlags);
       if (!mask) return undefined;
       const w = { start: parsed.periods - Math.min(parsed.periods, plan.options.demandWindow ?? parsed.periods), end: parsed.periods - 1, length: 0, requested: 0, short: false };
       w.length = w.end - w.start + 1;
@@ -156,7 +170,8 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
         }
       });
       top.sort((a, b) => b.count - a.count || (a.sku < b.sku ? -1 : 1));
-      setChurn({ excluded: { total, skus, top: top.slice(0, 20), unmatched: unmatched.slice(0, 20) } });
+      const source = fromTable.mask && fromFlags ? "both" : fromFlags ? "flags" : "table";
+      setChurn({ excluded: { total, skus, top: top.slice(0, 20), unmatched: unmatched.slice(0, 20), source } });
       return mask.flags;
     },
 
@@ -209,7 +224,11 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
         `Segmentation model ${extras.modelId} (cut-offs, bands, minimum tenure, window, rules and policy grid, with the data): the same model and data give the same id.`,
         `Churn control: ABC band ${c.settings.bands.abc}, XYZ band ${c.settings.bands.xyz}, minimum tenure ${c.settings.minTenure} runs; previous class from ${c.settings.previousFrom === "lastWrite" ? "the last written Segments sheet" : c.settings.previousFrom === "mapped" ? "the mapped current class" : "nowhere (off)"}.`,
         ...(extras.outcome.churn ? [churnSentence(extras.outcome.churn)] : []),
-        ...(c.excluded ? [`Promotions: ${c.excluded.total.toLocaleString("en-US")} periods of ${c.excluded.skus.toLocaleString("en-US")} SKUs left out of the baseline statistics (column "Promotion periods excluded").`] : []),
+        ...(c.excluded
+          ? [
+              `Promotions: ${c.excluded.total.toLocaleString("en-US")} periods of ${c.excluded.skus.toLocaleString("en-US")} SKUs left out of the baseline statistics (column "Promotion periods excluded"), from ${c.excluded.source === "flags" ? "the promotion flag columns" : c.excluded.source === "both" ? `the "${PROMOTIONS_TABLE}" table and the promotion flag columns` : `the "${PROMOTIONS_TABLE}" table`}.`,
+            ]
+          : []),
         ...(extras.rules ? [`Business rules decided the segment of ${extras.rules.decided.toLocaleString("en-US")} SKUs ("Why this segment"): ${extras.rules.texts.join("; ")}.`] : []),
       ];
       return extendSegmentsPlan(

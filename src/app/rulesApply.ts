@@ -69,6 +69,8 @@ export function ruleAttributes(snap: RangeSnapshot, mapping: ColumnMapping, pars
   const h = mapping.history;
   headerRow.forEach((hc, c) => {
     if (h && c >= h.first && c <= h.last) return;
+    const pf = mapping.promotionFlags;
+    if (pf && c >= pf.first && c <= pf.last) return;
     const name = hc === null || hc === undefined ? "" : String(hc).trim();
     if (name === "" || out[name] !== undefined) return;
     out[name] = Array.from(parsed.sheetRow, (row) => snap.values[row - snap.firstRow]?.[c] ?? null);
@@ -102,7 +104,8 @@ export function importedRuleAttributes(
 /** Attribute names a rule may use, given the read headers (before a run: no values needed). */
 export function ruleFieldNames(headers: readonly string[], mapping: ColumnMapping | null): string[] {
   const h = mapping?.history;
-  const names = headers.filter((name, c) => name.trim() !== "" && !(h && c >= h.first && c <= h.last)).map((n) => n.trim());
+  const pf = mapping?.promotionFlags;
+  const names = headers.filter((name, c) => name.trim() !== "" && !(h && c >= h.first && c <= h.last) && !(pf && c >= pf.first && c <= pf.last)).map((n) => n.trim());
   return [...new Set([...names, HISTORY_PERIODS_ATTRIBUTE])];
 }
 

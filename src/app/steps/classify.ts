@@ -59,6 +59,8 @@ export interface ClassifyActions {
   setHeaderRow(row: number): void;
   setMappingField(field: MappingField, column: number | null): void;
   setHistory(first: number | null, last: number | null): void;
+  /** The block of promotion flag columns ("Promo W01" …; null = none). */
+  setPromotionFlags(first: number | null, last: number | null): void;
   setOptions(patch: Partial<ClassifyOptions>): void;
   /** Parses the rows, runs the engine off the UI thread and builds the preview. */
   classify(): Promise<void>;
@@ -175,6 +177,11 @@ export const classifyStep = defineStep({
       setHistory(first, last) {
         const m = ctx.state().mapping;
         if (m) changeMapping({ ...m, history: first === null || last === null ? null : { first, last } });
+      },
+
+      setPromotionFlags(first, last) {
+        const m = ctx.state().mapping;
+        if (m) changeMapping({ ...m, promotionFlags: first === null || last === null ? null : { first, last } });
       },
 
       setOptions(patch) {
