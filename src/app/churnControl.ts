@@ -25,7 +25,7 @@ import { churnFigures, controlClasses, HELD_BAND, HELD_TENURE, migrationMatrix, 
 import { ArgumentError } from "../engine/errors";
 import { PATTERN_LABELS } from "../engine/pattern";
 import { dataFingerprint, modelFingerprint, modelVersionId, type SegmentationModel } from "../engine/model";
-import { excludedCounts, maskFromPairs, type PeriodMask } from "../engine/promotions";
+import { excludedCounts, maskFromFlagCells, maskFromPairs, type PeriodMask } from "../engine/promotions";
 import { asOfIndex, CADENCES, describeWindow, reclassificationDue, rollingWindow, type Cadence, type DueCheck, type PeriodWindow } from "../engine/window";
 import { promotionFlagPeriod, type ColumnMapping } from "./mapping";
 import type { ParsedTable } from "./parse";
@@ -219,16 +219,14 @@ export function promotionsMask(table: TableData | null, parsed: ParsedTable, per
   return { mask, unmatched: unmatched.map((u) => `Promotions row ${u.index}: ${u.reason}`) };
 }
 
-const FLAG_ON = new Set(["1", "true", "yes", "y"]);
-const FLAG_OFF = new Set(["", "0", "false", "no", "n"]);
-
 /**
  * The promotion mask from the mapped promotion flag columns (ColumnMapping.promotionFlags): one
- * column per period, matched to the history by its header ("Promo W01" or "W01" →
- * period W01, case-insensitive); 1, TRUE, yes (or y) = promoted, 0, FALSE, no (or n) and blank =
- * not. Such periods are treated exactly like Promotions-table rows. A column naming a period after
- * the as-of cut is ignored; one naming no period of the history, or a cell that is not a flag, is an
- * error naming its cell (nothing is classified). null when no flag columns are mapped.
+ * column per period, matched to the history by its header ("Promo W01" or "W01" → period W01,
+ * case-insensitive); the cells read by the engine's maskFromFlagCells (promotions.ts: TRUE, 1,
+ * yes, y, x, promo = promoted; FALSE, 0, no, n and blank = not). Such periods are treated exactly
+ * like Promotions-table rows. A column naming a period after the as-of cut is ignored; one naming
+ * no period of the history (or a period another flag column names), or a cell that is not a flag,
+ * is an error naming its cell (nothing is classified). null when no flag columns are mapped.
  */
 export function promotionFlagsMask(snap: RangeSnapshot, mapping: ColumnMapping, parsed: ParsedTable, periodLabels: readonly string[]): PeriodMask | null {
   const b = mapping.promotionFlags;
@@ -241,41 +239,34 @@ export function promotionFlagsMask(snap: RangeSnapshot, mapping: ColumnMapping, 
     if (!index.has(k)) index.set(k, j);
   });
   const at = (row: number, c: number) => sheetCell(snap.sheetName, snap.firstRow + row, snap.firstColumn + c);
-  const cols: { c: number; j: number }[] = [];
+  /** Flag column of each period of the run (-1: none). */
+  const columnOf = new Int32Array(p).fill(-1);
   for (let c = b.first; c <= b.last; c++) {
     const header = headerText(headerRow[c]);
     const j = index.get(promotionFlagPeriod(header).toLowerCase()) ?? index.get(header.toLowerCase());
+    const where = `the header ${JSON.stringify(header)} (${at(mapping.headerRow, c)})`;
     if (j === undefined) {
-      throw new Error(
-        `Promotion flags: the header ${JSON.stringify(header)} (${at(mapping.headerRow, c)}) names no period of the history (${periodLabels[0] ?? ""} … ${periodLabels[periodLabels.length - 1] ?? ""}); head each flag column "Promo <period>" or with the period header. Nothing was classified.`,
-      );
+      throw new Error(`Promotion flags: ${where} names no period of the history (${periodLabels[0] ?? ""} … ${periodLabels[periodLabels.length - 1] ?? ""}); head each flag column "Promo <period>" or with the period header. Nothing was classified.`);
     }
-    if (j < p) cols.push({ c, j });
+    if (j >= p) continue;
+    if (columnOf[j] >= 0) throw new Error(`Promotion flags: ${where} names period ${periodLabels[j]} again (also ${at(mapping.headerRow, columnOf[j])}); give one flag column per period. Nothing was classified.`);
+    columnOf[j] = c;
   }
-  const flags = new Uint8Array(parsed.n * p);
-  let bad: string | null = null;
-  let badCount = 0;
-  for (let i = 0; i < parsed.n; i++) {
-    const row = parsed.sheetRow[i] - snap.firstRow;
-    const cells = snap.values[row] ?? [];
-    for (const { c, j } of cols) {
-      const v = cells[c];
-      let on: boolean | null;
-      if (v === null || v === undefined) on = false;
-      else if (typeof v === "boolean") on = v;
-      else if (typeof v === "number") on = v === 1 ? true : v === 0 ? false : null;
-      else {
-        const t = String(v).trim().toLowerCase();
-        on = FLAG_ON.has(t) ? true : FLAG_OFF.has(t) ? false : null;
-      }
-      if (on === null) {
-        badCount++;
-        bad ??= `${at(row, c)} (SKU ${parsed.sku[i]}, ${periodLabels[j]}) is ${JSON.stringify(v)}`;
-      } else if (on) flags[i * p + j] = 1;
-    }
+  const cells = Array.from(parsed.sheetRow, (sheetRow) => {
+    const row = snap.values[sheetRow - snap.firstRow] ?? [];
+    return Array.from(columnOf, (c) => (c >= 0 ? (row[c] ?? null) : null));
+  });
+  const { mask, problems } = maskFromFlagCells(cells, parsed.n, p);
+  if (problems.length) {
+    const first = problems[0];
+    const i = first.row - 1;
+    const j = first.period - 1;
+    const more = problems.length - 1;
+    throw new Error(
+      `Promotion flags: ${at(parsed.sheetRow[i] - snap.firstRow, columnOf[j])} (SKU ${parsed.sku[i]}, ${periodLabels[j]}): ${first.message}${more ? ` (and ${more} more such cell${more > 1 ? "s" : ""})` : ""}. Nothing was classified.`,
+    );
   }
-  if (bad) throw new Error(`Promotion flags: ${bad}; a flag is 1, TRUE or yes for a promoted period, 0, FALSE, no or blank otherwise${badCount > 1 ? ` (${badCount - 1} more such cells)` : ""}. Nothing was classified.`);
-  return { rows: parsed.n, periods: p, flags };
+  return mask;
 }
 
 /** Periods flagged in either mask (same shape), or the one given. */

@@ -1,6 +1,6 @@
 /**
  * Issue 11: promotion flag columns beside the history (ColumnMapping.promotionFlags, headers
- * "Promo W01" … or the period headers), 1 / TRUE / yes = promoted. Such periods must be treated
+ * "Promo W01" … or the period headers), 1 / TRUE / yes = promoted (the engine's maskFromFlagCells). Such periods must be treated
  * exactly like Promotions-table periods: the test runs the same flags both ways and compares the
  * whole classification. By hand on the sample sheet (test/app/sampleData.ts): S02 without W02 and
  * W04 is 2, 2 → CV 0 (X); S04 without W04 is 0, 0, 0 → no demand (N).
@@ -95,7 +95,7 @@ describe("promotion flag columns", () => {
     await run(session);
     // S03 is sheet row 4; Promo W01 is column K
     expect(session.getState().common.error).toBe(
-      'Promotion flags: Data!K4 (SKU S03, W01) is "maybe"; a flag is 1, TRUE or yes for a promoted period, 0, FALSE, no or blank otherwise (1 more such cells). Nothing was classified.',
+      'Promotion flags: Data!K4 (SKU S03, W01): flag "maybe" is not TRUE/FALSE, 1/0 or yes/no (and 1 more such cell). Nothing was classified.',
     );
     expect(session.getState().steps.classify.run).toBeNull();
     await session.step("write").write();
