@@ -159,6 +159,8 @@ async function main() {
     rows: N,
     sku: Array.from({ length: N }, (_, i) => `SKU${i}`),
     segment,
+    gridRow: null,
+    decidedBy: new Array<string>(N).fill("grid"),
     planned: new Uint8Array(N).fill(1),
     demandMean: d,
     demandSd: sd,

@@ -16,11 +16,15 @@ import {
   extendSegmentsPlan,
   loadDynamicInputs,
   planWindow,
+  planWindowOn,
   previousFromMapped,
   previousFromSegments,
+  promotionFlagsMask,
   promotionsMask,
+  unionMasks,
   segmentationModel,
   segmentationModelId,
+  PROMOTIONS_TABLE,
   type ChurnLastRun,
   type ChurnRunReport,
   type ChurnSettings,
@@ -28,6 +32,7 @@ import {
   type WindowPlan,
 } from "./churnControl";
 import type { ClassificationResult, ClassifyOptions, RunInput } from "./classifyTypes";
+import type { ColumnMapping } from "./mapping";
 import type { ParsedTable } from "./parse";
 import type { RangeSnapshot, SheetPlan, WorkbookGateway } from "./ports";
 import { applyRules, ruleAttributes, type RuleOutcome } from "./rulesApply";
@@ -45,7 +50,7 @@ export interface ChurnPaneState {
   /** The window the last run used, in words. */
   windowText: string | null;
   /** Promotion periods left out: total, SKUs affected, the SKUs with most (sku, count). */
-  excluded: { total: number; skus: number; top: { sku: string; count: number }[]; unmatched: string[] } | null;
+  excluded: { total: number; skus: number; top: { sku: string; count: number }[]; unmatched: string[]; source?: "table" | "flags" | "both" } | null;
   /** SKUs whose segment a business rule decided. */
   ruleDecided: number;
   /** The segmentation model id of the last run ("m…-d…", model.ts). */
@@ -68,6 +73,8 @@ interface RunExtras {
   modelId: string;
   lastRun: ChurnLastRun;
 }
+
+export type ChurnStage = ReturnType<typeof churnStage>;
 
 export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSnapshot | null) {
   const settings = ctx.gateway.settings;
@@ -117,16 +124,36 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
       return planWindow(snap, mapping, options, c.settings);
     },
 
-    /** The promotion flags for the job (n × parsed periods), or undefined. */
+    /** planRun for an imported extract: its bucketed periods' labels, no sheet columns (the history is cut at window.end). */
+    planImport(labels: string[], mapping: ColumnMapping, options: ClassifyOptions): WindowPlan {
+      const c = churn();
+      if (c.problems.length) throw new Error(c.problems[0]);
+      const rules = ctx.peek("rules");
+      if (rules?.problems.length) throw new Error(`Rules: ${rules.problems[0]} Nothing was classified.`);
+      return planWindowOn(labels, mapping, options, c.settings);
+    },
+
+    /**
+     * The promotion flags for the job (n × parsed periods), or undefined: the Promotions table's
+     * periods (when ticked) and the mapped promotion flag columns (a sheet range), together.
+     */
     async promotions(parsed: ParsedTable, plan: WindowPlan): Promise<Uint8Array | undefined> {
       const s = churn().settings;
       excludedPerSku = null;
-      if (!s.promotions) {
+      const snap = snapshot();
+      const labels = plan.periodLabels.slice(0, parsed.periods);
+      const fromFlags = snap ? promotionFlagsMask(snap, plan.mapping, parsed, plan.periodLabels) : null;
+      if (!s.promotions && !fromFlags) {
         setChurn({ excluded: null });
         return undefined;
       }
-      const { promotions } = await loadDynamicInputs(ctx.gateway, { ...s, previousFrom: "none" }, SEGMENTS_TABLE);
-      const { mask, unmatched } = promotionsMask(promotions, parsed, plan.periodLabels.slice(0, parsed.periods));
+      let fromTable: ReturnType<typeof promotionsMask> = { mask: null, unmatched: [] };
+      if (s.promotions) {
+        const { promotions } = await loadDynamicInputs(ctx.gateway, { ...s, previousFrom: "none" }, SEGMENTS_TABLE);
+        fromTable = promotionsMask(promotions, parsed, labels);
+      }
+      const unmatched = fromTable.unmatched;
+      const mask = unionMasks(fromTable.mask, fromFlags);
       if (!mask) return undefined;
       const w = { start: parsed.periods - Math.min(parsed.periods, plan.options.demandWindow ?? parsed.periods), end: parsed.periods - 1, length: 0, requested: 0, short: false };
       w.length = w.end - w.start + 1;
@@ -143,22 +170,31 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
         }
       });
       top.sort((a, b) => b.count - a.count || (a.sku < b.sku ? -1 : 1));
-      setChurn({ excluded: { total, skus, top: top.slice(0, 20), unmatched: unmatched.slice(0, 20) } });
+      const source = fromTable.mask && fromFlags ? "both" : fromFlags ? "flags" : "table";
+      setChurn({ excluded: { total, skus, top: top.slice(0, 20), unmatched: unmatched.slice(0, 20), source } });
       return mask.flags;
     },
 
-    /** Churn control and business rules on the job's result; what the preview and the Write use. */
-    async control(parsed: ParsedTable, computed: ClassificationResult, plan: WindowPlan): Promise<ClassificationResult> {
+    /**
+     * Churn control and business rules on the job's result; what the preview and the Write use.
+     * `attributes`: the columns rules test (default: the read sheet's, ruleAttributes); `between`:
+     * applied after the churn control and before the rules (an import's data-flag fallbacks).
+     */
+    async control(
+      parsed: ParsedTable,
+      computed: ClassificationResult,
+      plan: WindowPlan,
+      more: { attributes?: () => Record<string, unknown[]>; between?: (r: ClassificationResult) => ClassificationResult } = {},
+    ): Promise<ClassificationResult> {
       const s = churn().settings;
       const { segments } = await loadDynamicInputs(ctx.gateway, { ...s, promotions: false }, SEGMENTS_TABLE);
       const prev = s.previousFrom === "lastWrite" ? previousFromSegments(segments, parsed) : s.previousFrom === "mapped" ? previousFromMapped(parsed) : null;
       const outcome = applyChurnControl(parsed, computed, plan.options, s, prev, excludedPerSku ?? undefined);
       const ruleRows = ctx.peek("rules")?.rows ?? [];
-      const snap = snapshot()!;
       let rules: RuleOutcome | null = null;
-      let result = outcome.result;
+      let result = more.between ? more.between(outcome.result) : outcome.result;
       if (ruleRows.length) {
-        rules = applyRules(ruleRows, ruleAttributes(snap, plan.mapping, parsed), parsed, result);
+        rules = applyRules(ruleRows, more.attributes ? more.attributes() : ruleAttributes(snapshot()!, plan.mapping, parsed), parsed, result);
         result = rules.result;
       }
       const policyGrid = settings.get<unknown>(SETTINGS.policyGrid) ?? null;
@@ -167,6 +203,11 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
       extras = { run: result, outcome, rules, plan, modelId, lastRun: { runAt: "", periods: labels.length, lastPeriod: labels[labels.length - 1] } };
       setChurn({ report: outcome.churn, windowText: plan.text, ruleDecided: rules?.decided ?? 0, modelId });
       return result;
+    },
+
+    /** The rules' service levels and policies of the last run, for the Policy step (undefined: no rules). */
+    ruleDecisions(result: ClassificationResult) {
+      return extras && extras.run === result ? (extras.rules?.decisions ?? undefined) : undefined;
     },
 
     parameters(): Record<string, unknown> {
@@ -183,7 +224,11 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
         `Segmentation model ${extras.modelId} (cut-offs, bands, minimum tenure, window, rules and policy grid, with the data): the same model and data give the same id.`,
         `Churn control: ABC band ${c.settings.bands.abc}, XYZ band ${c.settings.bands.xyz}, minimum tenure ${c.settings.minTenure} runs; previous class from ${c.settings.previousFrom === "lastWrite" ? "the last written Segments sheet" : c.settings.previousFrom === "mapped" ? "the mapped current class" : "nowhere (off)"}.`,
         ...(extras.outcome.churn ? [churnSentence(extras.outcome.churn)] : []),
-        ...(c.excluded ? [`Promotions: ${c.excluded.total.toLocaleString("en-US")} periods of ${c.excluded.skus.toLocaleString("en-US")} SKUs left out of the baseline statistics (column "Promotion periods excluded").`] : []),
+        ...(c.excluded
+          ? [
+              `Promotions: ${c.excluded.total.toLocaleString("en-US")} periods of ${c.excluded.skus.toLocaleString("en-US")} SKUs left out of the baseline statistics (column "Promotion periods excluded"), from ${c.excluded.source === "flags" ? "the promotion flag columns" : c.excluded.source === "both" ? `the "${PROMOTIONS_TABLE}" table and the promotion flag columns` : `the "${PROMOTIONS_TABLE}" table`}.`,
+            ]
+          : []),
         ...(extras.rules ? [`Business rules decided the segment of ${extras.rules.decided.toLocaleString("en-US")} SKUs ("Why this segment"): ${extras.rules.texts.join("; ")}.`] : []),
       ];
       return extendSegmentsPlan(

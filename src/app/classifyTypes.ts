@@ -114,6 +114,8 @@ export interface RunInput {
   facts?: import("./sourceFacts").SourceFacts;
   /** Churn control, rules and the segmentation model id the run used (src/app/churnStage.ts): part of the model version's parameters. */
   modelParameters?: Record<string, unknown>;
+  /** Service levels and policies the business rules decided (src/app/rulesApply.ts); absent: no rules. The Policy step plans with them (src/app/rulePolicy.ts). */
+  ruleDecisions?: import("./rulesApply").RuleDecisions;
 }
 
 /** The last written run, kept in the workbook settings. */

@@ -66,12 +66,45 @@ export interface ColumnMapping {
   columns: Record<MappingField, number | null>;
   /** Inclusive column range of the demand history block, oldest period first. */
   history: { first: number; last: number } | null;
+  /**
+   * Inclusive column range of a block of promotion flags, one column per period, headed "Promo
+   * W01" (or the period header itself): 1, TRUE or yes = the SKU's period is a promotion and leaves
+   * the baseline statistics, like a Promotions-table row (src/app/churnControl.ts
+   * promotionFlagsMask). Absent or null: none (mappings saved before it have none).
+   */
+  promotionFlags?: { first: number; last: number } | null;
 }
 
 export function emptyMapping(headerRow = 0): ColumnMapping {
   const columns = {} as Record<MappingField, number | null>;
   for (const f of MAPPING_FIELDS) columns[f] = null;
-  return { headerRow, columns, history: null };
+  return { headerRow, columns, history: null, promotionFlags: null };
+}
+
+/**
+ * The period a promotion-flag header names: "Promo W01", "Promotion: W01", "promo_2024-03" →
+ * "W01", "2024-03" (the prefix Promo / Promotion(s) and any spaces, _ : - after it removed); a
+ * header without the prefix is returned trimmed (a flag column headed with the period itself).
+ */
+export function promotionFlagPeriod(header: string): string {
+  return header.trim().replace(/^promo(?:tions?)?(?:[\s_:-]+|(?=\d))/i, "").trim();
+}
+
+/** The first run of columns outside the history whose headers are "Promo <a history header>". */
+function findPromotionFlags(headers: readonly string[], history: { first: number; last: number }): { first: number; last: number } | null {
+  const periods = new Set(headers.slice(history.first, history.last + 1).map((h) => h.trim().toLowerCase()));
+  const isFlag = (c: number) => {
+    if (c >= history.first && c <= history.last) return false;
+    const p = promotionFlagPeriod(headers[c]);
+    return p !== headers[c].trim() && periods.has(p.toLowerCase());
+  };
+  for (let c = 0; c < headers.length; c++) {
+    if (!isFlag(c)) continue;
+    let last = c;
+    while (last + 1 < headers.length && isFlag(last + 1)) last++;
+    return { first: c, last };
+  }
+  return null;
 }
 
 // Excel date serials between 1950-01-01 and 2100-01-01: a number header in that range is a period date.
@@ -321,6 +354,14 @@ export function proposeMapping(snapshot: RangeSnapshot, headerRow?: number | nul
       const c = mapping.columns[f];
       if (c !== null && c >= mapping.history.first && c <= mapping.history.last) mapping.columns[f] = null;
     }
+    mapping.promotionFlags = findPromotionFlags(headers, mapping.history);
+    const flags = mapping.promotionFlags;
+    if (flags) {
+      for (const f of MAPPING_FIELDS) {
+        const c = mapping.columns[f];
+        if (c !== null && c >= flags.first && c <= flags.last) mapping.columns[f] = null;
+      }
+    }
   }
   return mapping;
 }
@@ -360,6 +401,14 @@ export function mappingProblems(m: ColumnMapping, columnCount: number): string[]
     if (other) out.push(`${FIELD_LABELS[f]} and ${FIELD_LABELS[other]} use the same column: pick a different one for one of them.`);
     used.set(col, f);
     if (m.history && col >= m.history.first && col <= m.history.last) out.push(`${FIELD_LABELS[f]} is inside the demand history block: move it or shorten the block.`);
+    const pf = m.promotionFlags;
+    if (pf && col >= pf.first && col <= pf.last) out.push(`${FIELD_LABELS[f]} is inside the promotion flag columns: move it or shorten the block.`);
+  }
+  const pf = m.promotionFlags;
+  if (pf) {
+    if (pf.first > pf.last) out.push("The first promotion flag column must come before the last one.");
+    else if (pf.first < 0 || pf.last >= columnCount) out.push("The promotion flag columns point outside the selected range.");
+    else if (m.history && pf.first <= m.history.last && pf.last >= m.history.first) out.push("The promotion flag columns overlap the demand history: they are a block of their own (one flag column per period, headed Promo W01 …).");
   }
   return out;
 }

@@ -228,6 +228,23 @@ export function skuPolicyRow(
   modelVersion: string,
   demand: PolicyDemand | null = null,
 ): CellValue[] {
+  const row = skuPolicyCells(i, parsed, result, segment, source, grid, options, modelVersion, demand);
+  // Decided by: no business rules here (the Write's rows, src/app/policySheets.ts, have them)
+  row.push(source === "inactive" ? "" : source === "computed" ? "grid" : "override");
+  return row;
+}
+
+function skuPolicyCells(
+  i: number,
+  parsed: ParsedTable,
+  result: ClassificationResult,
+  segment: string,
+  source: string,
+  grid: readonly SegmentPolicy[],
+  options: PolicyOptions,
+  modelVersion: string,
+  demand: PolicyDemand | null = null,
+): CellValue[] {
   const fromForecast = demand !== null && demand.use.length === result.n && demand.use[i] === 1;
   const mean = fromForecast ? demand.mean[i] : result.demandMean[i];
   const sd = fromForecast ? demand.sd[i] : result.demandSd[i];

@@ -16,12 +16,15 @@
  *   write's time stamp on the same clock.
  * - Capacity per location: the mapped capacity column (one value per location, checked by the
  *   parser); budget from the policy options.
+ * - Grid row: the segment's, or a rule-adjusted copy where a business rule decided the SKU's
+ *   service level or policy and no override did (src/app/rulePolicy.ts, the precedence).
  */
 import type { PolicyOptions, SegmentPolicy } from "../engine/policy";
 import { PATTERN_LABELS } from "../engine/pattern";
 import type { ClassificationResult, RunInput } from "./classifyTypes";
 import type { ParsedTable } from "./parse";
 import type { EffectiveSegments, PolicyDemand } from "./plans";
+import { policyDecisions } from "./rulePolicy";
 
 export interface PolicyJob {
   grid: SegmentPolicy[];
@@ -29,6 +32,10 @@ export interface PolicyJob {
   rows: number;
   sku: string[];
   segment: string[];
+  /** Grid row per SKU where a business rule decided its service level or policy (-1: its segment's row); null: none did (src/app/rulePolicy.ts). */
+  gridRow: Int32Array | null;
+  /** Per SKU: what decided its policy, "override", a rule, "grid" or "" (the Policy sheet's "Decided by"). */
+  decidedBy: string[];
   planned: Uint8Array;
   demandMean: Float64Array;
   demandSd: Float64Array;
@@ -114,8 +121,11 @@ export function policyJobInput(
   }
   const budget = options.budgetMode === "total" ? options.budget : options.budgetMode === "segment" ? { ...options.segmentBudgets } : null;
   const nan = () => new Float64Array(n).fill(Number.NaN);
+  const decided = policyDecisions(run, effective, grid, planned);
   return {
-    grid: grid.map((p) => ({ ...p })),
+    grid: decided.grid,
+    gridRow: decided.gridRow,
+    decidedBy: decided.decidedBy,
     options: { ...options },
     rows: n,
     sku: parsed.sku,

@@ -74,6 +74,12 @@ function sourceOf(d: DeployedRun, i: number): string {
 
 /** One row of the per-SKU policy table (SKU_POLICY_HEADERS order) for SKU i. */
 export function deployedPolicyRow(d: DeployedRun, i: number, modelVersion: string): CellValue[] {
+  const row = policyRowCells(d, i, modelVersion);
+  row.push(d.job.decidedBy?.[i] ?? "");
+  return row;
+}
+
+function policyRowCells(d: DeployedRun, i: number, modelVersion: string): CellValue[] {
   const { parsed, result: cls } = d.run;
   const r = d.result;
   const t = r.table;

@@ -4,10 +4,12 @@
  * outside the history block, by its header, and "History periods" = periods from the first
  * demand to the end of the history), validation that names the rule, and the outcome the
  * Classify step applies after churn control (a rule's segment replaces the computed one; its
- * service level and policy are recorded on the Segments sheet).
+ * service level and policy are recorded on the Segments sheet and handed to the Policy step as
+ * RuleDecisions, src/app/rulePolicy.ts).
  */
 import { ArgumentError } from "../engine/errors";
 import { compileRules, describeRule, evaluateRules, historyPeriodsPerSku, RULE_OPERATORS, whyDecided, type BusinessRule, type RuleEvaluation, type RuleOperator, type RuleTarget } from "../engine/rules";
+import { POLICY_METHODS, SEGMENTS, type PolicyMethod } from "../engine/policy";
 import type { ClassificationResult } from "./classifyTypes";
 import type { ColumnMapping } from "./mapping";
 import type { ParsedTable } from "./parse";
@@ -67,6 +69,8 @@ export function ruleAttributes(snap: RangeSnapshot, mapping: ColumnMapping, pars
   const h = mapping.history;
   headerRow.forEach((hc, c) => {
     if (h && c >= h.first && c <= h.last) return;
+    const pf = mapping.promotionFlags;
+    if (pf && c >= pf.first && c <= pf.last) return;
     const name = hc === null || hc === undefined ? "" : String(hc).trim();
     if (name === "" || out[name] !== undefined) return;
     out[name] = Array.from(parsed.sheetRow, (row) => snap.values[row - snap.firstRow]?.[c] ?? null);
@@ -75,10 +79,33 @@ export function ruleAttributes(snap: RangeSnapshot, mapping: ColumnMapping, pars
   return out;
 }
 
+/** The attributes rules may test on an imported extract (no sheet columns): SKU, Location, Family, Category and History periods. */
+export const IMPORTED_RULE_FIELDS = ["SKU", "Location", "Family", "Category", HISTORY_PERIODS_ATTRIBUTE] as const;
+
+/**
+ * The attribute columns of an imported extract's run: the SKU and location of each history, the
+ * family and category as decided over the import's sources (src/app/sourceFacts.ts), and History
+ * periods (of the history as classified, i.e. after the as-of cut).
+ */
+export function importedRuleAttributes(
+  h: { sku: readonly string[]; location: readonly string[] },
+  parsed: ParsedTable,
+  facts: { family: readonly string[]; category: readonly string[] },
+): Record<string, unknown[]> {
+  return {
+    SKU: [...h.sku],
+    Location: [...h.location],
+    Family: [...facts.family],
+    Category: [...facts.category],
+    [HISTORY_PERIODS_ATTRIBUTE]: Array.from(historyPeriodsPerSku(parsed.history, parsed.n, parsed.periods)),
+  };
+}
+
 /** Attribute names a rule may use, given the read headers (before a run: no values needed). */
 export function ruleFieldNames(headers: readonly string[], mapping: ColumnMapping | null): string[] {
   const h = mapping?.history;
-  const names = headers.filter((name, c) => name.trim() !== "" && !(h && c >= h.first && c <= h.last)).map((n) => n.trim());
+  const pf = mapping?.promotionFlags;
+  const names = headers.filter((name, c) => name.trim() !== "" && !(h && c >= h.first && c <= h.last) && !(pf && c >= pf.first && c <= pf.last)).map((n) => n.trim());
   return [...new Set([...names, HISTORY_PERIODS_ATTRIBUTE])];
 }
 
@@ -92,15 +119,56 @@ export function ruleTableProblems(rows: readonly RuleRow[], fields: readonly str
   try {
     const rules = toBusinessRules(rows);
     const attrs = Object.fromEntries(fields.map((f) => [f, [] as unknown[]]));
-    compileRules(rules, attrs, 0);
+    const compiled = compileRules(rules, attrs, 0);
+    for (const r of compiled) {
+      const p = r.then.policy !== undefined ? rulePolicyProblem(r.label, r.then.policy) : null;
+      if (p) return [p];
+    }
     return [];
   } catch (e) {
     return [e instanceof Error ? e.message.replace(/^rules: /, "") : String(e)];
   }
 }
 
+/**
+ * What the rules decided per SKU beyond the segment, for the Policy step (index-aligned with the
+ * run; structured-cloneable): the service level (NaN = none) and the policy (null = none), each
+ * with the deciding rule's label ("" = none), and the segment before a rule replaced it.
+ */
+export interface RuleDecisions {
+  serviceLevel: Float64Array;
+  serviceLevelRule: string[];
+  policy: (string | null)[];
+  policyRule: string[];
+  /** The segment after churn control, before a rule's segment (the grid row a rule's service level adjusts when the rule's segment has none). */
+  computedSegment: string[];
+}
+
+/**
+ * What a rule's policy name means to the Policy step: a segment of the policy grid ("AX": plan
+ * with that row) or a method ("csl", "fill", "cost": the segment's row with that method); case
+ * and spaces ignored. null when it is neither.
+ */
+export function rulePolicyTarget(policy: string): { segment?: string; method?: PolicyMethod } | null {
+  const t = policy.trim();
+  const seg = t.toUpperCase();
+  if ((SEGMENTS as readonly string[]).includes(seg)) return { segment: seg };
+  const m = t.toLowerCase();
+  if ((POLICY_METHODS as readonly string[]).includes(m)) return { method: m as PolicyMethod };
+  return null;
+}
+
+/** The problem of a rule's policy name the Policy step cannot use, naming the rule; null when usable. */
+export function rulePolicyProblem(label: string, policy: string): string | null {
+  return rulePolicyTarget(policy)
+    ? null
+    : `${label}: policy ${JSON.stringify(policy.trim())} is neither a segment of the policy grid (${SEGMENTS.join(", ")}) nor a method (${POLICY_METHODS.join(", ")})`;
+}
+
 export interface RuleOutcome {
   evaluation: RuleEvaluation;
+  /** Service level and policy per SKU for the Policy step. */
+  decisions: RuleDecisions;
   result: ClassificationResult;
   /** Per SKU: the rule that decided the segment ("" when none) and the "why this segment" text. */
   rule: string[];
@@ -137,5 +205,13 @@ export function applyRules(rows: readonly RuleRow[], attributes: Record<string, 
       why[i] = [k >= 0 ? why[i] : "segment computed", ...extra].join("; ");
     }
   }
-  return { evaluation: ev, result: { ...result, segment, notes }, rule, why, texts: ev.rules.map((r) => `${r.label}: ${describeRule(r)}`), decided };
+  const label = (k: number) => (k >= 0 ? ev.rules[k].label : "");
+  const decisions: RuleDecisions = {
+    serviceLevel: Float64Array.from(ev.serviceLevel),
+    serviceLevelRule: Array.from(ev.serviceLevelRule, label),
+    policy: [...ev.policy],
+    policyRule: Array.from(ev.policyRule, label),
+    computedSegment: [...result.segment],
+  };
+  return { evaluation: ev, decisions, result: { ...result, segment, notes }, rule, why, texts: ev.rules.map((r) => `${r.label}: ${describeRule(r)}`), decided };
 }

@@ -57,6 +57,7 @@ export const SKU_POLICY_HEADERS = [
   "Floor",
   "Flags",
   "Model version",
+  "Decided by",
 ] as const;
 
 /**

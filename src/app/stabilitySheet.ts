@@ -6,13 +6,14 @@
 import type { SensitivityRow } from "../engine/sensitivity";
 import type { StabilityJobResult } from "./jobs/stability";
 import type { ParsedTable } from "./parse";
+import type { StabilityErrors } from "./stabilityError";
 import type { CellValue, SheetPlan } from "./ports";
 
 export const STABILITY_SHEET = "Stability";
 export const STABILITY_SEGMENTS_TABLE = "SegStabilityBySegment";
 export const STABILITY_SEGMENTS_HEADERS = ["Segment", "SKUs", "Mean stay probability", "Expected churn", "Below threshold"] as const;
 export const STABILITY_SKUS_TABLE = "SegStabilitySkus";
-export const STABILITY_SKUS_HEADERS = ["SKU", "Segment", "Stay probability", "Below threshold", "Model version"] as const;
+export const STABILITY_SKUS_HEADERS = ["SKU", "Segment", "Stay probability", "Below threshold", "Error CV", "Error source", "Model version"] as const;
 export const SENSITIVITY_TABLE = "SegCutoffSensitivity";
 export const SENSITIVITY_HEADERS = ["Cut-off", "Boundary", "At", "Moved to", "From class", "To class", "SKUs moving", "Value moving", "Share of value"] as const;
 export const STABILITY_NOTES_TABLE = "SegStabilityNotes";
@@ -20,7 +21,7 @@ export const STABILITY_CHART = "SegStabilityChart";
 
 export interface StabilitySettings {
   runs: number;
-  /** Forecast-error CV for every SKU (0.25 = 25 %). */
+  /** Forecast-error CV of the SKUs without a forecast error of their own (0.25 = 25 %; src/app/stabilityError.ts). */
   errorCv: number;
   seed: number;
   /** Flag SKUs whose stay probability is below this (0.8). */
@@ -47,15 +48,16 @@ export function stabilityOrder(r: StabilityJobResult): number[] {
   return rows.sort((a, b) => r.stay[a] - r.stay[b] || a - b);
 }
 
-export function stabilityPlan(r: StabilityJobResult, parsed: ParsedTable, sensitivity: readonly SensitivityRow[], settings: StabilitySettings, modelVersion: string): SheetPlan {
+export function stabilityPlan(r: StabilityJobResult, parsed: ParsedTable, errors: StabilityErrors, sensitivity: readonly SensitivityRow[], settings: StabilitySettings, modelVersion: string): SheetPlan {
   const order = stabilityOrder(r);
   const pctText = (x: number) => `${Math.round(x * 1000) / 10} %`;
-  const skuRows: CellValue[][] = order.map((i) => [parsed.skuCell[i], r.labels[r.reference[i]], r.stay[i], r.flagged[i] ? "yes" : "", modelVersion]);
+  const skuRows: CellValue[][] = order.map((i) => [parsed.skuCell[i], r.labels[r.reference[i]], r.stay[i], r.flagged[i] ? "yes" : "", errors.cv[i], errors.source[i], modelVersion]);
   const segRows: CellValue[][] = r.byClass.map((c) => [c.label, c.skus, 1 - c.expectedChurn, c.expectedChurn, c.flagged]);
   const sensRows: CellValue[][] = sensitivity.map((s) => [s.cutoff, s.boundary, s.at, s.valid ? s.to : null, s.fromClass, s.toClass, s.valid ? s.skus : null, s.valid ? s.value : null, s.valid ? s.valueShare : null]);
   const flagged = r.flagged.reduce((s, x) => s + x, 0);
   const notes = [
-    `Stability under forecast error: each period's demand × max(0, 1 + ${settings.errorCv} × Z), Z standard normal, ${r.runs.toLocaleString("en-US")} runs, seed ${settings.seed}; every run reclassified with the run's cut-offs (SEG.CLASS_STABILITY).`,
+    `Stability under forecast error: each period's demand × max(0, 1 + e × Z), Z standard normal, ${r.runs.toLocaleString("en-US")} runs, seed ${settings.seed}; every run reclassified with the run's cut-offs (SEG.CLASS_STABILITY).`,
+    `Error CV e per SKU (columns Error CV, Error source): the forecast's backtest RMSE / mean demand (${errors.counts.backtest.toLocaleString("en-US")} SKUs), else its one-step in-sample RMSE / mean (${errors.counts["in-sample"].toLocaleString("en-US")}), else the setting ${settings.errorCv} (${errors.counts.setting.toLocaleString("en-US")})${errors.forecastStale ? "; the forecast was made from another classification, so it was not used: forecast again" : ""}.`,
     `Stay probability: the share of runs in which the SKU keeps its computed ABC×XYZ segment (before pins, churn control, rules and overrides). ${flagged.toLocaleString("en-US")} SKUs are below ${pctText(settings.threshold)}.`,
     "Cut-off sensitivity: the SKUs and value that change class if one cut-off moves by the shift, everything else fixed; a shift that would cross the next cut-off is left blank.",
     `Model version ${modelVersion}.`,
@@ -96,7 +98,7 @@ export function stabilityPlan(r: StabilityJobResult, parsed: ParsedTable, sensit
         anchor: `A${segRows.length + sensRows.length + 7}`,
         headers: [...STABILITY_SKUS_HEADERS],
         rows: skuRows,
-        numberFormats: { "Stay probability": "0.0%" },
+        numberFormats: { "Stay probability": "0.0%", "Error CV": "0.0%" },
       },
     ],
   };

@@ -16,6 +16,7 @@ export function computePolicy(job: PolicyJob, ctx: JobContext = QUIET_JOB): Depl
       rows: job.rows,
       sku: job.sku,
       segment: job.segment,
+      gridRow: job.gridRow ?? undefined,
       planned: job.planned,
       demandMean: job.demandMean,
       demandSd: job.demandSd,

@@ -59,6 +59,8 @@ export interface ClassifyActions {
   setHeaderRow(row: number): void;
   setMappingField(field: MappingField, column: number | null): void;
   setHistory(first: number | null, last: number | null): void;
+  /** The block of promotion flag columns ("Promo W01" …; null = none). */
+  setPromotionFlags(first: number | null, last: number | null): void;
   setOptions(patch: Partial<ClassifyOptions>): void;
   /** Parses the rows, runs the engine off the UI thread and builds the preview. */
   classify(): Promise<void>;
@@ -177,6 +179,11 @@ export const classifyStep = defineStep({
         if (m) changeMapping({ ...m, history: first === null || last === null ? null : { first, last } });
       },
 
+      setPromotionFlags(first, last) {
+        const m = ctx.state().mapping;
+        if (m) changeMapping({ ...m, promotionFlags: first === null || last === null ? null : { first, last } });
+      },
+
       setOptions(patch) {
         const next = { ...ctx.state().options, ...patch };
         ctx.set({
@@ -198,7 +205,7 @@ export const classifyStep = defineStep({
             const s = ctx.state();
             if (s.imported) {
               // an imported extract: the histories come from the import step (classifyImport.ts)
-              const done = await importedRun(ctx, s, { signal, progress });
+              const done = await importedRun(ctx, s, { signal, progress }, dynamic);
               if (done) ctx.set({ preview: buildPreview(done.parsed, done.result, ctx.overrides.all(), s.options), run: done });
               if (done) await ctx.store.emit("classified");
               return;
@@ -219,7 +226,7 @@ export const classifyStep = defineStep({
             const exclude = await dynamic.promotions(parsed, plan);
             const computed = await ctx.runner.run("classify", { parsed, options: plan.options, exclude }, { signal, onProgress: progress });
             const result = await dynamic.control(parsed, computed, plan);
-            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result, modelParameters: dynamic.parameters(), facts: sourceFacts(ctx, parsed, result, s.run).facts };
+            const run: RunInput = { sourceAddress: snap.address, mapping, options: plan.options, parsed, result, modelParameters: dynamic.parameters(), ruleDecisions: dynamic.ruleDecisions(result), facts: sourceFacts(ctx, parsed, result, s.run).facts };
             // remember the mapping and options for this workbook
             const all = settings.get<Record<string, ColumnMapping>>(SETTINGS.mappings) ?? {};
             all[mappingKey(snap.sheetName, s.headers)] = mapping;

@@ -10,7 +10,9 @@ import { daysFromCivil } from "../../engine/periods";
 import { classifyOptionProblems, type ClassificationResult, type RunInput } from "../classifyTypes";
 import type { ParsedTable } from "../parse";
 import { applyFallbacks, decideHierarchy, qualityReport, type HierarchySourceIn, type SourceFacts } from "../sourceFacts";
-import { calendarWords, hasUnitCost, importedTable } from "../importSource";
+import { calendarWords, hasUnitCost, importedTable, type BucketedHistory } from "../importSource";
+import type { ChurnStage } from "../churnStage";
+import { importedRuleAttributes } from "../rulesApply";
 import { emptyMapping } from "../mapping";
 import type { StepContext } from "../step";
 import type { TaskContext } from "../store";
@@ -65,30 +67,52 @@ export function importedSourceState(ctx: StepContext<"classify">): Partial<Class
   };
 }
 
-/** Classifies the imported histories under the current options; null when the import is gone. */
-export async function importedRun(ctx: StepContext<"classify">, s: ClassifyState, task: TaskContext): Promise<RunInput | null> {
+/** The bucketed histories up to period `periods` (an as-of period before the newest). */
+export function historiesUpTo(h: BucketedHistory, periods: number): BucketedHistory {
+  if (periods >= h.periods) return h;
+  const history = new Float64Array(h.n * periods);
+  for (let i = 0; i < h.n; i++) history.set(h.history.subarray(i * h.periods, i * h.periods + periods), i * periods);
+  return { ...h, periods, history, labels: h.labels.slice(0, periods) };
+}
+
+/**
+ * Classifies the imported histories under the current options; null when the import is gone. The
+ * same dynamic part as a sheet range (src/app/churnStage.ts): the rolling window and as-of period
+ * over the bucketed periods, promotion periods, churn control against the last written Segments
+ * sheet, then the data-flag fallbacks, then the business rules (on SKU, Location, Family,
+ * Category and History periods).
+ */
+export async function importedRun(ctx: StepContext<"classify">, s: ClassifyState, task: TaskContext, dynamic: ChurnStage): Promise<RunInput | null> {
   const imp = ctx.peek("import");
-  const h = imp?.bucketed;
-  if (!h || !s.imported) throw new Error("The imported extract is no longer bucketed (its mapping or options changed): bucket it again above.");
+  const full = imp?.bucketed;
+  if (!full || !s.imported) throw new Error("The imported extract is no longer bucketed (its mapping or options changed): bucket it again above.");
   if (s.optionProblems.length) throw new Error(s.optionProblems[0]);
-  const options = s.options;
+  const plan = dynamic.planImport(full.labels, emptyMapping(0), s.options);
+  const options = plan.options;
+  const h = historiesUpTo(full, plan.window.end + 1);
   const parsed = importedTable(h, options, s.imported.fileName);
-  let result = await ctx.runner.run("classify", { parsed, options }, { signal: task.signal, onProgress: task.progress });
+  const promotions = await dynamic.promotions(parsed, plan);
+  const job = { parsed, options, exclude: promotions };
+  let result = await ctx.runner.run("classify", job, { signal: task.signal, onProgress: task.progress });
   const built = sourceFacts(ctx, parsed, result, s.run);
   if (built.freshness && built.freshness.counts.exclude > 0) {
     // stale or missing data with the fallback "exclude": classify again with those SKUs left out of the ranking
     const fr = built.freshness;
     const exclude = new Uint8Array(parsed.n);
     for (let i = 0; i < parsed.n; i++) if (fr.action[i] === "exclude") exclude[i] = 1;
-    result = await ctx.runner.run("classify", { parsed, options, excludeSku: exclude, excludeSkuReason: fr.flag }, { signal: task.signal, onProgress: task.progress });
+    result = await ctx.runner.run("classify", { ...job, excludeSku: exclude, excludeSkuReason: fr.flag }, { signal: task.signal, onProgress: task.progress });
   }
-  if (built.freshness) result = applyFallbacks(result, built.freshness);
+  const fr = built.freshness;
+  result = await dynamic.control(parsed, result, plan, {
+    attributes: () => importedRuleAttributes(h, parsed, built.facts),
+    between: fr ? (r) => applyFallbacks(r, fr) : undefined,
+  });
   const n = (x: number) => x.toLocaleString();
   const inactive = result.inactive.reduce((a, b) => a + b, 0);
   ctx.store.notice(
     `Classified ${n(parsed.n)} ${h.location.some(Boolean) ? "SKU-locations" : "SKUs"} from ${s.imported.fileName}${inactive ? ` (${n(inactive)} inactive)` : ""}${s.imported.unitCost ? "" : "; no unit cost mapped, so ABC ranks annual units"}. Check the preview, then write from the Write tab.`,
   );
-  return { sourceAddress: s.imported.fileName, mapping: emptyMapping(0), options, parsed, result, facts: built.facts };
+  return { sourceAddress: s.imported.fileName, mapping: emptyMapping(0), options, parsed, result, facts: built.facts, modelParameters: dynamic.parameters(), ruleDecisions: dynamic.ruleDecisions(result) };
 }
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -32,6 +32,7 @@ import { effectiveSegments, policyNotes, policyPlan, SEGMENT_POLICY_ANCHOR, type
 import type { CellValue } from "../ports";
 import { describeConflict, findPolicyConflicts, gridProblems, policyOptionPaneProblems, resolvePolicyGrid, showPolicyValue, type PolicyResolution } from "../policyEdits";
 import { policyJobInput } from "../policyInput";
+import { DECIDED_BY_GRID, DECIDED_BY_OVERRIDE } from "../rulePolicy";
 import { blockingProblems, summarisePolicy, type PolicyPreview } from "../policyPreview";
 import {
   changeListPlan,
@@ -385,8 +386,14 @@ export const policyStep = defineStep({
           constraintLines.push(cut.length ? `DC capacity: max levels cut at ${cut.map((l) => l.location).join(", ")}.` : "DC capacity: every location fits.");
           for (const l of p.capacity.filter((x) => !x.feasible)) constraintLines.push(`DC capacity: ${l.location} cannot fit even at the lowest levels (needs ${amountText(l.after)}, holds ${amountText(l.capacity)}).`);
         }
+        const byRule = deployed.job.decidedBy.filter((x) => x !== "" && x !== DECIDED_BY_GRID && x !== DECIDED_BY_OVERRIDE).length;
+        const byOverride = deployed.job.decidedBy.filter((x) => x === DECIDED_BY_OVERRIDE).length;
+        const decidedNote =
+          byRule || byOverride
+            ? [`Decided by (last column): a planner's override first, then a business rule's service level or policy (Rules tab), then the segment's grid row; ${byRule.toLocaleString("en-US")} SKU(s) by a rule, ${byOverride.toLocaleString("en-US")} by an override.`]
+            : [];
         return {
-          plans: [policyPlan(grid, rows, [...policyNotes(options, inputs.run, forecastDemand().basis), ...constraintLines]), mrp.plan, changes.plan, policyVersionPlan(version)],
+          plans: [policyPlan(grid, rows, [...policyNotes(options, inputs.run, forecastDemand().basis), ...constraintLines, ...decidedNote]), mrp.plan, changes.plan, policyVersionPlan(version)],
           events,
           summary: [
             ...(kept.length ? [`Kept ${kept.length} hand edit(s) from the Policy sheet.`] : []),

@@ -5,7 +5,7 @@
  * (src/app/rulesApply.ts); problems name the rule, and a table with problems stops Classify and
  * the Write with nothing written.
  */
-import { ruleFieldNames, ruleTableProblems, type RuleRow } from "../rulesApply";
+import { IMPORTED_RULE_FIELDS, ruleFieldNames, ruleTableProblems, type RuleRow } from "../rulesApply";
 import { defineStep } from "../step";
 
 export const RULES_SETTING = "seg.rules";
@@ -41,6 +41,7 @@ export const rulesStep = defineStep({
     const stored = settings.get<RuleRow[]>(RULES_SETTING) ?? [];
     const fieldsNow = () => {
       const c = ctx.peek("classify");
+      if (c?.imported) return [...IMPORTED_RULE_FIELDS];
       return c ? ruleFieldNames(c.headers, c.mapping) : [];
     };
     const check = (rows: RuleRow[], fields: string[]) => (fields.length > 1 ? ruleTableProblems(rows, fields) : ruleTableProblems(rows, rows.map((r) => r.field)));

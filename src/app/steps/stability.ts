@@ -2,14 +2,17 @@
  * The Stability step (issue 11): how stable is each SKU's segment under forecast error? Monte
  * Carlo in the worker (src/app/jobs/stability.ts, progress and cancel), per-segment expected
  * churn, the SKUs below the threshold, and the threshold-tuning table (cut-offs ±5 points: SKUs
- * and value that move, src/engine/sensitivity.ts). After a check every Write adds the Stability
- * sheet (src/app/stabilitySheet.ts).
+ * and value that move, src/engine/sensitivity.ts). Each SKU's demand is perturbed by its own
+ * forecast error (src/app/stabilityError.ts: the forecast's backtest RMSE / mean, else its in-sample
+ * RMSE / mean, else the planner's CV). After a check every Write adds the Stability sheet
+ * (src/app/stabilitySheet.ts).
  */
 import { cutoffSensitivity, type SensitivityRow } from "../../engine/sensitivity";
 import type { ClassStability } from "../../engine/stability";
 import type { RunInput } from "../classifyTypes";
 import type { StabilityJobResult } from "../jobs/stability";
 import { defineStep } from "../step";
+import { stabilityErrors, type ErrorSource, type StabilityErrors } from "../stabilityError";
 import { defaultStabilitySettings, STABILITY_SHEET, stabilityOrder, stabilityPlan, stabilitySettingProblems, type StabilitySettings } from "../stabilitySheet";
 
 export const STABILITY_SETTING = "seg.stability";
@@ -22,7 +25,11 @@ export interface StabilitySummary {
   flagged: number;
   bySegment: ClassStability[];
   /** Least stable SKUs below the threshold, at most BELOW_SHOWN. */
-  below: { sku: string; segment: string; stay: number }[];
+  below: { sku: string; segment: string; stay: number; errorCv: number; errorSource: ErrorSource }[];
+  /** SKUs whose error CV came from the forecast's backtest, its in-sample fit, or the setting (src/app/stabilityError.ts). */
+  errorSources: Record<ErrorSource, number>;
+  /** A forecast exists but of another classification: not used (forecast again). */
+  forecastStale: boolean;
   ms: number;
 }
 
@@ -81,7 +88,7 @@ export const stabilityStep = defineStep({
     const store = ctx.gateway.settings;
     const settings: StabilitySettings = { ...defaultStabilitySettings(), ...(store.get<Partial<StabilitySettings>>(STABILITY_SETTING) ?? {}) };
     /** The full result of the last check, and the run it belongs to. */
-    let last: { result: StabilityJobResult; run: RunInput } | null = null;
+    let last: { result: StabilityJobResult; run: RunInput; errors: StabilityErrors } | null = null;
 
     const actions: StabilityActions = {
       setSettings(patch) {
@@ -98,6 +105,7 @@ export const stabilityStep = defineStep({
             const s = ctx.state();
             if (s.problems.length) throw new Error(s.problems[0]);
             const o = run.options;
+            const errors = stabilityErrors(run, ctx.peek("forecast")?.run, s.settings.errorCv);
             const result = await ctx.runner.run(
               "stability",
               {
@@ -106,7 +114,7 @@ export const stabilityStep = defineStep({
                 values: run.parsed.value,
                 history: windowed(run),
                 skip: run.result.inactive,
-                errorCv: s.settings.errorCv,
+                errorCv: errors.cv,
                 runs: s.settings.runs,
                 seed: s.settings.seed,
                 threshold: s.settings.threshold,
@@ -117,14 +125,14 @@ export const stabilityStep = defineStep({
               },
               { signal, onProgress: progress },
             );
-            last = { result, run };
+            last = { result, run, errors };
             const below = stabilityOrder(result)
               .filter((i) => result.flagged[i])
               .slice(0, BELOW_SHOWN)
-              .map((i) => ({ sku: run.parsed.sku[i], segment: result.labels[result.reference[i]], stay: result.stay[i] }));
+              .map((i) => ({ sku: run.parsed.sku[i], segment: result.labels[result.reference[i]], stay: result.stay[i], errorCv: errors.cv[i], errorSource: errors.source[i] }));
             const flagged = result.flagged.reduce((a, x) => a + x, 0);
             const skus = result.byClass.reduce((a, c) => a + c.skus, 0);
-            ctx.set({ summary: { runs: result.runs, skus, flagged, bySegment: result.byClass, below, ms: result.ms } });
+            ctx.set({ summary: { runs: result.runs, skus, flagged, bySegment: result.byClass, below, errorSources: errors.counts, forecastStale: errors.forecastStale, ms: result.ms } });
             ctx.store.notice(
               `Checked ${skus.toLocaleString()} SKUs over ${result.runs.toLocaleString()} runs: ${flagged.toLocaleString()} below ${Math.round(s.settings.threshold * 100)} %. The next Write adds the ${STABILITY_SHEET} sheet.`,
             );
@@ -147,7 +155,7 @@ export const stabilityStep = defineStep({
       contribute: (inputs) => {
         if (!last || last.run !== inputs.run || !ctx.state().summary) return { plans: [] };
         return {
-          plans: [stabilityPlan(last.result, inputs.run.parsed, ctx.state().sensitivity ?? runSensitivity(inputs.run), ctx.state().settings, inputs.modelVersion)],
+          plans: [stabilityPlan(last.result, inputs.run.parsed, last.errors, ctx.state().sensitivity ?? runSensitivity(inputs.run), ctx.state().settings, inputs.modelVersion)],
           summary: [`${STABILITY_SHEET}: ${ctx.state().summary!.skus.toLocaleString()} SKUs, ${ctx.state().summary!.flagged.toLocaleString()} below the threshold.`],
         };
       },

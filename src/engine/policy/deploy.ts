@@ -35,6 +35,8 @@ export interface DeployInput {
   sku: ArrayLike<string>;
   /** The segment each SKU is planned with ("" = none). */
   segment: ArrayLike<string>;
+  /** A grid row (index into the grid) that replaces the segment's row for this SKU, >= 0; -1 = the segment's (a business rule's service level or policy, src/app/rulePolicy.ts). The segment still names the budget pool and the capacity tier. */
+  gridRow?: ArrayLike<number>;
   /** 1 = planned (active, pinned, or new with an analog or family); 0 = no policy. */
   planned: ArrayLike<number>;
   /** Per-period demand; NaN mean = no history. */
@@ -174,6 +176,7 @@ export function deployPolicy(grid: readonly SegmentPolicy[], c: DeployInput, opt
     }
   }
   let index = policyIndex(grid, segment, n);
+  if (c.gridRow) for (let i = 0; i < n; i++) if (c.gridRow[i] >= 0 && c.gridRow[i] < grid.length) index[i] = c.gridRow[i];
   for (let i = 0; i < n; i++) if (!c.planned[i]) index[i] = -1;
   const demandMean = Float64Array.from({ length: n }, (_, i) => c.demandMean[i]);
   const demandSd = Float64Array.from({ length: n }, (_, i) => c.demandSd[i]);

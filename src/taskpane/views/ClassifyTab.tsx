@@ -108,6 +108,8 @@ export function ClassifyTab() {
             {MAPPING_FIELDS.filter((f) => !POLICY_MAPPING_FIELDS.includes(f)).map((f: MappingField) => columnSelect(FIELD_LABELS[f], mapping.columns[f] ?? null, (c) => actions.setMappingField(f, c)))}
             {columnSelect("First history column", mapping.history?.first ?? null, (c) => actions.setHistory(c, c === null ? null : Math.max(c, mapping.history?.last ?? c)))}
             {columnSelect("Last history column", mapping.history?.last ?? null, (c) => actions.setHistory(c === null ? null : Math.min(c, mapping.history?.first ?? c), c))}
+            {columnSelect("First promotion flag column", mapping.promotionFlags?.first ?? null, (c) => actions.setPromotionFlags(c, c === null ? null : Math.max(c, mapping.promotionFlags?.last ?? c)))}
+            {columnSelect("Last promotion flag column", mapping.promotionFlags?.last ?? null, (c) => actions.setPromotionFlags(c === null ? null : Math.min(c, mapping.promotionFlags?.first ?? c), c))}
           </div>
           <Accordion collapsible defaultOpenItems={POLICY_MAPPING_FIELDS.some((f) => mapping.columns[f] != null) ? ["policy"] : []}>
             <AccordionItem value="policy">

@@ -28,7 +28,7 @@ export function StabilityTab() {
         </Text>
         <div className={styles.grid2}>
           <NumberField label="Runs" value={s.runs} onValue={(v) => actions.setSettings({ runs: v })} hint="200 is usual" />
-          <NumberField label="Forecast error (CV)" percent value={s.errorCv} onValue={(v) => actions.setSettings({ errorCv: v })} hint="Without a forecast: 25 %" />
+          <NumberField label="Forecast error (CV)" percent value={s.errorCv} onValue={(v) => actions.setSettings({ errorCv: v })} hint="For SKUs without a forecast: 25 %" />
           <NumberField label="Seed" value={s.seed} onValue={(v) => actions.setSettings({ seed: v })} />
           <NumberField label="Flag below" percent value={s.threshold} onValue={(v) => actions.setSettings({ threshold: v })} />
         </div>
@@ -63,6 +63,10 @@ function Summary({ summary, threshold }: { summary: StabilitySummary; threshold:
       <Text role="status" className={styles.wrap}>
         {count(summary.skus)} SKUs, {count(summary.runs)} runs in {seconds(summary.ms)}: {count(summary.flagged)} below {pct(threshold, 0)}.
       </Text>
+      <Text className={styles.wrap}>
+        Forecast error from the backtest for {count(summary.errorSources.backtest)}, the in-sample fit for {count(summary.errorSources["in-sample"])}, the setting for {count(summary.errorSources.setting)} SKUs
+        {summary.forecastStale ? " (the forecast is of an earlier classification: forecast again to use it)" : ""}.
+      </Text>
       <div ref={ref} style={{ width: "100%", minWidth: 0, overflow: "hidden" }} aria-label="Stay probability by segment chart">
         <HorizontalBarChartWithAxis data={data} width={width} height={Math.max(140, 26 * data.length + 60)} chartTitle="Mean stay probability by segment (%)" hideLegend />
       </div>
@@ -96,7 +100,7 @@ function Summary({ summary, threshold }: { summary: StabilitySummary; threshold:
           <ul className={styles.list} aria-labelledby="seg-stability-below">
             {summary.below.map((b) => (
               <li key={b.sku}>
-                {b.sku} ({b.segment}): {pct(b.stay)}
+                {b.sku} ({b.segment}): {pct(b.stay)}, error {pct(b.errorCv)} ({b.errorSource})
               </li>
             ))}
           </ul>
