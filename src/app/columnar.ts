@@ -6,7 +6,10 @@
  * - "dict": anything else, dictionary-encoded: per row the code of its entry (Int32Array), and per
  *   entry, in order of first appearance, a tag (text, number, TRUE, FALSE, blank), its number
  *   and its text (UTF-16 code units in one Uint16Array, sliced by offsets), so the string table
- *   is transferable too. Decoding gives back every cell exactly (blank = null or undefined, both
+ *   is transferable too. A column whose values are mostly distinct (transaction ids) is not worth
+ *   a dictionary on the pane's thread: after HIGH_CARDINALITY_PROBE rows with more than half of
+ *   them distinct, every row becomes its own entry (`unique` false: entries may repeat) and the
+ *   worker finds equal ids by hashing the code units. Decoding gives back every cell exactly (blank = null or undefined, both
  *   read as blank everywhere; -0 stays -0).
  * The worker reads dictionary columns per distinct entry (src/engine/dates.ts parseDatesCoded,
  * src/engine/numbers.ts parseQuantitiesCoded) and compares transaction ids by code.
@@ -36,12 +39,16 @@ export interface DictColumn {
   /** Per entry + 1: where its text starts in `chars` (entry k is chars[offsets[k]..offsets[k+1])). */
   offsets: Int32Array;
   chars: Uint16Array;
+  /** The entries are distinct (a dictionary); false: entry i is row i's cell. */
+  unique: boolean;
 }
 
 export type EncodedColumn = NumberColumn | DictColumn;
 export type EncodedColumns = Partial<Record<ImportField, EncodedColumn>>;
 
 export type Cell = FileCell | null | undefined;
+
+export const HIGH_CARDINALITY_PROBE = 32768;
 
 /** One column (its first `rows` cells) as typed arrays. */
 export function encodeColumn(cells: ArrayLike<Cell>, rows = cells.length): EncodedColumn {
@@ -52,6 +59,41 @@ export function encodeColumn(cells: ArrayLike<Cell>, rows = cells.length): Encod
     for (let i = 0; i < rows; i++) values[i] = cells[i] as number;
     return { kind: "number", values };
   }
+  return dictionary(cells, rows, rows > 2 * HIGH_CARDINALITY_PROBE) ?? perRow(cells, rows);
+}
+
+function tagOf(c: Cell): number {
+  return typeof c === "string" ? TAG_TEXT : typeof c === "number" ? TAG_NUMBER : c === true ? TAG_TRUE : c === false ? TAG_FALSE : TAG_BLANK;
+}
+
+/** Every row its own entry. */
+function perRow(cells: ArrayLike<Cell>, rows: number): DictColumn {
+  const codes = new Int32Array(rows);
+  const tags = new Uint8Array(rows);
+  const numbers = new Float64Array(rows);
+  const offsets = new Int32Array(rows + 1);
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    const c = cells[i];
+    codes[i] = i;
+    tags[i] = tagOf(c);
+    offsets[i] = total;
+    if (typeof c === "string") total += c.length;
+    else if (typeof c === "number") numbers[i] = c;
+  }
+  offsets[rows] = total;
+  const chars = new Uint16Array(total);
+  for (let i = 0; i < rows; i++) {
+    const c = cells[i];
+    if (typeof c !== "string") continue;
+    const at = offsets[i];
+    for (let j = 0; j < c.length; j++) chars[at + j] = c.charCodeAt(j);
+  }
+  return { kind: "dict", codes, tags, numbers, offsets, chars, unique: false };
+}
+
+/** A dictionary in order of first appearance; null when `probe` and the first rows are mostly distinct. */
+function dictionary(cells: ArrayLike<Cell>, rows: number, probe: boolean): DictColumn | null {
   const codes = new Int32Array(rows);
   const texts = new Map<string, number>();
   const nums = new Map<number, number>();
@@ -86,6 +128,7 @@ export function encodeColumn(cells: ArrayLike<Cell>, rows = cells.length): Encod
     else if (c === false) k = falseCode < 0 ? (falseCode = add(TAG_FALSE, 0, "")) : falseCode;
     else k = blankCode < 0 ? (blankCode = add(TAG_BLANK, 0, "")) : blankCode;
     codes[i] = k;
+    if (probe && i === HIGH_CARDINALITY_PROBE - 1 && tags.length > HIGH_CARDINALITY_PROBE / 2) return null;
   }
   const m = tags.length;
   const offsets = new Int32Array(m + 1);
@@ -101,7 +144,7 @@ export function encodeColumn(cells: ArrayLike<Cell>, rows = cells.length): Encod
     const at = offsets[k];
     for (let j = 0; j < s.length; j++) chars[at + j] = s.charCodeAt(j);
   }
-  return { kind: "dict", codes, tags: Uint8Array.from(tags), numbers: Float64Array.from(numbers), offsets, chars };
+  return { kind: "dict", codes, tags: Uint8Array.from(tags), numbers: Float64Array.from(numbers), offsets, chars, unique: true };
 }
 
 /** The mapped columns, encoded, with the buffers to transfer. */
@@ -217,7 +260,8 @@ export function idCodes(c: EncodedColumn): { codes: Int32Array; text(code: numbe
     else canon[k] = k;
     if (tag !== TAG_TEXT && tag !== TAG_BLANK) mixed = true;
   }
-  if (mixed) {
+  if (!c.unique && !mixed) return { codes: sameTextCodes(c, canon), text: (code) => cellText(entryValue(c, code)) };
+  if (mixed || !c.unique) {
     // texts are distinct entries, but the number 5 and the text "5" read alike: the first one's code
     const byText = new Map<string, number>();
     for (let k = 0; k < m; k++) {
@@ -232,4 +276,51 @@ export function idCodes(c: EncodedColumn): { codes: Int32Array; text(code: numbe
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) codes[i] = canon[c.codes[i]];
   return { codes, text: (code) => cellText(entryValue(c, code)) };
+}
+
+/**
+ * Per row of a text column whose entries may repeat: the first entry with the same code units
+ * (-1 stays -1), by an open-addressing table over an FNV-1a hash of the code units.
+ */
+function sameTextCodes(c: DictColumn, canon: Int32Array): Int32Array {
+  const m = entryCount(c);
+  let size = 1;
+  while (size < 2 * m) size <<= 1;
+  const table = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  const { chars, offsets } = c;
+  for (let k = 0; k < m; k++) {
+    if (canon[k] < 0) continue;
+    const a = offsets[k];
+    const b = offsets[k + 1];
+    let h = 0x811c9dc5;
+    for (let x = a; x < b; x++) h = Math.imul(h ^ chars[x], 0x01000193);
+    let slot = h & mask;
+    for (;;) {
+      const e = table[slot];
+      if (e < 0) {
+        table[slot] = k;
+        break;
+      }
+      const ea = offsets[e];
+      if (offsets[e + 1] - ea === b - a) {
+        let same = true;
+        for (let x = 0; x < b - a; x++) {
+          if (chars[ea + x] !== chars[a + x]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          canon[k] = e;
+          break;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  const n = c.codes.length;
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = canon[c.codes[i]];
+  return codes;
 }

@@ -1,4 +1,4 @@
-import { decodeColumn, encodeColumn, encodeTransactionColumns, idCodes, textColumn, type Cell } from "../../src/app/columnar";
+import { decodeColumn, encodeColumn, HIGH_CARDINALITY_PROBE, encodeTransactionColumns, idCodes, textColumn, type Cell } from "../../src/app/columnar";
 import { computeBucket, type BucketJob } from "../../src/app/jobs/bucket";
 import type { FileCell, TransactionColumnsIn } from "../../src/app/importSource";
 
@@ -105,6 +105,23 @@ describe("columnar encoding", () => {
     expect(got.rejected.some((r) => /^row \d+: Qty "n\/a" is not a number/.test(r.message))).toBe(true);
     expect(got.rejected.some((r) => /^row \d+: transaction id "T\d+" already appears in row \d+/.test(r.message))).toBe(true);
     expect(got.rejected.some((r) => /^row \d+: Posting Date is missing/.test(r.message))).toBe(true);
+  });
+
+  test.each([
+    ["text ids", (i: number, r: number) => (r < 0.03 ? `T${Math.floor(r * 1000)}` : r < 0.05 ? "" : `T${i + 100}`)],
+    ["ids mixing numbers and text", (i: number, r: number) => (r < 0.03 ? Math.floor(r * 1000) : r < 0.05 ? `${Math.floor((r - 0.03) * 1000)}` : `T${i + 100}`)],
+  ] as const)("mostly distinct %s (every row its own entry): duplicates found as with the arrays", (_name, id) => {
+    const rows = 2 * HIGH_CARDINALITY_PROBE + 5000;
+    const c = extract(15, rows);
+    const rand = generator(99);
+    c.transactionId = Array.from({ length: rows }, (_, i) => id(i, rand()));
+    const enc = encodeColumn(c.transactionId, rows);
+    expect(enc.kind === "dict" && !enc.unique).toBe(true);
+    expect(decodeColumn(enc)).toEqual(c.transactionId);
+    const j = job(c, rows);
+    const expected = computeBucket(j);
+    expect(expected.counts.duplicates).toBeGreaterThan(1000);
+    expect(computeBucket(viaTransfer(j))).toEqual(expected);
   });
 
   test("text in a number column: the same message naming the row", () => {
