@@ -7,6 +7,7 @@ export const TokenRecord = Type.Object(
     id: Type.String(),
     name: Type.String(),
     role: stringEnum(ROLES),
+    team: Type.Union([Type.String(), Type.Null()], { description: "The team whose mapping profiles the token shares; null: none." }),
     createdAt: Type.String(),
     revokedAt: Type.Union([Type.String(), Type.Null()]),
   },
@@ -15,7 +16,7 @@ export const TokenRecord = Type.Object(
 export type TokenRecord = Static<typeof TokenRecord>;
 
 export const MeResponse = Type.Object(
-  { name: Type.String(), role: stringEnum(ROLES), tokenId: Type.String() },
+  { name: Type.String(), role: stringEnum(ROLES), team: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "The token's team (null: none; absent from servers before migration 22)." })), tokenId: Type.String() },
   { additionalProperties: false },
 );
 /** GET /api/v1/me */
@@ -32,6 +33,7 @@ export const CreateTokenBody = Type.Object(
   {
     name: Type.String({ pattern: TOKEN_NAME_PATTERN, description: "Person or system; planners own workbooks by this name." }),
     role: stringEnum(ROLES),
+    team: Type.Optional(Type.String({ pattern: TOKEN_NAME_PATTERN, description: "The team the token belongs to: it reads and saves that team's mapping profiles." })),
   },
   { additionalProperties: false },
 );

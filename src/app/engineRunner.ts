@@ -10,6 +10,12 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   /** Aborting rejects the run with an AbortError (the worker runner ends the job's worker). */
   signal?: AbortSignal;
+  /**
+   * Buffers in the input to move to the worker instead of copying them (postMessage's transfer
+   * list): after run() they are detached here (byteLength 0), so pass only buffers built for this
+   * job (src/app/columnar.ts). The in-line runner ignores it.
+   */
+  transfer?: ArrayBuffer[];
 }
 
 export interface EngineRunner {
@@ -41,4 +47,22 @@ export function createInlineRunner(): EngineRunner {
       });
     },
   };
+}
+
+/**
+ * The buffers of the typed arrays among a job result's own properties (each once), for the worker
+ * to transfer its reply instead of copying it; the worker drops the result after posting.
+ */
+export function resultBuffers(result: unknown): ArrayBuffer[] {
+  if (typeof result !== "object" || result === null) return [];
+  const seen = new Set<ArrayBuffer>();
+  for (const v of Object.values(result)) {
+    if (ArrayBuffer.isView(v) && isArrayBuffer(v.buffer) && v.buffer.byteLength > 0) seen.add(v.buffer);
+  }
+  return [...seen];
+}
+
+/** An ArrayBuffer (not a SharedArrayBuffer, which cannot be transferred), from any realm. */
+export function isArrayBuffer(b: unknown): b is ArrayBuffer {
+  return Object.prototype.toString.call(b) === "[object ArrayBuffer]";
 }

@@ -41,6 +41,12 @@ export interface TransactionColumns {
   customer?: ArrayLike<string>;
   orderType?: ArrayLike<string>;
   transactionId?: ArrayLike<string>;
+  /**
+   * The transaction ids as codes instead of text (a dictionary-encoded column): equal codes for
+   * equal ids, -1 for a blank id; `text(code)` gives an id's text for messages. Used when
+   * transactionId is not given; the rules and messages are the same.
+   */
+  transactionIdCodes?: { codes: Int32Array; text(code: number): string };
   /** Rows the parsers rejected (date, quantity), by index; their messages are passed on. */
   issues?: ReadonlyMap<number, CellError>;
 }
@@ -117,6 +123,7 @@ export function bucketTransactions(t: TransactionColumns, options: BucketOptions
     ["customer", t.customer],
     ["orderType", t.orderType],
     ["transactionId", t.transactionId],
+    ["transactionId", t.transactionIdCodes?.codes],
   ] as const) {
     if (col !== undefined && col.length !== n) throw new ArgumentError(name, `has ${col.length} rows, expected ${n}`);
   }
@@ -154,6 +161,13 @@ export function bucketTransactions(t: TransactionColumns, options: BucketOptions
   const keySku: string[] = [];
   const keyLoc: string[] = [];
   const seenIds = transactionId ? new Map<string, number>() : null;
+  const idCodes = !transactionId && t.transactionIdCodes ? t.transactionIdCodes : null;
+  let seenCodes: Int32Array | null = null;
+  if (idCodes) {
+    let top = -1;
+    for (let i = 0; i < n; i++) if (idCodes.codes[i] > top) top = idCodes.codes[i];
+    seenCodes = new Int32Array(top + 1).fill(-1);
+  }
   const fromGiven = options.from;
   const toGiven = options.to;
   let minDay = 2147483647;
@@ -175,6 +189,17 @@ export function bucketTransactions(t: TransactionColumns, options: BucketOptions
           continue;
         }
         seenIds.set(id, i);
+      }
+    } else if (seenCodes) {
+      const code = idCodes!.codes[i];
+      if (code >= 0) {
+        const first = seenCodes[code];
+        if (first >= 0) {
+          counts.duplicates++;
+          reject(i, "duplicate", `row ${i + rowBase}: transaction id "${idCodes!.text(code)}" already appears in row ${first + rowBase} (that row is kept)`);
+          continue;
+        }
+        seenCodes[code] = i;
       }
     }
     const pi = parseIssues?.get(i);

@@ -117,122 +117,128 @@ function civil(y: number, m: number, d: number): number | string {
 }
 
 export function parseDates(cells: ArrayLike<unknown>, options: DateParseOptions = {}): DateColumn {
-  const format = options.format ?? "auto";
-  if (!DATE_FORMATS.includes(format)) throw new ArgumentError("dateFormat", `must be one of ${DATE_FORMATS.join(", ")}, got ${String(format)}`);
-  const rowBase = options.rowBase ?? 2;
-  const field = options.field ?? "date";
-  const acceptSerials = (options.serials ?? "accept") === "accept";
+  const { rowBase, field, acceptSerials, format } = dateOptions(options);
+  const form = columnForm(cells, format, field, (i) => i + rowBase);
   const n = cells.length;
   const day = new Int32Array(n);
   const issues = new Map<number, CellError>();
-  const bad = (i: number, text: string) => issues.set(i, cellError(`row ${i + rowBase}: ${field} ${text}`));
-
-  // The column's text form.
-  let form: Exclude<DateForm, "serial"> | null = format === "auto" ? null : format;
-  if (format === "auto") {
-    let firstText: Split | null = null;
-    let dmyRow = -1;
-    let mdyRow = -1;
-    for (let i = 0; i < n; i++) {
-      const c = cells[i];
-      if (typeof c !== "string") continue;
-      const t = c.trim();
-      if (t === "") continue;
-      const s = split(t);
-      if (!s) continue;
-      if (firstText === null) firstText = s;
-      if (s.form !== "dmy" || firstText.form !== "dmy") continue;
-      if (s.a > 12 && s.b <= 12 && dmyRow < 0) dmyRow = i;
-      if (s.b > 12 && s.a <= 12 && mdyRow < 0) mdyRow = i;
-    }
-    if (firstText !== null && firstText.form === "dmy") {
-      if (dmyRow >= 0 && mdyRow >= 0) {
-        throw new ArgumentError(
-          "dateFormat",
-          `the ${field} column mixes d/m/y (row ${dmyRow + rowBase}: "${String(cells[dmyRow]).trim()}") and m/d/y (row ${mdyRow + rowBase}: "${String(cells[mdyRow]).trim()}"): state the format and fix the other rows`,
-        );
-      }
-      if (dmyRow < 0 && mdyRow < 0) {
-        throw new ArgumentError("dateFormat", `every ${field} like "${firstDmyText(cells)}" reads as d/m/y and as m/d/y: state the date format (dmy or mdy)`);
-      }
-      form = dmyRow >= 0 ? "dmy" : "mdy";
-    } else if (firstText !== null) form = firstText.form;
-  }
-
   for (let i = 0; i < n; i++) {
-    const c = cells[i];
-    if (typeof c === "number" || c instanceof Date) {
-      if (!acceptSerials) {
-        bad(i, `${c instanceof Date ? "is a date value" : `${c} is a number`}, but the column holds ${form ? FORM_NAMES[form] : "text"} dates: mixed date formats`);
-        continue;
-      }
-      const d = c instanceof Date ? Math.floor(c.getTime() / 86400000) : serialToDay(c);
-      if (Number.isNaN(d) || !Number.isFinite(d)) {
-        bad(i, c === 60 ? "serial 60 is 1900-02-29, which does not exist (Excel's 1900 leap-year bug)" : `${String(c)} is not a date serial (1 to ${SERIAL_MAX})`);
-        continue;
-      }
-      day[i] = d;
-      continue;
-    }
-    if (c === null || c === undefined || (typeof c === "string" && c.trim() === "")) {
-      bad(i, "is missing (blank)");
-      continue;
-    }
-    if (typeof c !== "string") {
-      bad(i, `${String(c)} is not a date`);
-      continue;
-    }
-    if (form === "iso" && c.length === 10) {
-      const fast = isoFast(c);
-      if (fast === fast) {
-        day[i] = fast;
-        continue;
-      }
-    }
-    const t = c.trim();
-    const s = split(t);
-    if (!s) {
-      bad(i, `"${t}" is not a date (expected ${form ? FORM_NAMES[form] : "yyyy-mm-dd, d/m/yyyy, m/d/yyyy or d-Mon-yyyy"})`);
-      continue;
-    }
-    const sForm = s.form === "dmy" && (form === "dmy" || form === "mdy") ? form : s.form;
-    if (form !== null && sForm !== form) {
-      bad(i, `"${t}" is ${sForm === "dmy" ? "a d/m/yyyy or m/d/yyyy date" : FORM_NAMES[sForm]} but the column holds ${FORM_NAMES[form]} dates: mixed date formats`);
-      continue;
-    }
-    if (s.yearDigits !== 4) {
-      bad(i, `"${t}" has a ${s.yearDigits}-digit year: write the year with four digits`);
-      continue;
-    }
-    let y = s.y;
-    let mo: number;
-    let d: number;
-    if (sForm === "iso") {
-      mo = s.a;
-      d = s.b;
-    } else if (sForm === "dmy") {
-      d = s.a;
-      mo = s.b;
-    } else if (sForm === "mdy") {
-      mo = s.a;
-      d = s.b;
-    } else {
-      d = s.a;
-      mo = s.b;
-      if (mo === 0) {
-        bad(i, `"${t}": unknown month name`);
-        continue;
-      }
-    }
-    y = s.y;
-    const r = civil(y, mo, d);
-    if (typeof r === "string") {
-      bad(i, `"${t}" does not exist${form === "dmy" || form === "mdy" ? ` as ${FORM_NAMES[form]}` : ""} (${r})`);
-      continue;
-    }
-    day[i] = r;
+    const r = readDate(cells[i], form, acceptSerials);
+    if (typeof r === "number") day[i] = r;
+    else issues.set(i, cellError(`row ${i + rowBase}: ${field} ${r}`));
   }
   return { day, form, issues };
+}
+
+/**
+ * parseDates of a dictionary-encoded column (src/app/columnar.ts): row i holds entries[codes[i]],
+ * and the entries are in order of first appearance. Each distinct entry is read once; the result
+ * (days, form, every message and the row it names) is the one parseDates gives for the decoded
+ * column: with entries in first-appearance order, the first entry with a property is the value of
+ * the first row with it, and that row is the entry's first row.
+ */
+export function parseDatesCoded(entries: ArrayLike<unknown>, codes: Int32Array, options: DateParseOptions = {}): DateColumn {
+  const { rowBase, field, acceptSerials, format } = dateOptions(options);
+  const m = entries.length;
+  const n = codes.length;
+  const firstRow = new Int32Array(m).fill(-1);
+  for (let i = 0; i < n; i++) if (firstRow[codes[i]] < 0) firstRow[codes[i]] = i;
+  const form = columnForm(entries, format, field, (k) => firstRow[k] + rowBase);
+  const entryDay = new Int32Array(m);
+  const entryIssue: (string | null)[] = new Array<string | null>(m).fill(null);
+  for (let k = 0; k < m; k++) {
+    const r = readDate(entries[k], form, acceptSerials);
+    if (typeof r === "number") entryDay[k] = r;
+    else entryIssue[k] = r;
+  }
+  const day = new Int32Array(n);
+  const issues = new Map<number, CellError>();
+  for (let i = 0; i < n; i++) {
+    const k = codes[i];
+    const bad = entryIssue[k];
+    if (bad === null) day[i] = entryDay[k];
+    else issues.set(i, cellError(`row ${i + rowBase}: ${field} ${bad}`));
+  }
+  return { day, form, issues };
+}
+
+function dateOptions(options: DateParseOptions) {
+  const format = options.format ?? "auto";
+  if (!DATE_FORMATS.includes(format)) throw new ArgumentError("dateFormat", `must be one of ${DATE_FORMATS.join(", ")}, got ${String(format)}`);
+  return { format, rowBase: options.rowBase ?? 2, field: options.field ?? "date", acceptSerials: (options.serials ?? "accept") === "accept" };
+}
+
+/** The column's text form (see the rules above); `row(i)` numbers cell i in messages. */
+function columnForm(cells: ArrayLike<unknown>, format: DateFormat, field: string, row: (i: number) => number): Exclude<DateForm, "serial"> | null {
+  if (format !== "auto") return format;
+  const n = cells.length;
+  let firstText: Split | null = null;
+  let dmyRow = -1;
+  let mdyRow = -1;
+  for (let i = 0; i < n; i++) {
+    const c = cells[i];
+    if (typeof c !== "string") continue;
+    const t = c.trim();
+    if (t === "") continue;
+    const s = split(t);
+    if (!s) continue;
+    if (firstText === null) firstText = s;
+    if (s.form !== "dmy" || firstText.form !== "dmy") continue;
+    if (s.a > 12 && s.b <= 12 && dmyRow < 0) dmyRow = i;
+    if (s.b > 12 && s.a <= 12 && mdyRow < 0) mdyRow = i;
+  }
+  if (firstText !== null && firstText.form === "dmy") {
+    if (dmyRow >= 0 && mdyRow >= 0) {
+      throw new ArgumentError(
+        "dateFormat",
+        `the ${field} column mixes d/m/y (row ${row(dmyRow)}: "${String(cells[dmyRow]).trim()}") and m/d/y (row ${row(mdyRow)}: "${String(cells[mdyRow]).trim()}"): state the format and fix the other rows`,
+      );
+    }
+    if (dmyRow < 0 && mdyRow < 0) {
+      throw new ArgumentError("dateFormat", `every ${field} like "${firstDmyText(cells)}" reads as d/m/y and as m/d/y: state the date format (dmy or mdy)`);
+    }
+    return dmyRow >= 0 ? "dmy" : "mdy";
+  }
+  return firstText !== null ? firstText.form : null;
+}
+
+/** One cell under the column's form: its epoch day, or why it is none (the message after the field name). */
+function readDate(c: unknown, form: Exclude<DateForm, "serial"> | null, acceptSerials: boolean): number | string {
+  if (typeof c === "number" || c instanceof Date) {
+    if (!acceptSerials) return `${c instanceof Date ? "is a date value" : `${c} is a number`}, but the column holds ${form ? FORM_NAMES[form] : "text"} dates: mixed date formats`;
+    const d = c instanceof Date ? Math.floor(c.getTime() / 86400000) : serialToDay(c);
+    if (Number.isNaN(d) || !Number.isFinite(d)) {
+      return c === 60 ? "serial 60 is 1900-02-29, which does not exist (Excel's 1900 leap-year bug)" : `${String(c)} is not a date serial (1 to ${SERIAL_MAX})`;
+    }
+    return d;
+  }
+  if (c === null || c === undefined || (typeof c === "string" && c.trim() === "")) return "is missing (blank)";
+  if (typeof c !== "string") return `${String(c)} is not a date`;
+  if (form === "iso" && c.length === 10) {
+    const fast = isoFast(c);
+    if (fast === fast) return fast;
+  }
+  const t = c.trim();
+  const s = split(t);
+  if (!s) return `"${t}" is not a date (expected ${form ? FORM_NAMES[form] : "yyyy-mm-dd, d/m/yyyy, m/d/yyyy or d-Mon-yyyy"})`;
+  const sForm = s.form === "dmy" && (form === "dmy" || form === "mdy") ? form : s.form;
+  if (form !== null && sForm !== form) {
+    return `"${t}" is ${sForm === "dmy" ? "a d/m/yyyy or m/d/yyyy date" : FORM_NAMES[sForm]} but the column holds ${FORM_NAMES[form]} dates: mixed date formats`;
+  }
+  if (s.yearDigits !== 4) return `"${t}" has a ${s.yearDigits}-digit year: write the year with four digits`;
+  let mo: number;
+  let d: number;
+  if (sForm === "iso" || sForm === "mdy") {
+    mo = s.a;
+    d = s.b;
+  } else {
+    d = s.a;
+    mo = s.b;
+    if (sForm === "named" && mo === 0) return `"${t}": unknown month name`;
+  }
+  const r = civil(s.y, mo, d);
+  if (typeof r === "string") return `"${t}" does not exist${form === "dmy" || form === "mdy" ? ` as ${FORM_NAMES[form]}` : ""} (${r})`;
+  return r;
 }
 
 /** yyyy-mm-dd read by character codes (the common case of large extracts); NaN when not exactly that or not a real date. */

@@ -113,30 +113,76 @@ export interface QuantityParseOptions {
 
 /** A column of quantities (numbers or text) as a Float64Array; NaN and an issue where unreadable. */
 export function parseQuantities(cells: ArrayLike<unknown>, options: QuantityParseOptions = {}): { quantity: Float64Array; issues: Map<number, CellError> } {
-  const name = typeof options.locale === "string" ? options.locale : options.locale ? "(custom)" : "en";
-  const l = numberLocale(options.locale ?? "en");
-  const rowBase = options.rowBase ?? 2;
-  const field = options.field ?? "quantity";
+  const o = quantityOptions(options);
   const n = cells.length;
   const quantity = new Float64Array(n);
   const issues = new Map<number, CellError>();
-  const plainDot = l.decimal === ".";
   for (let i = 0; i < n; i++) {
-    const c = cells[i];
-    let v: number | string;
-    if (typeof c === "number") v = Number.isFinite(c) ? c : `${c} is not a finite number`;
-    else if (typeof c === "string") {
-      // fast path: plain digits with an optional leading minus and a '.' fraction
-      const fast = plainDot && /^-?\d+(\.\d+)?$/.test(c) ? Number(c) : Number.NaN;
-      v = fast === fast ? fast : parseNumberText(c, l);
-    } else if (c === null || c === undefined) v = "is missing (blank)";
-    else v = `${typeof c === "boolean" ? (c ? "TRUE" : "FALSE") : String(c)} is not a number`;
+    const v = readQuantity(cells[i], o);
     if (typeof v === "number") quantity[i] = v;
     else {
       quantity[i] = Number.NaN;
-      const shown = typeof c === "string" ? `"${c.trim().slice(0, 24)}" ` : "";
-      issues.set(i, cellError(`row ${i + rowBase}: ${field} ${shown}${typeof c === "string" && !v.startsWith("is missing") ? `is not a number in ${describeLocale(l, name)}: it ${v}` : v}`));
+      issues.set(i, cellError(`row ${i + o.rowBase}: ${o.field} ${v}`));
     }
   }
   return { quantity, issues };
+}
+
+/**
+ * parseQuantities of a dictionary-encoded column (src/app/columnar.ts): row i holds
+ * entries[codes[i]]. Each distinct entry is read once; quantities and messages are those of
+ * parseQuantities on the decoded column.
+ */
+export function parseQuantitiesCoded(entries: ArrayLike<unknown>, codes: Int32Array, options: QuantityParseOptions = {}): { quantity: Float64Array; issues: Map<number, CellError> } {
+  const o = quantityOptions(options);
+  const m = entries.length;
+  const entryValue = new Float64Array(m);
+  const entryIssue: (string | null)[] = new Array<string | null>(m).fill(null);
+  for (let k = 0; k < m; k++) {
+    const v = readQuantity(entries[k], o);
+    if (typeof v === "number") entryValue[k] = v;
+    else {
+      entryValue[k] = Number.NaN;
+      entryIssue[k] = v;
+    }
+  }
+  const n = codes.length;
+  const quantity = new Float64Array(n);
+  const issues = new Map<number, CellError>();
+  for (let i = 0; i < n; i++) {
+    const k = codes[i];
+    quantity[i] = entryValue[k];
+    const bad = entryIssue[k];
+    if (bad !== null) issues.set(i, cellError(`row ${i + o.rowBase}: ${o.field} ${bad}`));
+  }
+  return { quantity, issues };
+}
+
+interface QuantityReading {
+  l: NumberLocale;
+  name: string;
+  plainDot: boolean;
+  rowBase: number;
+  field: string;
+}
+
+function quantityOptions(options: QuantityParseOptions): QuantityReading {
+  const name = typeof options.locale === "string" ? options.locale : options.locale ? "(custom)" : "en";
+  const l = numberLocale(options.locale ?? "en");
+  return { l, name, plainDot: l.decimal === ".", rowBase: options.rowBase ?? 2, field: options.field ?? "quantity" };
+}
+
+/** One cell: its number, or why it is none (the message after the field name). */
+function readQuantity(c: unknown, o: QuantityReading): number | string {
+  let v: number | string;
+  if (typeof c === "number") v = Number.isFinite(c) ? c : `${c} is not a finite number`;
+  else if (typeof c === "string") {
+    // fast path: plain digits with an optional leading minus and a '.' fraction
+    const fast = o.plainDot && /^-?\d+(\.\d+)?$/.test(c) ? Number(c) : Number.NaN;
+    v = fast === fast ? fast : parseNumberText(c, o.l);
+  } else if (c === null || c === undefined) v = "is missing (blank)";
+  else v = `${typeof c === "boolean" ? (c ? "TRUE" : "FALSE") : String(c)} is not a number`;
+  if (typeof v === "number") return v;
+  const shown = typeof c === "string" ? `"${c.trim().slice(0, 24)}" ` : "";
+  return `${shown}${typeof c === "string" && !v.startsWith("is missing") ? `is not a number in ${describeLocale(o.l, o.name)}: it ${v}` : v}`;
 }

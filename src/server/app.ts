@@ -185,7 +185,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (!access.includes(rec.role)) {
       throw new HttpProblem("forbidden", `role "${rec.role}" may not call ${req.method} ${req.routeOptions.url}; allowed: ${access.join(", ")}`);
     }
-    req.identity = { tokenId: rec.id, name: rec.name, role: rec.role };
+    req.identity = { tokenId: rec.id, name: rec.name, role: rec.role, team: rec.team };
   };
   app.addHook("onRoute", (route) => {
     const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];

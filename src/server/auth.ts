@@ -22,11 +22,12 @@ export async function issueToken(
   name: string,
   role: Role,
   now: Date = new Date(),
+  team: string | null = null,
 ): Promise<{ token: string; record: TokenRecord }> {
   const token = generateToken();
-  const record: NewToken = { id: randomUUID(), name, role, tokenHash: hashToken(token), createdAt: now.toISOString() };
+  const record: NewToken = { id: randomUUID(), name, role, team, tokenHash: hashToken(token), createdAt: now.toISOString() };
   await storage.createToken(record);
-  return { token, record: { id: record.id, name, role, createdAt: record.createdAt, revokedAt: null } };
+  return { token, record: { id: record.id, name, role, team, createdAt: record.createdAt, revokedAt: null } };
 }
 
 /** The token from an "Authorization: Bearer <token>" header, or null. */

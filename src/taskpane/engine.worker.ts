@@ -1,4 +1,5 @@
 /* Web Worker running the engine jobs (src/app/jobs) off the pane's thread; see workerRunner.ts. */
+import { resultBuffers } from "../app/engineRunner";
 import { runJob, type JobName } from "../app/jobs";
 
 interface Request {
@@ -7,7 +8,7 @@ interface Request {
   input: unknown;
 }
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<Request>) => void) | null; postMessage(message: unknown): void };
+const scope = self as unknown as { onmessage: ((e: MessageEvent<Request>) => void) | null; postMessage(message: unknown, transfer?: Transferable[]): void };
 
 scope.onmessage = (e) => {
   const { id, name, input } = e.data;
@@ -23,7 +24,8 @@ scope.onmessage = (e) => {
       },
       aborted: false, // a cancelled job's worker is terminated instead
     });
-    scope.postMessage({ id, result });
+    // the result's typed arrays (histories, ...) move to the pane instead of being copied
+    scope.postMessage({ id, result }, resultBuffers(result));
   } catch (err) {
     scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

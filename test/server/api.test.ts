@@ -412,7 +412,7 @@ describeBackends("tokens, health and OpenAPI", (backend) => {
     expect(c.body.token).toMatch(/^seg_[A-Za-z0-9_-]{43}$/);
     expect(c.body.record).toMatchObject({ name: "erp-reader", role: "controller", revokedAt: null });
     const me = await h.call("GET", "/api/v1/me", c.body.token);
-    expect(me.body).toEqual({ name: "erp-reader", role: "controller", tokenId: c.body.record.id });
+    expect(me.body).toEqual({ name: "erp-reader", role: "controller", team: null, tokenId: c.body.record.id });
     const list = await h.call("GET", "/api/v1/tokens", h.tokens.admin);
     expect(list.text).not.toContain(c.body.token);
     expect(list.body.tokens.map((t: { id: string }) => t.id)).toContain(c.body.record.id);

@@ -40,12 +40,15 @@ describe("token CLI and main.ts [sqlite]", () => {
     const token = created.stdout.trim();
     expect(token).toMatch(/^seg_[A-Za-z0-9_-]{43}$/);
     expect(created.stderr).toMatch(/planner token for "alice"/);
-    const second = (await tokenCli(["create", "--role", "controller", "--name", "erp"], env)).stdout.trim();
+    const made = await tokenCli(["create", "--role", "controller", "--name", "erp", "--team", "EU planning"], env);
+    expect(made.stderr).toMatch(/controller token for "erp" in team "EU planning"/);
+    const second = made.stdout.trim();
     expect(second).not.toBe(token);
 
     const list = await tokenCli(["list"], env);
     expect(list.stdout).toMatch(/planner\s+active.*alice/);
     expect(list.stdout).not.toContain(token.slice(4));
+    expect(list.stdout).toMatch(/controller\s+active\s+\S+\s+EU planning\s+erp/);
 
     const server = await startServerProcess(env);
     try {
@@ -55,7 +58,7 @@ describe("token CLI and main.ts [sqlite]", () => {
       expect(revoked.code).toBe(0);
       expect(revoked.stdout).toMatch(/revoked .* \(planner, "alice"\)/);
       expect((await me(server.base, token)).status).toBe(401);
-      expect((await me(server.base, second)).status).toBe(200);
+      expect(await (await me(server.base, second)).json()).toMatchObject({ name: "erp", team: "EU planning" });
       expect((await tokenCli(["revoke", "--name", "alice"], env)).code).toBe(1);
     } finally {
       server.child.kill("SIGINT");
@@ -66,6 +69,7 @@ describe("token CLI and main.ts [sqlite]", () => {
   test.each([
     [["create", "--role", "root", "--name", "x"], /--role must be one of/],
     [["create", "--role", "planner"], /--name is required/],
+    [["create", "--role", "planner", "--name", "x", "--team", " "], /--team: give the team's name/],
     [["revoke"], /needs --id or --name/],
     [["frobnicate"], /unknown command/],
     [["create", "--colour", "red"], /Unknown option/],

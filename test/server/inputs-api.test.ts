@@ -4,6 +4,7 @@
    stored state is the engine's own state machine (src/engine/cdc.ts) run in memory. */
 import { randomUUID } from "node:crypto";
 import { SegApiClient } from "../../src/client";
+import { issueToken } from "../../src/server/auth";
 import { applyChanges, emptyCdcState, type Change } from "../../src/engine/cdc";
 import { describeBackends } from "./helpers/backends";
 import { startHarness, type Harness } from "./helpers/harness";
@@ -132,10 +133,14 @@ describeBackends("incremental inputs API", (backend) => {
     const id = made.body.mappingProfile.id;
     expect((await h.call("GET", `/api/v1/mapping-profiles/${id}`, h.tokens.planner2)).status).toBe(404);
     expect((await h.call("DELETE", `/api/v1/mapping-profiles/${id}`, h.tokens.planner2)).status).toBe(404);
-    const team = await h.call("POST", "/api/v1/mapping-profiles", h.tokens.planner, { name: "WMS slots", source: "WMS", scope: "team", team: "EU planning", profile: { location: { field: "LGPLA" } } });
+    const eu1 = (await issueToken(h.db.storage, "erin", "planner", new Date(), "EU planning")).token;
+    const eu2 = (await issueToken(h.db.storage, "frank", "controller", new Date(), "EU planning")).token;
+    const team = await h.call("POST", "/api/v1/mapping-profiles", eu1, { name: "WMS slots", source: "WMS", scope: "team", team: "EU planning", profile: { location: { field: "LGPLA" } } });
     expect(team.status).toBe(201);
-    const bobs = await h.call("GET", `/api/v1/mapping-profiles?team=${encodeURIComponent("EU planning")}`, h.tokens.planner2);
-    expect(bobs.body.mappingProfiles.map((p: { name: string }) => p.name)).toEqual(["WMS slots"]);
+    const franks = await h.call("GET", `/api/v1/mapping-profiles?team=${encodeURIComponent("EU planning")}`, eu2);
+    expect(franks.body.mappingProfiles.map((p: { name: string }) => p.name)).toEqual(["WMS slots"]);
+    // a member's list has the team's profiles without naming the team
+    expect((await h.call("GET", "/api/v1/mapping-profiles", eu2)).body.mappingProfiles.map((p: { name: string }) => p.name)).toEqual(["WMS slots"]);
     const alices = await h.call("GET", "/api/v1/mapping-profiles?source=SAP%20MM", h.tokens.planner);
     expect(alices.body.mappingProfiles.map((p: { name: string }) => p.name)).toEqual(["SAP MM extract"]);
     const profiles = async () => Number((await h.db.query("SELECT COUNT(*) AS n FROM mapping_profiles"))[0].n);
@@ -147,6 +152,63 @@ describeBackends("incremental inputs API", (backend) => {
     expect(await profiles()).toBe(before);
     expect((await h.call("DELETE", `/api/v1/mapping-profiles/${id}`, h.tokens.planner)).body).toEqual({ deleted: true });
     expect((await h.call("GET", `/api/v1/mapping-profiles/${id}`, h.tokens.planner)).status).toBe(404);
+  });
+
+  test("team profiles are the team's members': non-members get 404 on read and delete (as for a missing one), 403 on save; admins read and delete, save only as members", async () => {
+    const tok = async (name: string, role: "planner" | "controller" | "admin", team: string | null) => (await issueToken(h.db.storage, name, role, new Date(), team)).token;
+    const ops = await tok("olga", "planner", "Ops Nordics");
+    const ops2 = await tok("otto", "controller", "Ops Nordics");
+    const other = await tok("uma", "planner", "Ops US");
+    const teamless = h.tokens.planner2;
+    const root = h.tokens.admin;
+    const rootInTeam = await tok("root2", "admin", "Ops Nordics");
+    const body = { name: "TMS lanes", source: "TMS", scope: "team", team: "Ops Nordics", profile: { lane: { field: "ROUTE" } } };
+    const saved = await h.call("POST", "/api/v1/mapping-profiles", ops, body);
+    expect(saved.status).toBe(201);
+    expect(saved.body.mappingProfile).toMatchObject({ team: "Ops Nordics", owner: "olga", revision: 1 });
+    const id = saved.body.mappingProfile.id as string;
+    const missing = await h.call("GET", `/api/v1/mapping-profiles/${randomUUID()}`, other);
+    const count = async () => Number((await h.db.query("SELECT COUNT(*) AS n FROM mapping_profiles WHERE team = 'Ops Nordics'"))[0].n);
+    const revision = async () => Number((await h.db.query(`SELECT revision FROM mapping_profiles WHERE id = ${ph(1)}`, [id]))[0].revision);
+
+    // members read, list and save a new revision
+    expect((await h.call("GET", `/api/v1/mapping-profiles/${id}`, ops2)).body).toMatchObject({ id, name: "TMS lanes" });
+    expect((await h.call("POST", "/api/v1/mapping-profiles", ops2, { ...body, profile: { lane: { field: "ROUTE2" } } })).body.mappingProfile).toMatchObject({ revision: 2, owner: "otto" });
+
+    // non-members (another team, no team): 404 exactly as a missing profile, not listed even when they name the team
+    for (const t of [other, teamless]) {
+      const r = await h.call("GET", `/api/v1/mapping-profiles/${id}`, t);
+      expect(r.status).toBe(404);
+      expect(r.body.detail.replace(id, "X")).toBe(missing.body.detail.replace(/[0-9a-f-]{36}/, "X"));
+      expect((await h.call("DELETE", `/api/v1/mapping-profiles/${id}`, t)).status).toBe(404);
+      expect((await h.call("GET", `/api/v1/mapping-profiles?team=${encodeURIComponent("Ops Nordics")}`, t)).body.mappingProfiles).toEqual([]);
+      // and may not write into the team: 403, nothing saved
+      const w = await h.call("POST", "/api/v1/mapping-profiles", t, { ...body, profile: { lane: { field: "HIJACK" } } });
+      expect(w.status).toBe(403);
+      expect(w.body.detail).toContain('not in team "Ops Nordics"');
+      const n = await h.call("POST", "/api/v1/mapping-profiles", t, { ...body, name: "Planted" });
+      expect(n.status).toBe(403);
+    }
+    expect(await count()).toBe(1);
+    expect(await revision()).toBe(2);
+
+    // admins: read and list any team's, save only as members
+    expect((await h.call("GET", `/api/v1/mapping-profiles/${id}`, root)).status).toBe(200);
+    expect((await h.call("GET", `/api/v1/mapping-profiles?team=${encodeURIComponent("Ops Nordics")}`, root)).body.mappingProfiles.map((p: { id: string }) => p.id)).toEqual([id]);
+    expect((await h.call("POST", "/api/v1/mapping-profiles", root, { ...body, profile: {} })).status).toBe(403);
+    expect(await revision()).toBe(2);
+    expect((await h.call("POST", "/api/v1/mapping-profiles", rootInTeam, { ...body, profile: {} })).body.mappingProfile).toMatchObject({ revision: 3 });
+    expect((await h.call("DELETE", `/api/v1/mapping-profiles/${id}`, root)).body).toEqual({ deleted: true });
+    expect(await count()).toBe(0);
+
+    // the token's team is on /me and in the token list
+    expect((await h.call("GET", "/api/v1/me", ops)).body).toMatchObject({ name: "olga", team: "Ops Nordics" });
+    expect((await h.call("GET", "/api/v1/me", teamless)).body).toMatchObject({ name: "bob", team: null });
+    const created = await h.call("POST", "/api/v1/tokens", root, { name: "feed", role: "planner", team: "Ops US" });
+    expect(created.body.record).toMatchObject({ name: "feed", team: "Ops US" });
+    const listed = (await h.call("GET", "/api/v1/tokens", root)).body.tokens as { name: string; team: string | null }[];
+    expect(listed.find((t) => t.name === "olga")?.team).toBe("Ops Nordics");
+    expect(listed.find((t) => t.name === "bob")?.team).toBeNull();
   });
 
   test("the client's profile methods: save twice, list by source, delete", async () => {

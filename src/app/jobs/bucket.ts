@@ -11,17 +11,24 @@
  * first non-blank text of the SKU's rows.
  */
 import { bucketTransactions, describeBucketCounts } from "../../engine/bucket";
-import { FORM_NAMES, parseDates, type DateFormat } from "../../engine/dates";
+import { FORM_NAMES, parseDates, parseDatesCoded, type DateFormat } from "../../engine/dates";
 import type { CellError } from "../../engine/errors";
-import { parseQuantities, type NumberLocaleName } from "../../engine/numbers";
+import { parseQuantities, parseQuantitiesCoded, type NumberLocaleName } from "../../engine/numbers";
 import { periodsPerYear, type Calendar } from "../../engine/periods";
 import type { NegativeRule } from "../../engine/bucket";
 import { historyKey, MAX_REJECTED_KEPT, type BucketedHistory, type ImportField, type TransactionColumnsIn } from "../importSource";
 import { jobCancelled, QUIET_JOB, type JobContext } from "./types";
+import { entries, idCodes, textColumn, type EncodedColumns } from "../columnar";
 
 export interface BucketJob {
   rows: number;
-  columns: TransactionColumnsIn;
+  /** The mapped columns as read (FileCell arrays)... */
+  columns?: TransactionColumnsIn;
+  /**
+   * ...or the same columns encoded as typed arrays (src/app/columnar.ts), as the pane hands them
+   * to the worker (transferred, not copied). Same result, read per distinct entry.
+   */
+  encoded?: EncodedColumns;
   /** The file's header text per mapped field (used to name the field in messages). */
   headers: Partial<Record<ImportField, string>>;
   calendar: Calendar;
@@ -42,21 +49,50 @@ function text(col: readonly unknown[] | undefined, rows: number): string[] | und
   return out;
 }
 
+/** Reading the job's columns, whichever way they came. */
+function reader(job: BucketJob) {
+  const n = job.rows;
+  const plain = job.columns ?? {};
+  const enc = job.encoded;
+  return {
+    has: (f: ImportField) => (enc ? enc[f] !== undefined : plain[f] !== undefined),
+    dates(f: ImportField, options: Parameters<typeof parseDates>[1]) {
+      const c = enc?.[f];
+      if (!c) return parseDates(plain[f]!, options);
+      return c.kind === "number" ? parseDates(c.values, options) : parseDatesCoded(entries(c), c.codes, options);
+    },
+    quantities(f: ImportField, options: Parameters<typeof parseQuantities>[1]) {
+      const c = enc?.[f];
+      if (!c) return parseQuantities(plain[f]!, options);
+      return c.kind === "number" ? parseQuantities(c.values, options) : parseQuantitiesCoded(entries(c), c.codes, options);
+    },
+    text(f: ImportField): string[] | undefined {
+      if (!enc) return text(plain[f], n);
+      const c = enc[f];
+      return c ? textColumn(c) : undefined;
+    },
+    ids() {
+      const c = enc?.transactionId;
+      return c ? { transactionIdCodes: idCodes(c) } : { transactionId: text(plain.transactionId, n) };
+    },
+  };
+}
+
 export function computeBucket(job: BucketJob, ctx: JobContext = QUIET_JOB): BucketedHistory {
   const n = job.rows;
-  const col = job.columns;
-  if (!col.sku || !col.date || !col.quantity) throw new Error("Map the SKU, Date and Quantity columns first.");
+  const col = reader(job);
+  if (!col.has("sku") || !col.has("date") || !col.has("quantity")) throw new Error("Map the SKU, Date and Quantity columns first.");
   const name = (f: ImportField, fallback: string) => job.headers[f] ?? fallback;
   ctx.progress(0, 4, "Reading the dates");
-  const dates = parseDates(col.date, { format: job.dateFormat, field: name("date", "date") });
+  const dates = col.dates("date", { format: job.dateFormat, field: name("date", "date") });
   if (ctx.aborted) throw jobCancelled();
   ctx.progress(1, 4, "Reading the quantities");
-  const qty = parseQuantities(col.quantity, { locale: job.numberLocale, field: name("quantity", "quantity") });
+  const qty = col.quantities("quantity", { locale: job.numberLocale, field: name("quantity", "quantity") });
   const issues = new Map<number, CellError>(dates.issues);
   for (const [i, e] of qty.issues) if (!issues.has(i)) issues.set(i, e);
   if (ctx.aborted) throw jobCancelled();
-  const sku = text(col.sku, n)!;
-  const location = text(col.location, n);
+  const sku = col.text("sku")!;
+  const location = col.text("location");
   const result = bucketTransactions(
     {
       rows: n,
@@ -64,9 +100,9 @@ export function computeBucket(job: BucketJob, ctx: JobContext = QUIET_JOB): Buck
       day: dates.day,
       quantity: qty.quantity,
       location,
-      customer: text(col.customer, n),
-      orderType: text(col.orderType, n),
-      transactionId: text(col.transactionId, n),
+      customer: col.text("customer"),
+      orderType: col.text("orderType"),
+      ...col.ids(),
       issues,
     },
     {
@@ -95,9 +131,9 @@ export function computeBucket(job: BucketJob, ctx: JobContext = QUIET_JOB): Buck
   const unitCost = new Float64Array(m).fill(Number.NaN);
   const family = new Array<string>(m).fill("");
   const category = new Array<string>(m).fill("");
-  const costs = col.unitCost ? parseQuantities(col.unitCost, { locale: job.numberLocale, field: name("unitCost", "unit cost") }).quantity : null;
-  const fam = text(col.family, n);
-  const cat = text(col.category, n);
+  const costs = col.has("unitCost") ? col.quantities("unitCost", { locale: job.numberLocale, field: name("unitCost", "unit cost") }).quantity : null;
+  const fam = col.text("family");
+  const cat = col.text("category");
   if (costs || fam || cat) {
     const byLoc = job.byLocation && location !== undefined;
     for (let i = 0; i < n; i++) {

@@ -11,6 +11,7 @@
  * the exact `npx seg classify` command. A failure (a bad file, mixed date formats, Cancel) leaves
  * everything already read, mapped, classified or saved as it was.
  */
+import { encodeTransactionColumns } from "../columnar";
 import { checkPaneBudget, DEFAULT_PANE_BUDGET_BYTES } from "../../io/budget";
 import { readImportFile, fileKind, type FileTable, type ImportFile } from "../importRead";
 import {
@@ -282,11 +283,13 @@ export const importStep = defineStep({
             const o = s.options;
             const headers: Partial<Record<ImportField, string>> = {};
             for (const f of IMPORT_FIELDS) if (s.mapping[f] !== null) headers[f] = t.headers[s.mapping[f]!];
+            // typed-array columns built for this run and moved to the worker, not copied (src/app/columnar.ts)
+            const encoded = encodeTransactionColumns(transactionColumns(t.columns, s.mapping), t.rows);
             const result = await ctx.runner.run(
               "bucket",
               {
                 rows: t.rows,
-                columns: transactionColumns(t.columns, s.mapping),
+                encoded: encoded.columns,
                 headers,
                 calendar: o.calendar,
                 dateFormat: o.dateFormat,
@@ -295,7 +298,7 @@ export const importStep = defineStep({
                 excludeOrderTypes: o.excludeOrderTypes,
                 byLocation: o.byLocation,
               },
-              { signal, onProgress: progress },
+              { signal, onProgress: progress, transfer: encoded.transfer },
             );
             if (result.n === 0) {
               const first = result.rejected[0];

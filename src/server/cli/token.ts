@@ -1,5 +1,5 @@
 /**
- * Token administration: `npm run token -- create --role planner --name alice`, `list`,
+ * Token administration: `npm run token -- create --role planner --name alice [--team "EU planning"]`, `list`,
  * `revoke --id <id>` or `revoke --name <name>`. Uses the same storage as the server
  * (DATABASE_URL, else SEG_DATA_DIR/seg.sqlite) and runs its migrations first.
  * `create` writes the token alone on stdout (shown once, never stored) and the rest on stderr,
@@ -13,7 +13,8 @@ import { openStorage } from "../storage";
 import { ROLES, type Role, type TokenRecord } from "../storage/types";
 
 const USAGE = `usage:
-  token create --role <${ROLES.join("|")}> --name <name>
+  token create --role <${ROLES.join("|")}> --name <name> [--team <team>]
+                                    (--team: the token reads and saves that team's mapping profiles)
   token list
   token revoke --id <token id>
   token revoke --name <name>        (every active token of that name)
@@ -24,8 +25,8 @@ storage: DATABASE_URL (PostgreSQL) or SEG_DATA_DIR (SQLite, default ./data)`;
 class UsageError extends Error {}
 
 function table(tokens: TokenRecord[]): string {
-  const rows = tokens.map((t) => [t.id, t.role, t.revokedAt ? `revoked ${t.revokedAt}` : "active", t.createdAt, t.name]);
-  const head = ["id", "role", "state", "created", "name"];
+  const rows = tokens.map((t) => [t.id, t.role, t.revokedAt ? `revoked ${t.revokedAt}` : "active", t.createdAt, t.team ?? "-", t.name]);
+  const head = ["id", "role", "state", "created", "team", "name"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ")).join("\n");
 }
@@ -47,7 +48,7 @@ async function run(argv: string[]): Promise<number> {
   if (!["create", "list", "revoke"].includes(command)) throw new UsageError(`unknown command "${command}"`);
   const { values } = parseArgs({
     args: rest,
-    options: { role: { type: "string" }, name: { type: "string" }, id: { type: "string" } },
+    options: { role: { type: "string" }, name: { type: "string" }, id: { type: "string" }, team: { type: "string" } },
     strict: true,
   });
   const storage = openStorage({ databaseUrl: process.env.DATABASE_URL?.trim() || undefined, dataDir: process.env.SEG_DATA_DIR?.trim() || undefined });
@@ -60,8 +61,11 @@ async function run(argv: string[]): Promise<number> {
         if (!role || !(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
         if (!name) throw new UsageError("--name is required (the person or system using the token)");
         if (!new RegExp(TOKEN_NAME_PATTERN, "u").test(name)) throw new UsageError("--name: at most 100 printable characters");
-        const { token, record } = await issueToken(storage, name, role);
-        console.error(`Created ${role} token for "${name}" (id ${record.id}) in ${storage.kind} ${storage.location}.`);
+        const team = values.team?.trim();
+        if (values.team !== undefined && !team) throw new UsageError("--team: give the team's name");
+        if (team !== undefined && !new RegExp(TOKEN_NAME_PATTERN, "u").test(team)) throw new UsageError("--team: at most 100 printable characters");
+        const { token, record } = await issueToken(storage, name, role, new Date(), team ?? null);
+        console.error(`Created ${role} token for "${name}"${team ? ` in team "${team}"` : ""} (id ${record.id}) in ${storage.kind} ${storage.location}.`);
         console.error("It is shown only now; the server keeps only its hash:");
         console.log(token);
         return 0;

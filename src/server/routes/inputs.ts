@@ -42,8 +42,16 @@ function rowToProfile(r: Row): MappingProfile {
   };
 }
 
-/** A user profile is its owner's; a team profile anyone's with a token (tokens carry no team yet). */
-const mayUse = (r: Row, who: Identity) => String(r.scope) === "team" || String(r.owner) === who.name;
+/** The caller's token belongs to `team` (migration 22: a token has at most one team). */
+const memberOf = (who: Identity, team: string) => who.team != null && who.team === team;
+
+/**
+ * A user profile is its owner's. A team profile is its team's members' (tokens created with that
+ * team); admins read and delete every team's profiles (administration) but save one only as a
+ * member. Anyone else is answered as if it did not exist.
+ */
+const mayUse = (r: Row, who: Identity) =>
+  String(r.scope) === "team" ? memberOf(who, String(r.team)) || who.role === "admin" : String(r.owner) === who.name;
 
 export function inputRoutes(api: Api, ctx: RouteContext): void {
   const { storage } = ctx;
@@ -111,6 +119,12 @@ export function inputRoutes(api: Api, ctx: RouteContext): void {
     const b = req.body;
     if (b.scope === "team" && b.team === undefined) throw new HttpProblem("validation", "body.team is required for a team profile", { field: "body.team" });
     if (b.scope === "user" && b.team !== undefined) throw new HttpProblem("validation", "body.team is only for a team profile", { field: "body.team" });
+    if (b.scope === "team" && !memberOf(who, b.team!)) {
+      throw new HttpProblem(
+        "forbidden",
+        `token "${who.name}" is ${who.team ? `in team "${who.team}"` : "in no team"}, not in team "${b.team}": only its members save its mapping profiles (npm run token -- create … --team ${b.team}); nothing was saved`,
+      );
+    }
     const at = ctx.now().toISOString();
     const [r] = await db().query(
       `INSERT INTO mapping_profiles (id, owner, scope, team, name, source, profile, created_at, updated_at, updated_by, revision)
@@ -128,9 +142,11 @@ export function inputRoutes(api: Api, ctx: RouteContext): void {
     const who = identity(req);
     let sql = "SELECT * FROM mapping_profiles WHERE ((scope = 'user' AND owner = ?)";
     const params: unknown[] = [who.name];
-    if (req.query.team !== undefined) {
+    // the named team's when the caller may read them (a member, or an admin), else the caller's own team's
+    const team = req.query.team !== undefined ? (memberOf(who, req.query.team) || who.role === "admin" ? req.query.team : null) : (who.team ?? null);
+    if (team !== null) {
       sql += " OR (scope = 'team' AND team = ?)";
-      params.push(req.query.team);
+      params.push(team);
     }
     sql += ")";
     if (req.query.source !== undefined) {

@@ -8,7 +8,7 @@ export function tokenRoutes(api: Api, ctx: RouteContext): void {
   const { storage } = ctx;
 
   api.post(PATHS.tokens, { schema: createToken, config: { access: ["admin"] } }, async (req, reply) => {
-    const issued = await issueToken(storage, req.body.name, req.body.role, ctx.now());
+    const issued = await issueToken(storage, req.body.name, req.body.role, ctx.now(), req.body.team ?? null);
     return reply.code(201).header("Cache-Control", "no-store").send(issued);
   });
 

@@ -91,7 +91,11 @@ CREATE UNIQUE INDEX mapping_profiles_by_name ON mapping_profiles (scope, owner, 
 `;
 }
 
+/** A token's team (issue 14): team mapping profiles are its members'. NULL = no team. */
+const TOKEN_TEAM = "ALTER TABLE tokens ADD COLUMN team TEXT;";
+
 export const MORE_MIGRATIONS: readonly Migration[] = [
   { version: 20, name: "reconciliations and change requests", sqlite: controls("INTEGER"), postgres: controls("BIGINT") },
   { version: 21, name: "incremental inputs and mapping profiles", sqlite: inputs("INTEGER", "REAL"), postgres: inputs("BIGINT", "DOUBLE PRECISION") },
+  { version: 22, name: "token teams", sqlite: TOKEN_TEAM, postgres: TOKEN_TEAM },
 ];

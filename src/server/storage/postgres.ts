@@ -167,10 +167,11 @@ export class PostgresStorage implements Storage {
   }
 
   async createToken(t: NewToken): Promise<void> {
-    await this.pool.query("INSERT INTO tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)", [
+    await this.pool.query("INSERT INTO tokens (id, name, role, team, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [
       t.id,
       t.name,
       t.role,
+      t.team,
       t.tokenHash,
       t.createdAt,
     ]);

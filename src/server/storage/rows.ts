@@ -83,6 +83,7 @@ export function rowToToken(r: Row): TokenRecord {
     id: String(r.id),
     name: String(r.name),
     role: String(r.role) as Role,
+    team: r.team == null ? null : String(r.team),
     createdAt: String(r.created_at),
     revokedAt: r.revoked_at == null ? null : String(r.revoked_at),
   };

@@ -104,8 +104,8 @@ export class SqliteStorage implements Storage {
 
   async createToken(t: NewToken): Promise<void> {
     this.db
-      .prepare("INSERT INTO tokens (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(t.id, t.name, t.role, t.tokenHash, t.createdAt);
+      .prepare("INSERT INTO tokens (id, name, role, team, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(t.id, t.name, t.role, t.team, t.tokenHash, t.createdAt);
   }
 
   async findTokenByHash(tokenHash: string): Promise<(TokenRecord & { tokenHash: string }) | null> {

@@ -13,17 +13,21 @@ export { ROLES } from "../../api";
 export type { ItemFilter, SqlRunner };
 export type { Role, SnapshotItem, SnapshotMeta, StoredAuditEntry, TokenRecord, WorkbookHead };
 
-/** Who sent a request: the token's id, its name (the person or system) and its role. */
+/** Who sent a request: the token's id, its name (the person or system), its role and its team (null: none). */
 export interface Identity {
   tokenId: string;
   name: string;
   role: Role;
+  /** Absent or null: no team. */
+  team?: string | null;
 }
 
 export interface NewToken {
   id: string;
   name: string;
   role: Role;
+  /** The team whose mapping profiles the token shares (null: none). */
+  team: string | null;
   tokenHash: string;
   createdAt: string;
 }
