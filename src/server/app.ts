@@ -15,10 +15,12 @@ import type { Api, RouteContext } from "./context";
 import { ephemeralServerKey, type ServerKey } from "./keys";
 import { Ledger } from "./ledger";
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from "./problem";
+import { RawBody } from "./publishPrepare";
 import { checkRequestText } from "./requestText";
 import { ROUTES } from "./routes";
 import { isStorageUnavailable } from "./storage/errors";
 import type { Storage } from "./storage/types";
+import { AJV_CUSTOM_OPTIONS, validationProblem } from "./validation";
 
 export { API_PREFIX } from "../api";
 export type { Access, RouteContext } from "./context";
@@ -97,8 +99,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
       );
     },
-    // Strict validation: unknown fields are errors (not silently dropped), no type coercion.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
+    // Strict validation: unknown fields are errors (not silently dropped), no type coercion (validation.ts).
+    ajv: { customOptions: { ...AJV_CUSTOM_OPTIONS } },
   }) as unknown as FastifyInstance;
 
   app.decorate("seg", ctx);
@@ -196,7 +198,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook("preValidation", async (req: FastifyRequest) => {
     checkRequestText("params", req.params);
     checkRequestText("querystring", req.query);
-    if (req.body !== undefined) checkRequestText("body", req.body);
+    // A snapshot publication's raw body is checked where it is parsed (publishPrepare.ts).
+    if (req.body !== undefined && !(req.body instanceof RawBody)) checkRequestText("body", req.body);
   });
 
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -238,7 +241,7 @@ function toProblem(err: FastifyError, req: FastifyRequest, bodyLimit: number): P
       { retryAfterSeconds: 5 },
     );
   }
-  if (err.validation) return validationProblem(err, req);
+  if (err.validation) return validationProblem(err.validation[0], err.validationContext ?? "body", req.body);
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return problemBody("body-too-large", `the request body exceeds the limit of ${bodyLimit} bytes; send smaller batches`);
@@ -264,45 +267,6 @@ function toProblem(err: FastifyError, req: FastifyRequest, bodyLimit: number): P
     "internal",
     `unexpected server error (request ${req.id}); writes are transactional and idempotent, so the request can be retried`,
   );
-}
-
-/** Names the field at fault, e.g. `body.entries[3].action must be equal to one of the allowed values`. */
-function validationProblem(err: FastifyError, req: FastifyRequest): ProblemBody {
-  const v = err.validation![0];
-  const part: string = err.validationContext ?? "body";
-  const segments = v.instancePath.split("/").filter(Boolean);
-  let field: string = part;
-  for (const s of segments) field += /^\d+$/.test(s) ? `[${s}]` : `.${s}`;
-  const params = v.params as Record<string, unknown>;
-  let what: string;
-  if (v.keyword === "additionalProperties") {
-    const name = String(params.additionalProperty);
-    field = `${field}.${name}`;
-    what = "is not a known field";
-  } else if (v.keyword === "required") {
-    const name = String(params.missingProperty);
-    field = `${field}.${name}`;
-    what = "is required";
-  } else if (v.keyword === "enum") {
-    what = `must be one of: ${(params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`;
-  } else {
-    what = v.message ?? "is invalid";
-  }
-  const ext: Record<string, unknown> = { field };
-  // Name the audit entry too when the fault is inside one.
-  const m = /^\/entries\/(\d+)/.exec(v.instancePath);
-  const body = req.body as { entries?: { entryId?: unknown }[] } | undefined;
-  let entryNote = "";
-  if (part === "body" && m) {
-    const index = Number(m[1]);
-    ext.index = index;
-    const id = body?.entries?.[index]?.entryId;
-    if (typeof id === "string") {
-      ext.entryId = id;
-      entryNote = ` (entry ${id})`;
-    }
-  }
-  return problemBody("validation", `${field} ${what}${entryNote}`, ext);
 }
 
 /** "1 min", "30 s", "2 h" for a window in ms. */

@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     await storage.close().catch(() => undefined);
     throw new Error(`${storage.kind} storage at ${storage.location}: migrations failed: ${(e as Error).message}`);
   }
+  // A snapshot whose publication a crash interrupted (SQLite writes large ones in chunks) is removed.
+  const discarded = (await storage.discardUnfinishedPublications?.()) ?? 0;
+  if (discarded > 0) console.log(`removed ${discarded} snapshot publication(s) left unfinished by the last run`);
   let https: { key: Buffer; cert: Buffer } | null = null;
   if (config.tlsCertFile && config.tlsKeyFile) {
     const read = (file: string, name: string) => {

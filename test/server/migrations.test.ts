@@ -20,7 +20,7 @@ async function storeUnderV1ThenUpgrade(storage: Storage, runV1: (sql: string) =>
   const wb = randomUUID();
   const entries = await chain(wb, 12);
   expect((await storage.appendAudit(wb, who, entries, new Date().toISOString())).kind).toBe("ok");
-  expect(await storage.migrate()).toEqual([2, 20, 21, 22]); // 20, 21: controllers' records, inputs and profiles; 22: token teams (storage/migrationsMore.ts)
+  expect(await storage.migrate()).toEqual([2, 20, 21, 22, 23]); // 20, 21: controllers' records, inputs and profiles; 22: token teams; 23: pending snapshots (storage/migrationsMore.ts)
   const head = (await storage.getWorkbook(wb))!;
   expect(await verifyStoredChain(storage, head)).toEqual({ ok: true, count: 12, lastHash: entries[11].entryHash });
   // and the upgraded table takes a second workbook reusing an id

@@ -1,9 +1,12 @@
 /* Segmentation snapshots: publish (planner, owner), read and diff (everyone who may read the workbook). */
+import { errorCodes } from "fastify";
 import { DEFAULT_ITEM_PAGE, LATEST, MAX_ITEM_PAGE, PATHS, diffSnapshots, getSnapshot, listSnapshots, publishSnapshot } from "../../api";
 import { identity, readableWorkbook, READERS, type Api, type RouteContext } from "../context";
 import { HttpProblem } from "../problem";
-import { diffItems, normalizeItem, snapshotContentHash } from "../snapshots";
-import type { SnapshotInput, Storage } from "../storage/types";
+import { prepareSnapshotBody, RawBody } from "../publishPrepare";
+import { diffItems } from "../snapshots";
+import type { Storage } from "../storage/types";
+import { compileSchema, type Validator } from "../validation";
 import { parseCount } from "./params";
 
 async function findSnapshot(storage: Storage, workbookId: string, version: string) {
@@ -22,45 +25,58 @@ async function findSnapshot(storage: Storage, workbookId: string, version: strin
 export function snapshotRoutes(api: Api, ctx: RouteContext): void {
   const { storage } = ctx;
 
-  api.post(
-    PATHS.snapshots,
-    { schema: publishSnapshot, config: { access: ["planner"] }, bodyLimit: ctx.snapshotBodyLimit },
-    async (req, reply) => {
-      const { workbookId } = req.params;
-      // The deprecated item names (LEGACY_ITEM_FIELDS) become the new ones before hashing and storing.
-      const input: SnapshotInput = { ...req.body, items: req.body.items.map((item, i) => normalizeItem(item, `body.items[${i}]`)) };
-      if (input.modelVersion === LATEST) {
-        throw new HttpProblem("validation", `body.modelVersion "${LATEST}" is reserved (it names the newest snapshot)`, {
-          field: "body.modelVersion",
-        });
-      }
-      const seen = new Map<string, number>();
-      input.items.forEach((item, i) => {
-        const first = seen.get(item.sku);
-        if (first !== undefined) {
-          throw new HttpProblem("validation", `body.items[${i}].sku "${item.sku}" repeats body.items[${first}].sku`, {
-            field: `body.items[${i}].sku`,
-          });
+  // Publication in a scope of its own (issue 8 defect 15): the body is read raw and prepared off
+  // the event loop (../publishPrepare.ts); path parameters are validated as everywhere else.
+  void api.register(async (scope) => {
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => {
+      if ((body as Buffer).length === 0) done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
+      else done(null, new RawBody(body as Buffer));
+    });
+    scope.setValidatorCompiler(({ schema, httpPart }) => {
+      const validate = compileSchema(schema as object, httpPart);
+      if (httpPart !== "body") return validate;
+      // The raw body passes here and is validated by prepareSnapshot; anything else (no body at
+      // all) gets the schema's own answer, as on every other route.
+      const body: Validator = (data: unknown) => {
+        if (data instanceof RawBody) {
+          body.errors = null;
+          return true;
         }
-        seen.set(item.sku, i);
-      });
-      const hash = snapshotContentHash(input.parameters, input.items);
-      const outcome = await storage.publishSnapshot(workbookId, identity(req), input, hash, ctx.now().toISOString());
-      switch (outcome.kind) {
-        case "forbidden":
-          throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner; nothing was stored`);
-        case "conflict":
-          throw new HttpProblem(
-            "snapshot-conflict",
-            `modelVersion "${input.modelVersion}" of workbook "${workbookId}" was already published with different content (at ${outcome.meta.publishedAt}); publish under a new modelVersion`,
-          );
-        case "exists":
-          return reply.code(200).send({ created: false, snapshot: outcome.meta });
-        case "created":
-          return reply.code(201).send({ created: true, snapshot: outcome.meta });
-      }
-    },
-  );
+        const ok = validate(data);
+        body.errors = validate.errors ?? null;
+        return ok;
+      };
+      return body;
+    });
+    scope.post(
+      PATHS.snapshots,
+      { schema: publishSnapshot, config: { access: ["planner"] }, bodyLimit: ctx.snapshotBodyLimit },
+      async (req, reply) => {
+        const { workbookId } = req.params as { workbookId: string };
+        const snap = await prepareSnapshotBody((req.body as unknown as RawBody).bytes);
+        const outcome = await storage.publishSnapshot(workbookId, identity(req), snap, ctx.now().toISOString());
+        switch (outcome.kind) {
+          case "forbidden":
+            throw new HttpProblem("forbidden", `workbook "${workbookId}" belongs to another planner; nothing was stored`);
+          case "busy":
+            throw new HttpProblem(
+              "snapshot-conflict",
+              `modelVersion "${snap.modelVersion}" of workbook "${workbookId}" is being published by another request right now; retry in a moment`,
+            );
+          case "conflict":
+            throw new HttpProblem(
+              "snapshot-conflict",
+              `modelVersion "${snap.modelVersion}" of workbook "${workbookId}" was already published with different content (at ${outcome.meta.publishedAt}); publish under a new modelVersion`,
+            );
+          case "exists":
+            return reply.code(200).send({ created: false, snapshot: outcome.meta });
+          case "created":
+            return reply.code(201).send({ created: true, snapshot: outcome.meta });
+        }
+      },
+    );
+  });
 
   api.get(
     PATHS.snapshots,

@@ -94,8 +94,17 @@ CREATE UNIQUE INDEX mapping_profiles_by_name ON mapping_profiles (scope, owner, 
 /** A token's team (issue 14): team mapping profiles are its members'. NULL = no team. */
 const TOKEN_TEAM = "ALTER TABLE tokens ADD COLUMN team TEXT;";
 
+/**
+ * Issue 8 defect 15: SQLite stores a large snapshot in several transactions (the event loop free
+ * between them) under a row marked pending, which no reader sees until the last one clears it.
+ * PostgreSQL writes a snapshot in one transaction and never sets it; the column is there so that
+ * the readers' SQL (rows.ts WORKBOOK_SELECT) is the same on both.
+ */
+const PENDING_SNAPSHOTS = `ALTER TABLE snapshots ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;`;
+
 export const MORE_MIGRATIONS: readonly Migration[] = [
   { version: 20, name: "reconciliations and change requests", sqlite: controls("INTEGER"), postgres: controls("BIGINT") },
   { version: 21, name: "incremental inputs and mapping profiles", sqlite: inputs("INTEGER", "REAL"), postgres: inputs("BIGINT", "DOUBLE PRECISION") },
   { version: 22, name: "token teams", sqlite: TOKEN_TEAM, postgres: TOKEN_TEAM },
+  { version: 23, name: "snapshots written in chunks (pending until complete)", sqlite: PENDING_SNAPSHOTS, postgres: PENDING_SNAPSHOTS },
 ];

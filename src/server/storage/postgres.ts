@@ -30,7 +30,7 @@ import type {
   ItemPage,
   NewToken,
   PublishOutcome,
-  SnapshotInput,
+  PreparedSnapshot,
   SnapshotItem,
   SnapshotMeta,
   Storage,
@@ -274,41 +274,37 @@ export class PostgresStorage implements Storage {
     return (rows as unknown[][]).map((r) => ({ workbookId, seq: Number(r[0]), entryId: String(r[1]), entryHash: String(r[2]), receivedBy: String(r[3]), receivedAt: String(r[4]) }));
   }
 
-  async publishSnapshot(
-    workbookId: string,
-    sender: Identity,
-    input: SnapshotInput,
-    contentHash: string,
-    publishedAt: string,
-  ): Promise<PublishOutcome> {
+  async publishSnapshot(workbookId: string, sender: Identity, snap: PreparedSnapshot, publishedAt: string): Promise<PublishOutcome> {
+    // One transaction; the workbook's row lock (claimWorkbook) serialises publications of a
+    // workbook, and the items go in ITEM_CHUNK at a time, the event loop free between chunks.
     return this.tx(async (c): Promise<PublishOutcome> => {
       const head = await this.claimWorkbook(c, workbookId, sender.name, publishedAt);
       if (head.owner !== sender.name) throw new Rollback<PublishOutcome>({ kind: "forbidden", workbookId });
       const existing = await c.query("SELECT * FROM snapshots WHERE workbook_id = $1 AND model_version = $2", [
         workbookId,
-        input.modelVersion,
+        snap.modelVersion,
       ]);
       if (existing.rows[0]) {
         const meta = rowToSnapshotMeta(existing.rows[0]);
-        return { kind: meta.contentHash === contentHash ? "exists" : "conflict", meta };
+        return { kind: meta.contentHash === snap.contentHash ? "exists" : "conflict", meta };
       }
       const next = await c.query("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM snapshots WHERE workbook_id = $1", [workbookId]);
       const meta: SnapshotMeta = {
         workbookId,
-        modelVersion: input.modelVersion,
+        modelVersion: snap.modelVersion,
         seq: Number(next.rows[0].n),
-        itemCount: input.items.length,
-        contentHash,
+        itemCount: snap.rows.length,
+        contentHash: snap.contentHash,
         publishedAt,
         publishedBy: sender.name,
       };
       await c.query(
         `INSERT INTO snapshots (workbook_id, model_version, seq, parameters, item_count, content_hash, published_at, published_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [workbookId, meta.modelVersion, meta.seq, JSON.stringify(input.parameters), meta.itemCount, contentHash, publishedAt, sender.name],
+        [workbookId, meta.modelVersion, meta.seq, snap.parametersJson, meta.itemCount, snap.contentHash, publishedAt, sender.name],
       );
-      for (let start = 0; start < input.items.length; start += ITEM_CHUNK) {
-        const chunk = input.items.slice(start, start + ITEM_CHUNK);
+      for (let start = 0; start < snap.rows.length; start += ITEM_CHUNK) {
+        const chunk = snap.rows.slice(start, start + ITEM_CHUNK);
         await c.query(
           `INSERT INTO snapshot_items (workbook_id, model_version, idx, sku, segment, item)
            SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[])`,
@@ -316,9 +312,9 @@ export class PostgresStorage implements Storage {
             workbookId,
             meta.modelVersion,
             chunk.map((_, i) => start + i),
-            chunk.map((it) => it.sku),
-            chunk.map((it) => it.segment ?? null),
-            chunk.map((it) => JSON.stringify(it)),
+            chunk.map((r) => r.sku),
+            chunk.map((r) => r.segment),
+            chunk.map((r) => r.item),
           ],
         );
       }

@@ -104,8 +104,8 @@ export function rowToWorkbook(r: Row): WorkbookHead {
 }
 
 export const WORKBOOK_SELECT = `SELECT w.id, w.owner, w.created_at, w.entry_count, w.last_hash, w.last_entry_id,
-  (SELECT COUNT(*) FROM snapshots s WHERE s.workbook_id = w.id) AS snapshot_count,
-  (SELECT s.model_version FROM snapshots s WHERE s.workbook_id = w.id ORDER BY s.seq DESC LIMIT 1) AS latest_model_version
+  (SELECT COUNT(*) FROM snapshots s WHERE s.workbook_id = w.id AND s.pending = 0) AS snapshot_count,
+  (SELECT s.model_version FROM snapshots s WHERE s.workbook_id = w.id AND s.pending = 0 ORDER BY s.seq DESC LIMIT 1) AS latest_model_version
 FROM workbooks w`;
 
 export function rowToSnapshotMeta(r: Row): SnapshotMeta {

@@ -34,7 +34,7 @@ import type {
   ItemPage,
   NewToken,
   PublishOutcome,
-  SnapshotInput,
+  PreparedSnapshot,
   SnapshotItem,
   SnapshotMeta,
   Storage,
@@ -42,6 +42,14 @@ import type {
   TokenRecord,
   WorkbookHead,
 } from "./types";
+
+/** Items of a publication are read only once it is complete (bound: workbook id, model version). */
+const COMPLETE_SNAPSHOT = "EXISTS (SELECT 1 FROM snapshots s WHERE s.workbook_id = ? AND s.model_version = ? AND s.pending = 0)";
+/** Publications of at most this many items are stored in one transaction. */
+const SINGLE_TX_ROWS = 2000;
+/** Longest a transaction of a larger publication's items runs before the event loop gets a turn, ms. */
+const SLICE_MS = 12;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Thrown inside a transaction to roll it back and hand a result out. */
 class Rollback<T> {
@@ -60,6 +68,8 @@ export class SqliteStorage implements Storage {
   readonly location: string;
   /** The open connection; exposed for tests and the benchmark. */
   readonly db: Database.Database;
+  /** The last publication queued per workbook (publishSnapshot runs them one at a time). */
+  private readonly publishing = new Map<string, Promise<void>>();
 
   constructor(options: SqliteOptions) {
     this.location = path.resolve(options.file);
@@ -204,54 +214,137 @@ export class SqliteStorage implements Storage {
     return rows.map((r) => ({ workbookId, seq: Number(r[0]), entryId: String(r[1]), entryHash: String(r[2]), receivedBy: String(r[3]), receivedAt: String(r[4]) }));
   }
 
-  async publishSnapshot(
-    workbookId: string,
-    sender: Identity,
-    input: SnapshotInput,
-    contentHash: string,
-    publishedAt: string,
-  ): Promise<PublishOutcome> {
+  /**
+   * Issue 8 defect 15: better-sqlite3 is synchronous, so one transaction of 300,000 item rows
+   * held the event loop for seconds. A publication of more than SINGLE_TX_ROWS items is written
+   * under a snapshot row marked pending (seen by no reader), its items in transactions of about
+   * SLICE_MS each with the event loop free between them; the last transaction takes the next
+   * sequence number and clears the mark. Publications of one workbook run one at a time
+   * (this.publishing), so two never interleave; on failure the pending rows are removed, and a
+   * crash leaves rows that discardUnfinishedPublications removes at the next start.
+   */
+  async publishSnapshot(workbookId: string, sender: Identity, snap: PreparedSnapshot, publishedAt: string): Promise<PublishOutcome> {
+    const prev = this.publishing.get(workbookId) ?? Promise.resolve();
+    const run = prev.then(() => this.publishNow(workbookId, sender, snap, publishedAt));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.publishing.set(workbookId, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.publishing.get(workbookId) === tail) this.publishing.delete(workbookId);
+    }
+  }
+
+  private async publishNow(workbookId: string, sender: Identity, snap: PreparedSnapshot, publishedAt: string): Promise<PublishOutcome> {
     const db = this.db;
-    const tx = db.transaction((): PublishOutcome => {
+    const rows = snap.rows;
+    const chunked = rows.length > SINGLE_TX_ROWS;
+    const ins = db.prepare("INSERT INTO snapshot_items (workbook_id, model_version, idx, sku, segment, item) VALUES (?, ?, ?, ?, ?, ?)");
+    const begin = db.transaction((): PublishOutcome => {
       const head = this.claimWorkbook(workbookId, sender.name, publishedAt);
       if (head.owner !== sender.name) throw new Rollback<PublishOutcome>({ kind: "forbidden", workbookId });
       const existing = db
         .prepare("SELECT * FROM snapshots WHERE workbook_id = ? AND model_version = ?")
-        .get(workbookId, input.modelVersion) as Row | undefined;
+        .get(workbookId, snap.modelVersion) as Row | undefined;
       if (existing) {
+        // Pending here: another process (sharing the file) is storing this version right now.
+        if (Number(existing.pending) !== 0) throw new Rollback<PublishOutcome>({ kind: "busy", modelVersion: snap.modelVersion });
         const meta = rowToSnapshotMeta(existing);
-        return { kind: meta.contentHash === contentHash ? "exists" : "conflict", meta };
+        return { kind: meta.contentHash === snap.contentHash ? "exists" : "conflict", meta };
       }
-      const next = db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM snapshots WHERE workbook_id = ?").get(workbookId) as Row;
+      // A pending row holds a placeholder sequence number below every real one (UNIQUE (workbook_id, seq)).
+      const seq = chunked
+        ? Number((db.prepare("SELECT MIN(0, COALESCE(MIN(seq), 0)) - 1 AS n FROM snapshots WHERE workbook_id = ?").get(workbookId) as Row).n)
+        : this.nextSnapshotSeq(workbookId);
       const meta: SnapshotMeta = {
         workbookId,
-        modelVersion: input.modelVersion,
-        seq: Number(next.n),
-        itemCount: input.items.length,
-        contentHash,
+        modelVersion: snap.modelVersion,
+        seq,
+        itemCount: rows.length,
+        contentHash: snap.contentHash,
         publishedAt,
         publishedBy: sender.name,
       };
       db.prepare(
-        `INSERT INTO snapshots (workbook_id, model_version, seq, parameters, item_count, content_hash, published_at, published_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(workbookId, meta.modelVersion, meta.seq, JSON.stringify(input.parameters), meta.itemCount, contentHash, publishedAt, sender.name);
-      const ins = db.prepare("INSERT INTO snapshot_items (workbook_id, model_version, idx, sku, segment, item) VALUES (?, ?, ?, ?, ?, ?)");
-      input.items.forEach((item, i) =>
-        ins.run(workbookId, meta.modelVersion, i, item.sku, item.segment ?? null, JSON.stringify(item)),
-      );
+        `INSERT INTO snapshots (workbook_id, model_version, seq, parameters, item_count, content_hash, published_at, published_by, pending)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(workbookId, meta.modelVersion, seq, snap.parametersJson, meta.itemCount, snap.contentHash, publishedAt, sender.name, chunked ? 1 : 0);
+      if (!chunked) rows.forEach((r, i) => ins.run(workbookId, meta.modelVersion, i, r.sku, r.segment, r.item));
       return { kind: "created", meta };
     });
+    let started: PublishOutcome;
     try {
-      return tx.immediate();
+      started = begin.immediate();
     } catch (e) {
       if (e instanceof Rollback) return e.result as PublishOutcome;
       throw e;
     }
+    if (!chunked || started.kind !== "created") return started;
+
+    const mv = snap.modelVersion;
+    const slice = db.transaction((from: number): number => {
+      const t0 = performance.now();
+      let i = from;
+      while (i < rows.length) {
+        const r = rows[i];
+        ins.run(workbookId, mv, i, r.sku, r.segment, r.item);
+        i++;
+        if ((i & 255) === 0 && performance.now() - t0 >= SLICE_MS) break;
+      }
+      return i;
+    });
+    const finish = db.transaction((): number => {
+      const seq = this.nextSnapshotSeq(workbookId);
+      const done = db
+        .prepare("UPDATE snapshots SET pending = 0, seq = ? WHERE workbook_id = ? AND model_version = ? AND pending = 1")
+        .run(seq, workbookId, mv);
+      if (done.changes !== 1) throw new Error(`snapshot "${mv}" of workbook "${workbookId}" vanished while it was being stored`);
+      return seq;
+    });
+    try {
+      let i = 0;
+      while (i < rows.length) {
+        await yieldToEventLoop();
+        i = slice.immediate(i);
+      }
+      await yieldToEventLoop();
+      return { kind: "created", meta: { ...started.meta, seq: finish.immediate() } };
+    } catch (e) {
+      await this.discardPending(workbookId, mv).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private nextSnapshotSeq(workbookId: string): number {
+    return Number((this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM snapshots WHERE workbook_id = ? AND pending = 0").get(workbookId) as Row).n);
+  }
+
+  /** Removes a pending snapshot's rows, a few thousand at a time. */
+  private async discardPending(workbookId: string, modelVersion: string): Promise<void> {
+    const del = this.db.prepare(
+      "DELETE FROM snapshot_items WHERE rowid IN (SELECT i.rowid FROM snapshot_items i WHERE i.workbook_id = ? AND i.model_version = ? LIMIT 5000)" +
+        " AND EXISTS (SELECT 1 FROM snapshots s WHERE s.workbook_id = ? AND s.model_version = ? AND s.pending = 1)",
+    );
+    while (del.run(workbookId, modelVersion, workbookId, modelVersion).changes > 0) await yieldToEventLoop();
+    this.db.prepare("DELETE FROM snapshots WHERE workbook_id = ? AND model_version = ? AND pending = 1").run(workbookId, modelVersion);
+  }
+
+  async discardUnfinishedPublications(): Promise<number> {
+    const db = this.db;
+    const tx = db.transaction((): number => {
+      db.prepare(
+        "DELETE FROM snapshot_items WHERE (workbook_id, model_version) IN (SELECT workbook_id, model_version FROM snapshots WHERE pending = 1)",
+      ).run();
+      return db.prepare("DELETE FROM snapshots WHERE pending = 1").run().changes;
+    });
+    return tx.immediate();
   }
 
   async listSnapshots(workbookId: string): Promise<SnapshotMeta[]> {
-    const rows = this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? ORDER BY seq").all(workbookId) as Row[];
+    const rows = this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? AND pending = 0 ORDER BY seq").all(workbookId) as Row[];
     return rows.map(rowToSnapshotMeta);
   }
 
@@ -261,24 +354,20 @@ export class SqliteStorage implements Storage {
   ): Promise<(SnapshotMeta & { parameters: Record<string, unknown> }) | null> {
     const r = (
       modelVersion === null
-        ? this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? ORDER BY seq DESC LIMIT 1").get(workbookId)
-        : this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? AND model_version = ?").get(workbookId, modelVersion)
+        ? this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? AND pending = 0 ORDER BY seq DESC LIMIT 1").get(workbookId)
+        : this.db.prepare("SELECT * FROM snapshots WHERE workbook_id = ? AND model_version = ? AND pending = 0").get(workbookId, modelVersion)
     ) as Row | undefined;
     return r ? { ...rowToSnapshotMeta(r), parameters: JSON.parse(String(r.parameters)) as Record<string, unknown> } : null;
   }
 
   async getSnapshotItems(workbookId: string, modelVersion: string, page?: ItemPage): Promise<SnapshotItem[]> {
-    const base = "SELECT item FROM snapshot_items WHERE workbook_id = ? AND model_version = ?";
+    const base = `SELECT item FROM snapshot_items WHERE workbook_id = ? AND model_version = ? AND ${COMPLETE_SNAPSHOT}`;
+    const key = [workbookId, modelVersion, workbookId, modelVersion];
     let rows: Row[];
-    if (!page) rows = this.db.prepare(`${base} ORDER BY idx`).all(workbookId, modelVersion) as Row[];
+    if (!page) rows = this.db.prepare(`${base} ORDER BY idx`).all(...key) as Row[];
     else if (page.sku !== undefined)
-      rows = this.db
-        .prepare(`${base} AND sku = ? ORDER BY idx LIMIT ? OFFSET ?`)
-        .all(workbookId, modelVersion, page.sku, page.limit, page.offset) as Row[];
-    else
-      rows = this.db
-        .prepare(`${base} ORDER BY idx LIMIT ? OFFSET ?`)
-        .all(workbookId, modelVersion, page.limit, page.offset) as Row[];
+      rows = this.db.prepare(`${base} AND sku = ? ORDER BY idx LIMIT ? OFFSET ?`).all(...key, page.sku, page.limit, page.offset) as Row[];
+    else rows = this.db.prepare(`${base} ORDER BY idx LIMIT ? OFFSET ?`).all(...key, page.limit, page.offset) as Row[];
     return rows.map(rowToItem);
   }
 
@@ -286,7 +375,9 @@ export class SqliteStorage implements Storage {
 
   async querySnapshotItems(workbookId: string, modelVersion: string, filter: ItemFilter, offset: number, limit: number): Promise<SnapshotItem[]> {
     const { where, params } = itemFilterWhere("sqlite", workbookId, modelVersion, filter, () => "?");
-    const rows = this.db.prepare(`SELECT item FROM snapshot_items WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
+    const rows = this.db
+      .prepare(`SELECT item FROM snapshot_items WHERE ${where} AND ${COMPLETE_SNAPSHOT} ORDER BY idx LIMIT ? OFFSET ?`)
+      .all(...params, workbookId, modelVersion, limit, offset) as Row[];
     return rows.map(rowToItem);
   }
 

@@ -66,11 +66,32 @@ export interface SnapshotInput {
   items: SnapshotItem[];
 }
 
+/** One item as stored: its SKU and segment (indexed columns) and its JSON (publishPrepare.ts). */
+export interface PreparedItemRow {
+  sku: string;
+  segment: string | null;
+  item: string;
+}
+
+/** A publication checked and hashed by publishPrepare.ts, ready to store. */
+export interface PreparedSnapshot {
+  modelVersion: string;
+  /** JSON of the parameters, stored verbatim. */
+  parametersJson: string;
+  /** snapshotContentHash of the parameters and the normalised items. */
+  contentHash: string;
+  itemCount: number;
+  /** The items in publication order (itemCount of them). */
+  rows: readonly PreparedItemRow[];
+}
+
 export type PublishOutcome =
   | { kind: "created"; meta: SnapshotMeta }
   | { kind: "exists"; meta: SnapshotMeta }
   | { kind: "conflict"; meta: SnapshotMeta }
-  | { kind: "forbidden"; workbookId: string };
+  | { kind: "forbidden"; workbookId: string }
+  /** Another process sharing the SQLite file is storing this modelVersion right now. */
+  | { kind: "busy"; modelVersion: string };
 
 export interface ItemPage {
   offset: number;
@@ -109,13 +130,14 @@ export interface Storage {
   /** What the audit Merkle tree covers of entries after `afterSeq`, in seq order (../ledger.ts loads trees with it). */
   auditLeafRows?(workbookId: string, afterSeq: number, limit: number): Promise<AuditLeafRow[]>;
 
-  publishSnapshot(
-    workbookId: string,
-    sender: Identity,
-    input: SnapshotInput,
-    contentHash: string,
-    publishedAt: string,
-  ): Promise<PublishOutcome>;
+  /**
+   * Stores a prepared publication, or answers "exists"/"conflict" for a modelVersion already
+   * published. Publications of one workbook are serialised; readers never see one half stored
+   * (SQLite writes a large one in chunks under a pending row, see sqlite.ts).
+   */
+  publishSnapshot(workbookId: string, sender: Identity, snapshot: PreparedSnapshot, publishedAt: string): Promise<PublishOutcome>;
+  /** Removes what a publication interrupted by a crash left (SQLite pending rows); the server calls it at start-up. */
+  discardUnfinishedPublications?(): Promise<number>;
   listSnapshots(workbookId: string): Promise<SnapshotMeta[]>;
   /** A given version, or the latest when modelVersion is null. */
   getSnapshot(workbookId: string, modelVersion: string | null): Promise<(SnapshotMeta & { parameters: Record<string, unknown> }) | null>;
