@@ -164,7 +164,7 @@ export const saveMappingProfile = {
 
 export const listMappingProfiles = {
   tags: ["inputs"],
-  summary: "Mapping profiles the caller may use: its own and those of the named teams.",
+  summary: "Mapping profiles the caller may use: its own and its team's (a named team: only its members and admins see its profiles).",
   security: bearer,
   querystring: Type.Object(
     {

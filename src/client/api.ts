@@ -302,7 +302,7 @@ export class SegApiClient {
     return (await this.call<{ created: boolean; mappingProfile: MappingProfile }>("POST", PATHS.mappingProfiles, { body: input, signal })).body;
   }
 
-  /** The caller's own profiles, plus a team's when `team` is given. */
+  /** The caller's own profiles and its token's team's (`team`: that team's, for its members and admins). */
   async listMappingProfiles(query: { source?: string; team?: string } = {}, signal?: AbortSignal): Promise<MappingProfile[]> {
     const q = new URLSearchParams();
     if (query.source !== undefined) q.set("source", query.source);

@@ -11,7 +11,6 @@
  * the exact `npx seg classify` command. A failure (a bad file, mixed date formats, Cancel) leaves
  * everything already read, mapped, classified or saved as it was.
  */
-import { encodeTransactionColumns } from "../columnar";
 import { checkPaneBudget, DEFAULT_PANE_BUDGET_BYTES } from "../../io/budget";
 import { readImportFile, fileKind, type FileTable, type ImportFile } from "../importRead";
 import {
@@ -284,6 +283,7 @@ export const importStep = defineStep({
             const headers: Partial<Record<ImportField, string>> = {};
             for (const f of IMPORT_FIELDS) if (s.mapping[f] !== null) headers[f] = t.headers[s.mapping[f]!];
             // typed-array columns built for this run and moved to the worker, not copied (src/app/columnar.ts)
+            const { encodeTransactionColumns } = await import(/* webpackChunkName: "import" */ "../columnar");
             const encoded = encodeTransactionColumns(transactionColumns(t.columns, s.mapping), t.rows);
             const result = await ctx.runner.run(
               "bucket",

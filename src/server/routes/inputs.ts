@@ -2,7 +2,8 @@
  * Incremental inputs and mapping profiles (issue 14, docs/data-sources.md). Changes are applied by
  * the storage under src/engine/cdc.ts's rules (storage/inputs.ts); reads and profiles use the
  * shared SQL runner. Sending changes is the workbook owner's (a planner token, e.g. the ERP feed's
- * token under the planner's name); reading is everyone's who may read the workbook.
+ * token under the planner's name); reading is everyone's who may read the workbook. Team mapping
+ * profiles are the members' of the team (the token's team, migration 22); see mayUse.
  */
 import { randomUUID } from "node:crypto";
 import {
