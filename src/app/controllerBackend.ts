@@ -16,64 +16,10 @@
  *   was recorded in the workbook: four eyes (403 on one's own record), a second decision (409),
  *   a token whose role may not do it (403), the same id with other content (409).
  */
-import { ApiError, SegApiClient, problemKind, type ChangeRequest, type ChangeRequestInput, type FetchLike, type Reconciliation, type ReconciliationInput } from "../client";
-import type { SyncSettingsSource } from "./syncService";
+import { ApiError, SegApiClient, problemKind, type ChangeRequest, type ChangeRequestInput, type Reconciliation, type ReconciliationInput } from "../client";
+import { ControllerRefusal, type ControllerBackendOptions, type ControllerService } from "./controllerService";
 
-export type { ChangeRequest as ServerChangeRequest, ChangeRequestInput, Reconciliation as ServerReconciliation, ReconciliationInput };
-
-export type RefusalKind =
-  /** Nobody decides on what they recorded (by token name). */
-  | "four-eyes"
-  /** The record was already approved or decided. */
-  | "already-decided"
-  /** The token's role may not do this (a planner approving, an admin recording). */
-  | "role"
-  /** The same id was already stored with other content. */
-  | "conflict"
-  /** The server holds no such record, or not this workbook for this token. */
-  | "not-found"
-  /** No answer, a timeout or a server failure: try again later (Refresh). */
-  | "unreachable"
-  /** Anything else the server refused (an invalid field, a bad token). */
-  | "refused";
-
-/** The server said no, or could not be asked; the message is shown in the pane as it is. */
-export class ControllerRefusal extends Error {
-  constructor(
-    readonly kind: RefusalKind,
-    message: string,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-    this.name = "ControllerRefusal";
-  }
-}
-
-export function isRefusal(e: unknown, kind?: RefusalKind): e is ControllerRefusal {
-  return e instanceof ControllerRefusal && (kind === undefined || e.kind === kind);
-}
-
-/** What the steps need from the backend; `ControllerBackend` over HTTP, a fake in tests. */
-export interface ControllerService {
-  /** Whether a server URL and token are set (false: the pane works offline, as without a backend). */
-  configured(): Promise<boolean>;
-  recordReconciliation(workbookId: string, input: ReconciliationInput): Promise<{ created: boolean; record: Reconciliation }>;
-  approveReconciliation(workbookId: string, reconciliationId: string, comment: string): Promise<Reconciliation>;
-  reconciliations(workbookId: string): Promise<Reconciliation[]>;
-  createChangeRequest(workbookId: string, input: ChangeRequestInput): Promise<{ created: boolean; record: ChangeRequest }>;
-  /** The request as the server holds it, or null when it holds none under that id. */
-  changeRequest(workbookId: string, requestId: string): Promise<ChangeRequest | null>;
-  decideChangeRequest(workbookId: string, requestId: string, decision: "approve" | "reject", comment: string): Promise<ChangeRequest>;
-}
-
-export interface ControllerBackendOptions {
-  settings: SyncSettingsSource;
-  fetch?: FetchLike;
-  /** Time limit per request, ms (default 30 s). */
-  timeoutMs?: number;
-  /** Sends the workbook's pending audit entries (the audit sync's "Sync now"). */
-  syncTrail?: () => Promise<void>;
-}
+export * from "./controllerService";
 
 const NOTHING_LOCAL = "Nothing was recorded in the workbook.";
 

@@ -6,7 +6,7 @@
  */
 import { AuditService } from "./auditService";
 import { NoopAuditSync, type AuditSync } from "./auditSync";
-import type { ControllerService } from "./controllerBackend";
+import type { ControllerService } from "./controllerService";
 import type { EngineRunner } from "./engineRunner";
 import { OverrideService } from "./overrides";
 import type { WorkbookGateway } from "./ports";

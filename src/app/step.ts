@@ -6,7 +6,7 @@
  */
 import type { AuditService } from "./auditService";
 import type { AuditSync } from "./auditSync";
-import type { ControllerService } from "./controllerBackend";
+import type { ControllerService } from "./controllerService";
 import type { EngineRunner } from "./engineRunner";
 import type { OverrideService } from "./overrides";
 import type { WorkbookGateway } from "./ports";

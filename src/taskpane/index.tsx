@@ -7,7 +7,7 @@
  * its fake host; without one, actions say Excel is missing.
  */
 import { createRoot } from "react-dom/client";
-import { ControllerBackend } from "../app/controllerBackend";
+import { lazyControllerBackend } from "../app/controllerService";
 import { PublishService } from "../app/publishService";
 import { ServerSettingsStore } from "../app/serverSettings";
 import { PaneSession } from "../app/session";
@@ -39,7 +39,7 @@ function start(): void {
   const serverSettings = new ServerSettingsStore();
   const sync = new SyncService({ gateway, settings: serverSettings, witness: new TrailWitness(gateway.settings) });
   const publisher = new PublishService({ settings: serverSettings });
-  const controllers = new ControllerBackend({ settings: serverSettings, syncTrail: () => sync.syncNow() });
+  const controllers = lazyControllerBackend({ settings: serverSettings, syncTrail: () => sync.syncNow() });
   const session = new PaneSession({ gateway, runner: createWorkerRunner(), identity: officeIdentity, auditSync: sync, publisher, controllers }, stepSlices());
   // sends whatever an earlier session left pending (the SEG_Audit sheet is the queue)
   void sync.start();

@@ -102,6 +102,34 @@ describe("Change requests", () => {
     expect(actions.indexOf("change-requested")).toBeLessThan(actions.lastIndexOf("classify-run"));
   });
 
+  it("without a server, a controller rejects in the pane (another person, a comment): change-rejected, the Write stays stopped until a new request", async () => {
+    const { gw, session } = setup();
+    await session.step("control").setMode("approval");
+    await classify(session);
+    await session.step("write").write();
+    session.step("policy").setGridCell("CZ", "serviceLevel", 0.8);
+    await session.step("control").requestChange("CZ parts are critical spares now");
+    await session.step("control").rejectChange("no");
+    expect(session.getState().common.error).toMatch(/another person must reject it/);
+    await gw.settings.set(SETTINGS.userName, "Dana Controller");
+    await session.step("control").rejectChange(" ");
+    expect(session.getState().common.errorField).toBe("rejectionComment");
+    await session.step("control").rejectChange("CZ stays at 90 % until the review");
+    expect(session.getState().common.noticeIntent).toBe("warning");
+    const rej = gw.auditRows.filter((x) => x.action === "change-rejected");
+    expect(rej).toHaveLength(1);
+    expect(rej[0]).toMatchObject({ user: "Dana Controller", oldValue: gw.auditRows.find((x) => x.action === "change-requested")!.entryId, reason: "CZ stays at 90 % until the review" });
+    const writes = gw.auditRows.filter((x) => x.action === "classify-run").length;
+    await session.step("write").write();
+    expect(session.getState().common.error).toBe("The change request by (name not set) (policy grid CZ: changed) was rejected by Dana Controller at " + rej[0].timestamp.slice(0, 16).replace("T", " ") + " UTC: CZ stays at 90 % until the review. Nothing was written: change the parameters back, or record a new request.");
+    expect(gw.auditRows.filter((x) => x.action === "classify-run").length).toBe(writes);
+    // a new request waits for its own approval
+    await session.step("control").requestChange("CZ critical spares, as agreed with the plant");
+    expect(session.getState().steps.control.request!.status).toBe("pending");
+    await session.step("write").write();
+    expect(session.getState().common.error).toMatch(/^Waiting for approval of the change request/);
+  });
+
   it("with reason only, a recorded request lets the Write go ahead", async () => {
     const { gw, session } = setup();
     await session.step("control").setMode("reason");

@@ -10,6 +10,7 @@
  */
 import { SegApiClient } from "../../src/client";
 import { ControllerBackend, refusalOf } from "../../src/app/controllerBackend";
+import { lazyControllerBackend } from "../../src/app/controllerService";
 import { createInlineRunner } from "../../src/app/engineRunner";
 import { MemoryKeyValueStorage, ServerSettingsStore } from "../../src/app/serverSettings";
 import type { PaneSession } from "../../src/app/session";
@@ -58,7 +59,7 @@ async function wire(token: string | null, fetchFn: typeof fetch = fetch): Promis
     calls.push(`${init?.method ?? "GET"} ${new URL(input).pathname.replace(/^\/api\/v1\/workbooks\/[^/]+/, "")}`);
     return fetchFn(input, init);
   }) as unknown as typeof fetch;
-  const controllers = new ControllerBackend({ settings, fetch: counted, syncTrail: () => s.syncNow() });
+  const controllers = lazyControllerBackend({ settings, fetch: counted, syncTrail: () => s.syncNow() }); // as index.tsx makes it
   const session = createPane({ gateway: gw, runner: createInlineRunner(), auditSync: sync, controllers });
   void sync.start();
   return { gw, session, settings, calls };

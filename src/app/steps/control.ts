@@ -29,7 +29,7 @@
 import { defaultDataQualityThresholds, evaluateDataQuality, type DataQualityReport, type DataQualityThresholds, type StewardEntry } from "../../engine/dataQuality";
 import type { RunRecord } from "../../engine/governance";
 import type { RunInput } from "../classifyTypes";
-import { isRefusal, type ServerChangeRequest } from "../controllerBackend";
+import { isRefusal, type ServerChangeRequest } from "../controllerService";
 import { canonicalJson } from "../modelVersion";
 import { defineStep } from "../step";
 import { ValidationError } from "../store";

@@ -26,7 +26,7 @@
 import { fingerprintRange } from "../../engine/fingerprint";
 import { reconcileSummary, type ReconcileResult } from "../../engine/reconcile";
 import type { AuditEvent } from "../auditService";
-import { isRefusal, type ReconciliationInput, type ServerReconciliation } from "../controllerBackend";
+import { isRefusal, type ReconciliationInput, type ServerReconciliation } from "../controllerService";
 import { emptyFinanceMapping, financeMappingKey, financeMappingProblems, proposeFinanceMapping, type FinanceField, type FinanceMapping } from "../financeMapping";
 import { parseFinanceRows, type FinanceTable } from "../financeParse";
 import { canonicalJson } from "../modelVersion";
