@@ -19,9 +19,7 @@ import {
   planWindowOn,
   previousFromMapped,
   previousFromSegments,
-  promotionFlagsMask,
   promotionsMask,
-  unionMasks,
   segmentationModel,
   segmentationModelId,
   PROMOTIONS_TABLE,
@@ -142,7 +140,8 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
       excludedPerSku = null;
       const snap = snapshot();
       const labels = plan.periodLabels.slice(0, parsed.periods);
-      const fromFlags = snap ? promotionFlagsMask(snap, plan.mapping, parsed, plan.periodLabels) : null;
+      const flagsModule = snap && plan.mapping.promotionFlags ? await import("./promotionFlags") : null;
+      const fromFlags = flagsModule ? flagsModule.promotionFlagsMask(snap!, plan.mapping, parsed, plan.periodLabels) : null;
       if (!s.promotions && !fromFlags) {
         setChurn({ excluded: null });
         return undefined;
@@ -153,7 +152,7 @@ export function churnStage(ctx: StepContext<"classify">, snapshot: () => RangeSn
         fromTable = promotionsMask(promotions, parsed, labels);
       }
       const unmatched = fromTable.unmatched;
-      const mask = unionMasks(fromTable.mask, fromFlags);
+      const mask = flagsModule ? flagsModule.unionMasks(fromTable.mask, fromFlags) : fromTable.mask;
       if (!mask) return undefined;
       const w = { start: parsed.periods - Math.min(parsed.periods, plan.options.demandWindow ?? parsed.periods), end: parsed.periods - 1, length: 0, requested: 0, short: false };
       w.length = w.end - w.start + 1;

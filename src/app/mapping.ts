@@ -69,7 +69,7 @@ export interface ColumnMapping {
   /**
    * Inclusive column range of a block of promotion flags, one column per period, headed "Promo
    * W01" (or the period header itself): 1, TRUE or yes = the SKU's period is a promotion and leaves
-   * the baseline statistics, like a Promotions-table row (src/app/churnControl.ts
+   * the baseline statistics, like a Promotions-table row (src/app/promotionFlags.ts
    * promotionFlagsMask). Absent or null: none (mappings saved before it have none).
    */
   promotionFlags?: { first: number; last: number } | null;

@@ -24,7 +24,7 @@ import { PATTERN_LABELS } from "../engine/pattern";
 import type { ClassificationResult, RunInput } from "./classifyTypes";
 import type { ParsedTable } from "./parse";
 import type { EffectiveSegments, PolicyDemand } from "./plans";
-import { policyDecisions } from "./rulePolicy";
+import type { policyDecisions } from "./rulePolicy";
 
 export interface PolicyJob {
   grid: SegmentPolicy[];
@@ -98,7 +98,9 @@ export function policyJobInput(
   grid: readonly SegmentPolicy[],
   options: PolicyOptions,
   now: Date,
-  forecast: PolicyDemand | null = null,
+  forecast: PolicyDemand | null,
+  /** src/app/rulePolicy.ts policyDecisions (passed in: that module loads with the first plan, not at start-up). */
+  decide: typeof policyDecisions,
 ): PolicyJob {
   const { parsed, result } = run;
   const n = parsed.n;
@@ -121,7 +123,7 @@ export function policyJobInput(
   }
   const budget = options.budgetMode === "total" ? options.budget : options.budgetMode === "segment" ? { ...options.segmentBudgets } : null;
   const nan = () => new Float64Array(n).fill(Number.NaN);
-  const decided = policyDecisions(run, effective, grid, planned);
+  const decided = decide(run, effective, grid, planned);
   return {
     grid: decided.grid,
     gridRow: decided.gridRow,

@@ -79,3 +79,17 @@ export function policyDecisions(run: RunInput, effective: EffectiveSegments, gri
   }
   return { grid: rows, gridRow, decidedBy };
 }
+
+/** The Policy notes' line about "Decided by" (none when every SKU is decided by the grid). */
+export function decidedByNote(decidedBy: readonly string[]): string[] {
+  let byRule = 0;
+  let byOverride = 0;
+  for (const x of decidedBy) {
+    if (x === DECIDED_BY_OVERRIDE) byOverride++;
+    else if (x !== "" && x !== DECIDED_BY_GRID) byRule++;
+  }
+  if (!byRule && !byOverride) return [];
+  return [
+    `Decided by (last column): a planner's override first, then a business rule's service level or policy (Rules tab), then the segment's grid row; ${byRule.toLocaleString("en-US")} SKU(s) by a rule, ${byOverride.toLocaleString("en-US")} by an override.`,
+  ];
+}

@@ -32,7 +32,8 @@ import { effectiveSegments, policyNotes, policyPlan, SEGMENT_POLICY_ANCHOR, type
 import type { CellValue } from "../ports";
 import { describeConflict, findPolicyConflicts, gridProblems, policyOptionPaneProblems, resolvePolicyGrid, showPolicyValue, type PolicyResolution } from "../policyEdits";
 import { policyJobInput } from "../policyInput";
-import { DECIDED_BY_GRID, DECIDED_BY_OVERRIDE } from "../rulePolicy";
+/** Rule precedence and the Decided by note (src/app/rulePolicy.ts), loaded with the first plan. */
+const rulePolicy = () => import("../rulePolicy");
 import { blockingProblems, summarisePolicy, type PolicyPreview } from "../policyPreview";
 import {
   changeListPlan,
@@ -168,7 +169,7 @@ export const policyStep = defineStep({
       const forecast = forecastDemand().demand;
       const key = keyOf(run, g, o, forecast);
       if (planned && planned.key === key) return planned.deployed;
-      const job = policyJobInput(run, effective, g, o, ctx.now(), forecast);
+      const job = policyJobInput(run, effective, g, o, ctx.now(), forecast, (await rulePolicy()).policyDecisions);
       let result;
       try {
         result = await ctx.runner.run("policy", job, { signal: task?.signal, onProgress: task?.progress });
@@ -213,7 +214,7 @@ export const policyStep = defineStep({
       }
       // no budget or capacity: each SKU's policy is its own, so only the changed rows move
       const eff = effectiveSegments(run.parsed, run.result, ctx.overrides.all());
-      const job = policyJobInput(run, eff, d.grid, d.options, ctx.now(), w.forecast);
+      const job = policyJobInput(run, eff, d.grid, d.options, ctx.now(), w.forecast, (await rulePolicy()).policyDecisions);
       const result = await ctx.runner.run("policy", job);
       const next: DeployedRun = { run, effective: eff, grid: d.grid, options: d.options, job, result };
       const index = new Map<string, number>();
@@ -386,12 +387,7 @@ export const policyStep = defineStep({
           constraintLines.push(cut.length ? `DC capacity: max levels cut at ${cut.map((l) => l.location).join(", ")}.` : "DC capacity: every location fits.");
           for (const l of p.capacity.filter((x) => !x.feasible)) constraintLines.push(`DC capacity: ${l.location} cannot fit even at the lowest levels (needs ${amountText(l.after)}, holds ${amountText(l.capacity)}).`);
         }
-        const byRule = deployed.job.decidedBy.filter((x) => x !== "" && x !== DECIDED_BY_GRID && x !== DECIDED_BY_OVERRIDE).length;
-        const byOverride = deployed.job.decidedBy.filter((x) => x === DECIDED_BY_OVERRIDE).length;
-        const decidedNote =
-          byRule || byOverride
-            ? [`Decided by (last column): a planner's override first, then a business rule's service level or policy (Rules tab), then the segment's grid row; ${byRule.toLocaleString("en-US")} SKU(s) by a rule, ${byOverride.toLocaleString("en-US")} by an override.`]
-            : [];
+        const decidedNote = (await rulePolicy()).decidedByNote(deployed.job.decidedBy);
         return {
           plans: [policyPlan(grid, rows, [...policyNotes(options, inputs.run, forecastDemand().basis), ...constraintLines, ...decidedNote]), mrp.plan, changes.plan, policyVersionPlan(version)],
           events,

@@ -12,7 +12,7 @@ import type { ClassStability } from "../../engine/stability";
 import type { RunInput } from "../classifyTypes";
 import type { StabilityJobResult } from "../jobs/stability";
 import { defineStep } from "../step";
-import { stabilityErrors, type ErrorSource, type StabilityErrors } from "../stabilityError";
+import type { ErrorSource, StabilityErrors } from "../stabilityError";
 import { defaultStabilitySettings, STABILITY_SHEET, stabilityOrder, stabilityPlan, stabilitySettingProblems, type StabilitySettings } from "../stabilitySheet";
 
 export const STABILITY_SETTING = "seg.stability";
@@ -105,6 +105,7 @@ export const stabilityStep = defineStep({
             const s = ctx.state();
             if (s.problems.length) throw new Error(s.problems[0]);
             const o = run.options;
+            const { stabilityErrors } = await import("../stabilityError");
             const errors = stabilityErrors(run, ctx.peek("forecast")?.run, s.settings.errorCv);
             const result = await ctx.runner.run(
               "stability",
