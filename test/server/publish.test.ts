@@ -19,6 +19,9 @@ import { describeBackends, type BackendSpec, type TestDb } from "./helpers/backe
 import { bigSnapshot } from "./helpers/bigSnapshot";
 import { startHarness, type Harness } from "./helpers/harness";
 
+// Large bodies on a shared machine: more time than the default 30 s when the cores are busy.
+jest.setTimeout(120_000);
+
 const who = { tokenId: randomUUID(), name: "alice", role: "planner" as const };
 
 async function problemOf(p: Promise<unknown>): Promise<Record<string, unknown>> {
