@@ -22,7 +22,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { parse as secureJsonParse } from "secure-json-parse";
-import { LATEST, publishSnapshot as publishSnapshotSchema, type SnapshotItemInput } from "../api";
+import { LATEST, MAX_SNAPSHOT_ITEMS, publishSnapshot as publishSnapshotSchema, type SnapshotItemInput } from "../api";
 import { HttpProblem, type ProblemBody, type ProblemKind } from "./problem";
 import { checkRequestText } from "./requestText";
 import { canonicalJson, normalizeItem } from "./snapshots";
@@ -52,13 +52,39 @@ export function problemError(body: ProblemBody): HttpProblem {
   return new HttpProblem(type.replace(/^urn:seg:problem:/, "") as ProblemKind, detail, ext);
 }
 
+/** Receives the rows as they are made; `reset` says to forget those received so far. */
+export interface RowSink {
+  rows(rows: PreparedItemRow[]): void;
+  reset(): void;
+}
+
 /**
- * Parses, checks, normalises and hashes a publication body; hands the rows to `emit` in item
- * order, in batches of ROWS_PER_MESSAGE. Throws an HttpProblem for what the route answers 400.
- * Rows may have been emitted before a problem is thrown: the caller discards them then.
+ * Parses, checks, normalises and hashes a publication body (source.bytes, which it clears); hands
+ * the rows to the sink in item order, in batches of ROWS_PER_MESSAGE. Throws an HttpProblem for
+ * what the route answers 400; rows may have been sent before: the caller discards them then.
+ *
+ * First the item-by-item way (prepareByItem: never the whole body as one string or one tree);
+ * when it finds anything it does not accept, whatever that is, the sink is reset and the body is
+ * prepared again the exact way (prepareWhole: one parse, then the checks in the application's
+ * order), which names the problem exactly as the application would. `exact` skips the first way.
  */
-export function prepareSnapshot(bytes: Uint8Array, emit: (rows: PreparedItemRow[]) => void): PreparedMeta {
-  let text: string | null = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+export function prepareSnapshot(source: { bytes: Uint8Array | null }, sink: RowSink, exact = false): PreparedMeta {
+  if (!exact) {
+    const meta = prepareByItem(source.bytes!, sink);
+    if (meta) {
+      source.bytes = null;
+      return meta;
+    }
+    sink.reset();
+  }
+  return prepareWhole(source, (rows) => sink.rows(rows));
+}
+
+/** The exact way: JSON.parse of the whole body, then the checks in the application's order. */
+function prepareWhole(source: { bytes: Uint8Array | null }, emit: (rows: PreparedItemRow[]) => void): PreparedMeta {
+  let text: string | null = decodeUtf8(source.bytes!);
+  // From here on only the text is needed: a caller that handed its only reference lets the bytes go.
+  source.bytes = null;
   if (text.length === 0) throw new HttpProblem("malformed-json", "the body is empty but content-type is application/json");
   let parsed: unknown;
   try {
@@ -109,19 +135,186 @@ export function prepareSnapshot(bytes: Uint8Array, emit: (rows: PreparedItemRow[
   return { modelVersion: body.modelVersion, parametersJson: JSON.stringify(body.parameters), contentHash: hash.digest("hex"), itemCount: items.length };
 }
 
+function decodeUtf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
 /** prepareSnapshot on the calling thread, rows collected. */
-export function prepareSnapshotInline(bytes: Uint8Array): PreparedSnapshot {
-  const rows: PreparedItemRow[] = [];
-  const meta = prepareSnapshot(bytes, (batch) => {
-    for (const r of batch) rows.push(r);
-  });
+export function prepareSnapshotInline(bytes: Uint8Array, exact = false): PreparedSnapshot {
+  let rows: PreparedItemRow[] = [];
+  const sink: RowSink = {
+    rows: (batch) => {
+      for (const r of batch) rows.push(r);
+    },
+    reset: () => {
+      rows = [];
+    },
+  };
+  const meta = prepareSnapshot({ bytes }, sink, exact);
   return { ...meta, rows };
+}
+
+// ---- the item-by-item way ----
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/** Thrown inside prepareByItem for anything it does not accept: prepareWhole decides then. */
+const NOT_SIMPLE = Symbol("not simple");
+
+let itemValidator: Validator | null = null;
+
+/**
+ * Splits the body's top level ({ "modelVersion", "parameters", "items": [ … ] }, each key once,
+ * any order) on its own structural characters, which in UTF-8 are single bytes no multi-byte
+ * character contains, and parses each part by itself: the same values as one JSON.parse of a body
+ * it accepts (each part valid JSON, separators checked, no key repeated). Every check is the
+ * whole-body one applied part by part (text checks at the part's depth, the body schema as the top
+ * level without items plus SnapshotItemInput per item). Returns null for anything else.
+ */
+function prepareByItem(buf: Uint8Array, sink: RowSink): PreparedMeta | null {
+  const n = buf.length;
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let p = 0;
+  const fail = (): never => {
+    throw NOT_SIMPLE;
+  };
+  const ws = () => {
+    while (p < n && isWs(bytes[p])) p++;
+  };
+  const expect = (c: number) => {
+    ws();
+    if (bytes[p] !== c) fail();
+    p++;
+  };
+  /** End (exclusive) of the string starting at p (a quote). */
+  const stringEnd = (from: number): number => {
+    let i = from + 1;
+    while (i < n) {
+      const c = bytes[i];
+      if (c === BACKSLASH) i += 2;
+      else if (c === QUOTE) return i + 1;
+      else i++;
+    }
+    return fail();
+  };
+  /** End (exclusive) of the value starting at p: brackets matched outside strings, else up to a separator. */
+  const valueEnd = (from: number): number => {
+    const c0 = bytes[from];
+    if (c0 === QUOTE) return stringEnd(from);
+    if (c0 === 0x7b || c0 === 0x5b) {
+      let depth = 0;
+      let i = from;
+      while (i < n) {
+        const c = bytes[i];
+        if (c === QUOTE) {
+          i = stringEnd(i);
+          continue;
+        }
+        if (c === 0x7b || c === 0x5b) depth++;
+        else if (c === 0x7d || c === 0x5d) {
+          depth--;
+          if (depth === 0) return i + 1;
+        }
+        i++;
+      }
+      return fail();
+    }
+    let i = from;
+    while (i < n && bytes[i] !== 0x2c && bytes[i] !== 0x5d && bytes[i] !== 0x7d && !isWs(bytes[i])) i++;
+    return i;
+  };
+  const parse = (from: number, to: number): unknown => {
+    try {
+      return secureJsonParse(bytes.toString("utf8", from, to), { protoAction: "error", constructorAction: "error" });
+    } catch {
+      return fail();
+    }
+  };
+
+  try {
+    if (n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) fail(); // a BOM: the exact way
+    itemValidator ??= compileSchema({ $ref: "SnapshotItemInput" }, "body");
+    bodyValidator ??= compileSchema(publishSnapshotSchema.body, "body");
+    const top: Record<string, unknown> = {};
+    const hash = createHash("sha256");
+    hash.update('{"items":[', "utf8");
+    const seen = new Set<string>();
+    let count = 0;
+    let rows: PreparedItemRow[] = [];
+    expect(0x7b);
+    for (;;) {
+      ws();
+      if (bytes[p] !== QUOTE) fail();
+      const keyEnd = stringEnd(p);
+      const key = parse(p, keyEnd) as string;
+      p = keyEnd;
+      if ((key !== "modelVersion" && key !== "parameters" && key !== "items") || key in top) fail();
+      expect(0x3a);
+      ws();
+      if (key === "items") {
+        top.items = [];
+        expect(0x5b);
+        ws();
+        if (bytes[p] === 0x5d) p++;
+        else {
+          for (;;) {
+            ws();
+            const end = valueEnd(p);
+            const input = parse(p, end);
+            p = end;
+            if (input === null || typeof input !== "object" || Array.isArray(input)) fail();
+            checkRequestText("body", input, 2);
+            if (itemValidator(input) !== true) fail();
+            const item = normalizeItem(input as SnapshotItemInput, `body.items[${count}]`);
+            if (seen.has(item.sku)) fail();
+            seen.add(item.sku);
+            hash.update(count === 0 ? canonicalJson(item) : `,${canonicalJson(item)}`, "utf8");
+            rows.push({ sku: item.sku, segment: item.segment ?? null, item: JSON.stringify(item) });
+            count++;
+            if (rows.length >= ROWS_PER_MESSAGE) {
+              sink.rows(rows);
+              rows = [];
+            }
+            ws();
+            if (bytes[p] === 0x2c) p++;
+            else if (bytes[p] === 0x5d) {
+              p++;
+              break;
+            } else fail();
+          }
+        }
+      } else {
+        const end = valueEnd(p);
+        top[key] = parse(p, end);
+        p = end;
+      }
+      ws();
+      if (bytes[p] === 0x2c) p++;
+      else if (bytes[p] === 0x7d) {
+        p++;
+        break;
+      } else fail();
+    }
+    ws();
+    if (p !== n || count > MAX_SNAPSHOT_ITEMS) fail();
+    // The top level as the whole-body checks see it, its items already checked one by one.
+    checkRequestText("body", top);
+    if (bodyValidator(top) !== true || top.modelVersion === LATEST) fail();
+    if (rows.length > 0) sink.rows(rows);
+    hash.update(`],"parameters":${canonicalJson(top.parameters)}}`, "utf8");
+    return { modelVersion: top.modelVersion as string, parametersJson: JSON.stringify(top.parameters), contentHash: hash.digest("hex"), itemCount: count };
+  } catch (e) {
+    if (e === NOT_SIMPLE || e instanceof HttpProblem) return null;
+    throw e;
+  }
 }
 
 /** Messages from publishWorker.ts. */
 export type WorkerMessage =
   | { t: "ready" }
   | { t: "rows"; rows: PreparedItemRow[] }
+  | { t: "reset" }
   | { t: "done"; meta: PreparedMeta }
   | { t: "problem"; body: ProblemBody }
   | { t: "error"; message: string };
@@ -188,6 +381,9 @@ function runWorker(bytes: Buffer): Promise<PreparedSnapshot | typeof UNAVAILABLE
         }
         case "rows":
           for (const r of m.rows) rows.push(r);
+          break;
+        case "reset":
+          rows.length = 0;
           break;
         case "done":
           settle(() => resolve({ ...m.meta, rows }));

@@ -11,9 +11,9 @@ const port = parentPort;
 if (!port) throw new Error("publishWorker.ts runs as a worker thread (see publishPrepare.ts)");
 const send = (m: WorkerMessage) => port.postMessage(m);
 
-port.once("message", (m: { bytes: Uint8Array }) => {
+port.once("message", (m: { bytes: Uint8Array | null }) => {
   try {
-    const meta = prepareSnapshot(m.bytes, (rows) => send({ t: "rows", rows }));
+    const meta = prepareSnapshot(m, { rows: (rows) => send({ t: "rows", rows }), reset: () => send({ t: "reset" }) });
     send({ t: "done", meta });
   } catch (e) {
     if (e instanceof HttpProblem) send({ t: "problem", body: e.toBody() });

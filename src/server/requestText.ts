@@ -13,26 +13,57 @@ function childPath(parent: string, key: string | number): string {
   return typeof key === "number" ? `${parent}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 }
 
-/** Throws a 400 naming the first string with a lone surrogate (the audit entry too, when inside one). */
-export function checkRequestText(part: "body" | "querystring" | "params", value: unknown): void {
-  const stack: [unknown, string, number][] = [[value, part, 0]];
-  while (stack.length > 0) {
-    const [v, where, depth] = stack.pop()!;
-    if (depth > MAX_JSON_DEPTH && v !== null && typeof v === "object") {
-      throw new HttpProblem("validation", `${where} is nested more than ${MAX_JSON_DEPTH} levels deep; flatten it`, { field: where });
-    }
+/**
+ * Throws a 400 naming the first string with a lone surrogate (the audit entry too, when inside one).
+ * Depth-first, children in order; an object's keys are checked, last to first, when it is reached.
+ * The path of a node is built only for the one at fault: the keys on the way down are kept per
+ * depth (a node popped at depth d has its ancestors' keys in keys[1..d-1]), so a 64 MiB body is
+ * walked without a string per node (issue 8 defect 15).
+ */
+export function checkRequestText(part: "body" | "querystring" | "params", value: unknown, startDepth = 0): void {
+  // startDepth > 0: `value` sits that deep in the request (paths are then named from it).
+  const values: unknown[] = [value];
+  const depths: number[] = [startDepth];
+  const names: (string | number | null)[] = [null];
+  const keys: (string | number)[] = [];
+  const where = (depth: number) => {
+    let out: string = part;
+    for (let d = startDepth + 1; d <= depth; d++) out = childPath(out, keys[d]);
+    return out;
+  };
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    const name = names.pop()!;
+    if (name !== null) keys[depth] = name;
+    if (v === null) continue;
     if (typeof v === "string") {
       const at = loneSurrogateAt(v);
-      if (at >= 0) throw loneSurrogate(where, at, value);
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], childPath(where, i), depth + 1]);
-    } else if (v !== null && typeof v === "object") {
-      const keys = Object.keys(v);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const k = keys[i];
-        const at = loneSurrogateAt(k);
-        if (at >= 0) throw loneSurrogate(`${where} key ${JSON.stringify(k)}`, at, value, where);
-        stack.push([(v as Record<string, unknown>)[k], childPath(where, k), depth + 1]);
+      if (at >= 0) throw loneSurrogate(where(depth), at, value);
+    } else if (typeof v === "object") {
+      if (depth > MAX_JSON_DEPTH) {
+        const at = where(depth);
+        throw new HttpProblem("validation", `${at} is nested more than ${MAX_JSON_DEPTH} levels deep; flatten it`, { field: at });
+      }
+      if (Array.isArray(v)) {
+        for (let i = v.length - 1; i >= 0; i--) {
+          values.push(v[i]);
+          depths.push(depth + 1);
+          names.push(i);
+        }
+      } else {
+        const ks = Object.keys(v);
+        for (let i = ks.length - 1; i >= 0; i--) {
+          const k = ks[i];
+          const at = loneSurrogateAt(k);
+          if (at >= 0) {
+            const parent = where(depth);
+            throw loneSurrogate(`${parent} key ${JSON.stringify(k)}`, at, value, parent);
+          }
+          values.push((v as Record<string, unknown>)[k]);
+          depths.push(depth + 1);
+          names.push(k);
+        }
       }
     }
   }

@@ -6,15 +6,21 @@
    - over HTTP, /health answers within 200 ms while a 16 MiB publication is in flight. */
 import { randomUUID } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { MAX_JSON_DEPTH } from "../../src/api";
+import { loneSurrogateAt } from "../../src/engine/audit";
 import { API_PREFIX } from "../../src/server/app";
+import { checkRequestText } from "../../src/server/requestText";
 import type { HttpProblem } from "../../src/server/problem";
-import { prepareSnapshotBody, prepareSnapshotInline, WORKER_THRESHOLD_BYTES, workersAvailable } from "../../src/server/publishPrepare";
+import { prepareSnapshot, prepareSnapshotBody, prepareSnapshotInline, WORKER_THRESHOLD_BYTES, workersAvailable } from "../../src/server/publishPrepare";
 import { normalizeItem, snapshotContentHash } from "../../src/server/snapshots";
 import type { SnapshotItemInput } from "../../src/api";
 import type { PreparedItemRow, PreparedSnapshot } from "../../src/server/storage/types";
 import { describeBackends, type BackendSpec, type TestDb } from "./helpers/backends";
 import { bigSnapshot } from "./helpers/bigSnapshot";
 import { startHarness, type Harness } from "./helpers/harness";
+
+// Large bodies on a shared machine: more time than the default 30 s when the cores are busy.
+jest.setTimeout(120_000);
 
 const who = { tokenId: randomUUID(), name: "alice", role: "planner" as const };
 
@@ -45,6 +51,29 @@ describe("snapshot preparation: worker and inline agree (issue 8 defect 15)", ()
     expect(inline.rows[0].item).not.toContain("meanDemand");
   });
 
+  test("item by item and whole-body parsing give the same result, whatever the layout of the JSON", () => {
+    const { body, json } = bigSnapshot(256 * 1024);
+    const tricky = { ...body, items: [...body.items.slice(0, 50), { sku: 'quote " bracket ] brace } comma , \\ back', value: -0, cv: 1e-7 }, { sku: "emoji 😀 é" }] };
+    const layouts = [
+      json,
+      JSON.stringify(tricky),
+      JSON.stringify(tricky, null, 2),
+      // keys in another order, items first and parameters last
+      `\n\t {"items": ${JSON.stringify(tricky.items, null, 1)} , "modelVersion":"v-\\u0041", "parameters" : ${JSON.stringify(tricky.parameters)} }\r\n`,
+    ];
+    for (const text of layouts) {
+      // the item-by-item way takes all of these (it never falls back to the whole body)
+      const reset = jest.fn();
+      prepareSnapshot({ bytes: Buffer.from(text) }, { rows: () => undefined, reset });
+      expect(reset).not.toHaveBeenCalled();
+      const exact = prepareSnapshotInline(Buffer.from(text), true);
+      expect(prepareSnapshotInline(Buffer.from(text))).toEqual(exact);
+      const parsed = JSON.parse(text) as typeof body;
+      const items = parsed.items.map((it, i) => normalizeItem(it as SnapshotItemInput, `body.items[${i}]`));
+      expect(exact.contentHash).toBe(snapshotContentHash(parsed.parameters, items));
+    }
+  });
+
   const ok = (items: unknown[], extra: Record<string, unknown> = {}) =>
     JSON.stringify({ modelVersion: "v1", parameters: { a: 1 }, items, ...extra });
   let deep: unknown = 1;
@@ -60,6 +89,12 @@ describe("snapshot preparation: worker and inline agree (issue 8 defect 15)", ()
     ["both names differing", ok([{ sku: "A", meanDemand: 1, demandMean: 2 }]), { field: "body.items[0].meanDemand" }],
     ["a repeated SKU", ok([{ sku: "A" }, { sku: "B" }, { sku: "A" }, { sku: "B" }]), { field: "body.items[2].sku", detail: 'body.items[2].sku "A" repeats body.items[0].sku' }],
     ['"latest"', ok([{ sku: "A" }], { modelVersion: "latest" }), { field: "body.modelVersion" }],
+    ["a key twice", '{"modelVersion":"v1","parameters":{},"items":[{"sku":"A"}],"items":[{"sku":"B","colour":1}]}', { field: "body.items[0].colour" }],
+    ["a lone surrogate in a key", ok([{ sku: "A", "k\udc00": 1 }]), { field: "body.items[0]" }],
+    ["an item nested too deep", ok([{ sku: "A", forecastAccuracy: deep }]), { field: expect.stringMatching(/^body\.items\[0\]\.forecastAccuracy(\.d)+$/) }],
+    ["trailing text", `${ok([{ sku: "A" }])} x`, { detail: "the body is not valid JSON" }],
+    ["a byte-order mark and a bad item", `\ufeff${ok([{ sku: 5 }])}`, { field: "body.items[0].sku" }],
+    ["too many items", ok(Array.from({ length: 200_001 }, (_, i) => ({ sku: `${i}` }))), { field: "body.items" }],
   ];
   test.each(cases)("%s: the same problem inline and in a worker", async (_name, text, expected) => {
     const inline = await problemOf(prepareSnapshotBody(Buffer.from(text), "inline"));
@@ -67,6 +102,68 @@ describe("snapshot preparation: worker and inline agree (issue 8 defect 15)", ()
     expect(worker).toEqual(inline);
     expect(inline).toMatchObject({ status: 400, ...expected });
   });
+});
+
+/** checkRequestText as it was before it stopped building a path per node (the reference). */
+function checkTextReference(part: string, value: unknown): void {
+  const childPath = (parent: string, key: string | number) =>
+    typeof key === "number" ? `${parent}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  const stack: [unknown, string, number][] = [[value, part, 0]];
+  while (stack.length > 0) {
+    const [v, where, depth] = stack.pop()!;
+    if (depth > MAX_JSON_DEPTH && v !== null && typeof v === "object") throw new Error(`depth ${where}`);
+    if (typeof v === "string") {
+      const at = loneSurrogateAt(v);
+      if (at >= 0) throw new Error(`text ${where} ${at}`);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], childPath(where, i), depth + 1]);
+    } else if (v !== null && typeof v === "object") {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i];
+        const at = loneSurrogateAt(k);
+        if (at >= 0) throw new Error(`key ${where} key ${JSON.stringify(k)} ${at}`);
+        stack.push([(v as Record<string, unknown>)[k], childPath(where, k), depth + 1]);
+      }
+    }
+  }
+}
+
+test("checkRequestText names the same first fault as the path-per-node walk it replaced (random trees)", () => {
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const text = () => ["ok", "a b", "\ud800", "x\udfffy", "😀", "k-1"][Math.floor(rand() * 6)];
+  const tree = (depth: number): unknown => {
+    const r = rand();
+    if (depth > 70 || r < 0.3) return r < 0.15 ? text() : Math.floor(r * 100);
+    if (r < 0.65) return Array.from({ length: Math.floor(rand() * 4) }, () => tree(depth + 1));
+    return Object.fromEntries(Array.from({ length: Math.floor(rand() * 4) }, () => [text(), tree(depth + 1)]));
+  };
+  const outcome = (fn: () => void) => {
+    try {
+      fn();
+      return "ok";
+    } catch (e) {
+      return e as Error;
+    }
+  };
+  let faults = 0;
+  for (let i = 0; i < 3000; i++) {
+    const t = rand() < 0.1 ? Array.from({ length: 80 }).reduce<unknown>((acc) => [acc], tree(0)) : tree(0);
+    const want = outcome(() => checkTextReference("body", t));
+    const got = outcome(() => checkRequestText("body", t));
+    if (want === "ok") {
+      expect(got).toBe("ok");
+      continue;
+    }
+    faults++;
+    const [kind, ...rest] = (want as Error).message.split(" ");
+    const body = (got as HttpProblem).toBody();
+    const where = kind === "text" ? rest.slice(0, -1).join(" ") : kind === "key" ? rest.slice(0, -1).join(" ") : rest.join(" ");
+    if (kind === "depth") expect(body).toMatchObject({ field: where, detail: `${where} is nested more than ${MAX_JSON_DEPTH} levels deep; flatten it` });
+    else expect(body.detail).toContain(`${where} holds a lone UTF-16 surrogate at character ${rest[rest.length - 1]} `);
+  }
+  expect(faults).toBeGreaterThan(300);
 });
 
 function preparedRows(n: number, modelVersion: string): PreparedSnapshot {
