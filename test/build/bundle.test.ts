@@ -24,4 +24,15 @@ describe("the pane's code size", () => {
     expect(charts).toBeGreaterThan(0); // the charts are a chunk of their own
     expect(start).toBeLessThan(350 * 1024);
   });
+
+  it("sends the code the pane and the functions share once: taskpane.js depends on functions.js, loaded before it", () => {
+    const html = readFileSync(path.join(dist, "taskpane.html"), "utf8");
+    const order = [...html.matchAll(/<script[^>]*src=["']?([^"' >]+)/g)].map((m) => m[1]);
+    expect(order.indexOf("functions.js")).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf("functions.js")).toBeLessThan(order.indexOf("taskpane.js"));
+    // what the page downloads before the pane can draw: both entries (office.js aside)
+    const page = gz("taskpane.js") + gz("functions.js");
+    console.log(`page start, gzip: ${kb(page)} (taskpane.js + functions.js)`);
+    expect(page).toBeLessThan(400 * 1024);
+  });
 });
