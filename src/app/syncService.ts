@@ -141,6 +141,8 @@ export class SyncService implements AuditSync {
   private listeners = new Set<() => void>();
   private running: Promise<void> | null = null;
   private rerun = false;
+  /** The settings changed while a pass was running: run again with the new ones, whatever that pass's outcome. */
+  private restart = false;
   private retryHandle: unknown = null;
   private abort: AbortController | null = null;
   private disposed = false;
@@ -168,6 +170,8 @@ export class SyncService implements AuditSync {
     this.unsubscribeSettings = this.settings.subscribe?.(() => {
       this.stoppedAt = null;
       this.info = { ...this.info, failures: 0 };
+      // A pass already running read the old settings: it must not end the loop on their error.
+      if (this.running) this.restart = true;
       void this.trigger();
     });
   }
@@ -243,10 +247,20 @@ export class SyncService implements AuditSync {
     const run = (async () => {
       try {
         let outcome: Outcome;
-        do {
+        for (;;) {
           this.rerun = false;
+          this.restart = false;
           outcome = await this.pass();
-        } while (outcome === "done" && this.rerun && !this.disposed);
+          if (this.disposed) break;
+          if (this.restart) {
+            // new URL or token during the pass: its failure (stop or backoff) was about the old ones
+            this.clearRetry();
+            this.stoppedAt = null;
+            this.info = { ...this.info, failures: 0 };
+            continue;
+          }
+          if (!(outcome === "done" && this.rerun)) break;
+        }
       } finally {
         this.running = null;
       }

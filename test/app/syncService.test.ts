@@ -430,6 +430,26 @@ describe("errors that need a fix stop the retries", () => {
     await waitFor(() => sync.status().kind === "synced", "sync after the token was fixed");
     await expectServerHoldsSheet(gw);
   });
+  test("a token fixed in Settings while the failing request is under way is not lost: the loop runs again with it", async () => {
+    const gw = new MemoryGateway();
+    await appendPending(gw, WB, 3);
+    const store = await settingsFor("seg_wrong");
+    const sync = newSync(gw, store);
+    // the pass has loaded the wrong token; the planner saves the right one before its request fails
+    const readAll = gw.audit.readAll.bind(gw.audit);
+    let saved = false;
+    gw.audit.readAll = async () => {
+      if (!saved) {
+        saved = true;
+        await store.save({ url: server.base, token: server.tokens.planner });
+      }
+      return readAll();
+    };
+    await sync.start();
+    await waitFor(() => sync.status().kind === "synced", "sync with the token saved during the failing pass");
+    expect(sync.detail().requests).toBe(2); // the refused one with the old token, then the new token
+    await expectServerHoldsSheet(gw);
+  });
 });
 
 describe("one loop at a time", () => {
