@@ -80,15 +80,19 @@ function buildJob(): ScenarioJob {
   };
 }
 
-/** The pane's worker script in a worker thread: `self` is shimmed onto parentPort. */
+/**
+ * The pane's worker script in a worker thread. As in a Web Worker, `self` is the global object
+ * (libraries look up typed arrays and the like on it), with postMessage (transfer list honoured)
+ * and onmessage wired to parentPort.
+ */
 function spawnEngineWorker(): Worker {
   const tsx = require.resolve("tsx/cjs/api");
   const script = path.resolve(__dirname, "../src/taskpane/engine.worker.ts");
   return new Worker(
     `const { parentPort } = require("node:worker_threads");
-     const self = { postMessage: (m) => parentPort.postMessage(m) };
-     Object.defineProperty(self, "onmessage", { set(f) { parentPort.on("message", (data) => f({ data })); } });
-     globalThis.self = self;
+     globalThis.postMessage = (m, transfer) => parentPort.postMessage(m, transfer);
+     Object.defineProperty(globalThis, "onmessage", { set(f) { parentPort.on("message", (data) => f({ data })); }, configurable: true });
+     globalThis.self = globalThis;
      require(${JSON.stringify(tsx)}).register();
      require(${JSON.stringify(script)});`,
     { eval: true },
