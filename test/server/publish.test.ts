@@ -3,7 +3,9 @@
      rows, hash and errors in a worker thread as inline, and the hash is snapshotContentHash's;
    - storage: other calls are answered while a large publication is being stored, readers never see
      it half stored, a failed one leaves nothing, publications of one workbook do not interleave;
-   - over HTTP, /health answers within 200 ms while a 16 MiB publication is in flight. */
+   - over HTTP, /health keeps answering while a 16 MiB publication is in flight: no answer waits
+     for more than a quarter of the publication (before the fix one stall lasted nearly all of it);
+     the milliseconds themselves are the bench's (bench/publish.bench.ts), not a timed test's. */
 import { randomUUID } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { MAX_JSON_DEPTH } from "../../src/api";
@@ -237,7 +239,11 @@ describeBackends("storing a large snapshot", (backend: BackendSpec) => {
     const bad = preparedRows(N, "v1");
     // The same SKU twice, far apart: the store's UNIQUE (workbook, version, sku) fails late.
     (bad.rows as PreparedItemRow[])[N - 5].sku = "S-0";
-    await expect(s.publishSnapshot(wb, who, bad, new Date().toISOString())).rejects.toThrow();
+    const outcome = await s.publishSnapshot(wb, who, bad, new Date().toISOString()).then(
+      (r) => `resolved: ${JSON.stringify(r)}`,
+      (e: Error) => `rejected: ${e.message}`,
+    );
+    expect(outcome).toMatch(/^rejected: .*(UNIQUE|unique)/);
     expect(await s.listSnapshots(wb)).toEqual([]);
     expect(await s.getSnapshot(wb, null)).toBeNull();
     const left = await db.query("SELECT COUNT(*) AS n FROM snapshot_items WHERE workbook_id = ?".replace("?", backend.kind === "postgres" ? "$1" : "?"), [wb]);
@@ -276,10 +282,11 @@ describeBackends("publishing a large snapshot over HTTP", (backend: BackendSpec)
   });
   afterAll(async () => h?.close());
 
-  test("/health answers within 200 ms while a 16 MiB publication is in flight; the snapshot is stored whole", async () => {
+  test("/health keeps answering while a 16 MiB publication is in flight; the snapshot is stored whole", async () => {
     const { body, json } = bigSnapshot(16 * 1024 * 1024, `big-${backend.kind}`);
     const wb = `wb-${randomUUID()}`;
     let inFlight = true;
+    const started = performance.now();
     const publishing = h.call("POST", `${API_PREFIX}/workbooks/${wb}/snapshots`, h.tokens.planner, json, { "content-type": "application/json" }).finally(() => {
       inFlight = false;
     });
@@ -292,11 +299,13 @@ describeBackends("publishing a large snapshot over HTTP", (backend: BackendSpec)
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const res = await publishing;
+    const publishMs = performance.now() - started;
     expect(res.status).toBe(201);
     const items = body.items.map((it, i) => normalizeItem(it as SnapshotItemInput, `body.items[${i}]`));
     expect(res.body.snapshot).toMatchObject({ itemCount: items.length, contentHash: snapshotContentHash(body.parameters, items) });
     expect(latencies.length).toBeGreaterThan(5);
-    expect(Math.max(...latencies)).toBeLessThan(200);
+    // a blocked loop makes one /health call wait for (nearly) the whole publication
+    expect(Math.max(...latencies)).toBeLessThan(publishMs / 4);
     const page = await h.call("GET", `${API_PREFIX}/workbooks/${wb}/snapshots/latest?offset=${items.length - 1}&limit=1`, h.tokens.planner);
     expect(page.body.items).toEqual([items[items.length - 1]]);
     // the same body again is recognised (same hash, computed in the worker again)
