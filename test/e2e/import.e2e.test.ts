@@ -95,7 +95,8 @@ test.each([320, 350])("at %i px: open a transaction CSV, map, bucket, classify, 
   await expectGoodLayout(page, `write at ${width}`);
 
   const seg = (await table(page, "SegSegments"))!;
-  expect(seg.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Family", "Category", "Decided by", "Data flag", "Override", "Override reason", "Model version"]);
+  expect(seg.headers).toEqual(["SKU", "Value", "Cumulative share", "ABC", "CV", "XYZ", "Pattern", "Segment", "Status", "Family", "Category", "Decided by", "Data flag", "Override", "Override reason", "Model version", "Previous class", "Churn control", "ABC runs", "XYZ runs", "Promotion periods excluded", "Rule", "Why this segment"]);
+  // an imported extract goes through the same churn control and rules as a range (issue 11)
   const rows = byHeader(seg);
   expect(rows).toHaveLength(30);
   const m1 = rows.find((r) => r.SKU === "M-001")!;
