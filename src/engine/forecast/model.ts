@@ -60,7 +60,7 @@ const SMOOTHING_LOWER = methods.SMOOTHING_LOWER;
 const SMOOTHING_UPPER = methods.SMOOTHING_UPPER;
 
 const START_LEVELS: readonly (readonly number[])[] = [
-  [0.02, 0.1, 0.3, 0.6, 0.95], // alpha
+  [0.02, 0.1, 0.3, 0.6, 0.95, 1], // alpha (the upper bound too: a series whose best level weight is 1 sits in a different basin from the small ones)
   [0, 0.05, 0.3, 1], // beta
   [0.05, 0.3, 0.7, 0.95], // gamma
   [0.85, 0.95], // phi
