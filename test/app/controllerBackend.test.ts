@@ -19,7 +19,7 @@ import { RECONCILE_SETTINGS, type RecordedReconciliation } from "../../src/app/s
 import { SyncService } from "../../src/app/syncService";
 import { ApiError } from "../../src/client/errors";
 import { MemoryGateway } from "../helpers/memoryGateway";
-import { createPane } from "../helpers/pane";
+import { createPane, classifyAndWrite } from "../helpers/pane";
 import { waitFor } from "../client/helpers/rows";
 import { startTestServer, type TestServer } from "../client/helpers/server";
 import { financeSheet } from "./reconcileData";
@@ -65,12 +65,6 @@ async function wire(token: string | null, fetchFn: typeof fetch = fetch): Promis
   return { gw, session, settings, calls };
 }
 
-async function classifyAndWrite(session: PaneSession) {
-  await session.step("classify").readSource("region");
-  await session.step("classify").classify();
-  await session.step("write").write();
-  expect(session.getState().common.error).toBeNull();
-}
 
 /** Classify, write, reconcile the finance sheet and write the Reconciliation sheet (status: unexplained, reconcileData.ts). */
 async function recorded(w: Wired): Promise<RecordedReconciliation> {

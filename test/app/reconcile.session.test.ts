@@ -11,7 +11,7 @@ import { FINANCE_CHANGED_QUESTION, RECONCILE_AGAIN, RECONCILE_SETTINGS } from ".
 import type { PaneSession } from "../../src/app/session";
 import { GOV_SUMMARY_TABLE } from "../../src/app/governanceSheet";
 import { MemoryGateway } from "../helpers/memoryGateway";
-import { createPane } from "../helpers/pane";
+import { createPane, classifyAndWrite } from "../helpers/pane";
 import { financeSheet } from "./reconcileData";
 import { sampleSheet } from "./sampleData";
 
@@ -23,12 +23,6 @@ function setup() {
   return { gw, session };
 }
 
-async function classifyAndWrite(session: PaneSession) {
-  await session.step("classify").readSource("region");
-  await session.step("classify").classify();
-  await session.step("write").write();
-  expect(session.getState().common.error).toBeNull();
-}
 
 async function readFinance(gw: MemoryGateway, session: PaneSession) {
   gw.select("Finance", "A1");

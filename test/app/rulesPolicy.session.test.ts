@@ -8,10 +8,9 @@
  * 97 %, rounded up to whole units on the sheet.
  */
 import { createInlineRunner } from "../../src/app/engineRunner";
-import type { PaneSession } from "../../src/app/session";
 import { emptyRuleRow, type RuleRow } from "../../src/app/rulesApply";
 import { SEGMENTS_TABLE, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../../src/app/sheets";
-import { createPane } from "../helpers/pane";
+import { createPane, classifyAndWrite } from "../helpers/pane";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { sampleSheet } from "./sampleData";
 
@@ -24,13 +23,6 @@ function setup() {
   return { gw, session };
 }
 
-async function classifyAndWrite(session: PaneSession) {
-  await session.step("classify").readSource("region");
-  await session.step("classify").classify();
-  expect(session.getState().common.error).toBeNull();
-  await session.step("write").write();
-  expect(session.getState().common.error).toBeNull();
-}
 
 function policyRows(gw: MemoryGateway): Record<string, Record<string, unknown>> {
   const t = gw.table(SKU_POLICY_TABLE)!;

@@ -1,8 +1,7 @@
 import { GENESIS_HASH, verifyChain } from "../../src/engine/audit";
 import { defaultPolicyGrid } from "../../src/engine/policy";
 import { createInlineRunner } from "../../src/app/engineRunner";
-import { PaneSession } from "../../src/app/session";
-import { createPane } from "../helpers/pane";
+import { createPane, classifyAndWrite } from "../helpers/pane";
 import { PARETO_TABLE, POLICY_NOTES_TABLE, POLICY_SHEET, SEGMENT_POLICY_TABLE, SEGMENTS_HEADERS, SEGMENTS_NOTES_TABLE, SEGMENTS_TABLE, SETTINGS, SKU_POLICY_HEADERS, SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { SEGMENTS_DYNAMIC_HEADERS } from "../../src/app/churnControl";
@@ -20,13 +19,6 @@ function setup(gw = new MemoryGateway().addSheet("Data", sampleSheet()).select("
   return { gw, session };
 }
 
-async function classifyAndWrite(session: PaneSession) {
-  await session.step("classify").readSource("region");
-  await session.step("classify").classify();
-  expect(session.getState().common.error).toBeNull();
-  await session.step("write").write();
-  expect(session.getState().common.error).toBeNull();
-}
 
 function tableRows(gw: MemoryGateway, name: string): Record<string, unknown>[] {
   const t = gw.table(name)!;

@@ -11,8 +11,7 @@ import { createInlineRunner } from "../../src/app/engineRunner";
 import type { AuditSync } from "../../src/app/auditSync";
 import { snapshotOfWrite } from "../../src/app/publishService";
 import type { SnapshotPublisher } from "../../src/app/publishing";
-import { PaneSession } from "../../src/app/session";
-import { createPane } from "../helpers/pane";
+import { createPane, classifyAndWrite } from "../helpers/pane";
 import { SEGMENTS_TABLE, SKU_POLICY_TABLE } from "../../src/app/sheets";
 import { MemoryGateway } from "../helpers/memoryGateway";
 import { FakePublisher, FakeSync } from "./paneFakes";
@@ -33,12 +32,6 @@ function setup(opts: { gw?: MemoryGateway; sync?: AuditSync; publisher?: Snapsho
   return { gw, session };
 }
 
-async function classifyAndWrite(session: PaneSession) {
-  await session.step("classify").readSource("region");
-  await session.step("classify").classify();
-  await session.step("write").write();
-  expect(session.getState().common.error).toBeNull();
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

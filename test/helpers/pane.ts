@@ -12,3 +12,12 @@ export function createPane(deps: PaneDeps, options: TestPaneOptions = {}): PaneS
   if (!options.rerunWarning && deps.gateway.settings.get(SETTINGS.rerunWarningSeen) === undefined) void deps.gateway.settings.set(SETTINGS.rerunWarningSeen, true);
   return new PaneSession(deps, stepSlices());
 }
+
+/** Reads the selected range, classifies it and writes the sheets, failing the test on a pane error at either step. */
+export async function classifyAndWrite(session: PaneSession): Promise<void> {
+  await session.step("classify").readSource("region");
+  await session.step("classify").classify();
+  expect(session.getState().common.error).toBeNull();
+  await session.step("write").write();
+  expect(session.getState().common.error).toBeNull();
+}
