@@ -20,7 +20,7 @@
 import { atLeast } from "./abc";
 import { ArgumentError, CellError, cellError } from "./errors";
 import { checkMask, EVERY_PERIOD_EXCLUDED_MESSAGE, excludedCounts, keptPeriods, PeriodMask } from "./promotions";
-import { checkPeriods, DemandHistory, HistoryStorage, historyStorage, pairStats, scanCellsPair } from "./xyz";
+import { checkedLaneSum, checkPeriods, DemandHistory, HistoryStorage, historyStorage, laneSum, maxOf, plainSum, scanCells, scanned } from "./xyz";
 
 /** Pattern labels by code. */
 export const PATTERN_LABELS = ["smooth", "erratic", "intermittent", "lumpy", "no demand"] as const;
@@ -92,11 +92,14 @@ function finishPatternRow(x: Float64Array, n: number, k: number, sum: number, ma
   }
   const m = s / k;
   let ss = 0;
-  for (let j = 0; j < n; j++) {
-    const v = x[j];
-    if (v > 0) {
-      const d = (scale === 1 ? v : v / scale) - m;
-      ss += d * d;
+  if (scale === 1) ss = nonZeroSquares(x, 0, n, m);
+  else {
+    for (let j = 0; j < n; j++) {
+      const v = x[j];
+      if (v > 0) {
+        const d = v / scale - m;
+        ss += d * d;
+      }
     }
   }
   setPattern(r, n / k, ss / k / (m * m), o);
@@ -149,145 +152,118 @@ export function classifyPattern(history: DemandHistory, options: PatternOptions 
       o.adi[r] = o.cv2[r] = NaN;
       continue;
     }
-    // One pass gathers the count, sum and maximum of the non-zero periods.
-    let k = 0;
-    let sum = 0;
-    let max = 0;
-    for (let j = 0; j < n; j++) {
-      const v = x[j];
-      if (v > 0) k++;
-      sum += v; // zeros add nothing: this is the sum of the non-zero sizes
-      if (v > max) max = v;
-    }
-    finishPatternRow(x, n, k, sum, max, r, o);
+    // zeros add nothing to the sum: it is the sum of the non-zero sizes
+    finishPatternRow(x, n, nonZeroCount(x, 0, n), laneSum(x, 0, n), maxOf(x, n), r, o);
   }
   return result();
 }
 
 /**
- * classifyPattern without a mask over a storage-backed history, two rows at a time (see
- * plainCvRows in xyz.ts: the same sums in the same order, as two overlapping chains). The
- * non-zero test in the second pass is a multiplication by 0 or 1 rather than a branch, which
- * intermittent rows would mispredict; adding d² · 0 = 0 leaves the sum unchanged, so the result
- * is the same as finishPatternRow's.
+ * classifyPattern without a mask over a storage-backed history: per row, one pass checks the row
+ * and takes the sum and the number of non-zero periods (checkedLaneSum / scanCells), a second the
+ * squared deviations of the non-zero sizes (nonZeroSquares), in the lane order of laneSum in
+ * xyz.ts, so the results are finishPatternRow's. The non-zero test in the second pass is a
+ * multiplication by 0 or 1 rather than a branch, which intermittent rows would mispredict; adding
+ * d² · 0 = 0 leaves the sum unchanged. Rows that are not plain go through slowPatternRow.
  */
 function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: PatternColumns): void {
   const { rows, periods: p } = history;
-  const inPlace = source.kind === "array" ? source.data : undefined;
-  const stride = source.kind === "array" ? source.stride : 0;
-  const start = source.kind === "array" ? source.start : 0;
-  const bufA = new Float64Array(p);
-  const bufB = new Float64Array(p);
-  for (let r = 0; r < rows; r += 2) {
-    const b = r + 1 < rows ? r + 1 : r;
-    let xa: Float64Array;
-    let xb: Float64Array;
-    let offA = 0;
-    let offB = 0;
-    let okA = true;
-    let okB = true;
-    if (inPlace !== undefined) {
-      xa = xb = inPlace;
-      offA = r * stride + start;
-      offB = b * stride + start;
-    } else {
-      xa = bufA;
-      xb = bufB;
-      okA = okB = false;
+  const buf = new Float64Array(p);
+  if (source.kind === "array") {
+    const { data, stride, start } = source;
+    for (let r = 0; r < rows; r++) {
+      const off = r * stride + start;
+      const sum = checkedLaneSum(data, off, p);
+      if (plainSum(sum)) {
+        const k = scanned.nonZero;
+        const m = sum / k;
+        setPattern(r, p / k, nonZeroSquares(data, off, p, m) / k / (m * m), o);
+      } else slowPatternRow(history, r, o, buf);
     }
-    let kA = 0;
-    let kB = 0;
-    let sumA = 0;
-    let sumB = 0;
-    let maxA = 0;
-    let maxB = 0;
-    if (inPlace !== undefined) {
-      let badA = false;
-      let badB = false;
-      for (let j = 0; j < p; j++) {
-        const va = xa[offA + j];
-        const vb = xb[offB + j];
-        if (!(va >= 0 && va < Infinity)) badA = true;
-        if (!(vb >= 0 && vb < Infinity)) badB = true;
-        kA += +(va > 0);
-        kB += +(vb > 0);
-        sumA += va;
-        sumB += vb;
-        if (va > maxA) maxA = va;
-        if (vb > maxB) maxB = vb;
-      }
-      okA = !badA;
-      okB = !badB;
-    } else if (source.kind === "cells") {
-      const ok = scanCellsPair(source.cells[r], source.cells[b], source.start, p, bufA, bufB);
-      okA = (ok & 1) !== 0;
-      okB = (ok & 2) !== 0;
-      sumA = pairStats[0];
-      sumB = pairStats[1];
-      maxA = pairStats[2];
-      maxB = pairStats[3];
-      kA = pairStats[4];
-      kB = pairStats[5];
-    }
-    const plainA = okA && kA > 0 && sumA < Infinity && maxA <= 1e150 && maxA >= 1e-150;
-    const plainB = okB && kB > 0 && sumB < Infinity && maxB <= 1e150 && maxB >= 1e-150;
-    if (plainA && plainB) {
-      const mA = sumA / kA;
-      const mB = sumB / kB;
-      let ssA = 0;
-      let ssB = 0;
-      for (let j = 0; j < p; j++) {
-        const va = xa[offA + j];
-        const vb = xb[offB + j];
-        const da = va - mA;
-        const db = vb - mB;
-        ssA += da * da * +(va > 0);
-        ssB += db * db * +(vb > 0);
-      }
-      setPattern(r, p / kA, ssA / kA / (mA * mA), o);
-      if (b !== r) setPattern(b, p / kB, ssB / kB / (mB * mB), o);
-      continue;
-    }
-    slowPatternRow(history, r, okA, xa, offA, kA, sumA, maxA, o, bufA);
-    if (b !== r) slowPatternRow(history, b, okB, xb, offB, kB, sumB, maxB, o, bufB);
+    return;
+  }
+  const { cells, start } = source;
+  for (let r = 0; r < rows; r++) {
+    const row = cells[r];
+    const sum = scanCells(row, start, p);
+    if (plainSum(sum)) {
+      const k = scanned.nonZero;
+      const m = sum / k;
+      setPattern(r, p / k, nonZeroSquaresCells(row, start, p, m) / k / (m * m), o);
+    } else slowPatternRow(history, r, o, buf);
   }
 }
 
-/** One row of plainPatternRows that could not take the paired path (or whose partner could not). */
-function slowPatternRow(
-  history: DemandHistory,
-  r: number,
-  ok: boolean,
-  x: Float64Array,
-  off: number,
-  k: number,
-  sum: number,
-  max: number,
-  o: PatternColumns,
-  buf: Float64Array,
-): void {
+/** The number of values > 0 in x[off .. off + n). */
+function nonZeroCount(x: Float64Array, off: number, n: number): number {
+  let k = 0;
+  for (let j = 0; j < n; j++) k += +(x[off + j] > 0);
+  return k;
+}
+
+/** Σ over the values v > 0 of x[off .. off + n) of (v - m)², in laneSum's order. */
+function nonZeroSquares(x: Float64Array, off: number, n: number, m: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const a = x[off + j];
+    const b = x[off + j + 1];
+    const c = x[off + j + 2];
+    const d = x[off + j + 3];
+    s0 += (a - m) * (a - m) * +(a > 0);
+    s1 += (b - m) * (b - m) * +(b > 0);
+    s2 += (c - m) * (c - m) * +(c > 0);
+    s3 += (d - m) * (d - m) * +(d > 0);
+  }
+  for (let i = j; i < n; i++) {
+    const v = x[off + i];
+    const q = (v - m) * (v - m) * +(v > 0);
+    if (i === j) s0 += q;
+    else if (i === j + 1) s1 += q;
+    else s2 += q;
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
+/** nonZeroSquares over cells that scanCells has found to be numbers. */
+function nonZeroSquaresCells(row: readonly unknown[], start: number, n: number, m: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const a = row[start + j] as number;
+    const b = row[start + j + 1] as number;
+    const c = row[start + j + 2] as number;
+    const d = row[start + j + 3] as number;
+    s0 += (a - m) * (a - m) * +(a > 0);
+    s1 += (b - m) * (b - m) * +(b > 0);
+    s2 += (c - m) * (c - m) * +(c > 0);
+    s3 += (d - m) * (d - m) * +(d > 0);
+  }
+  for (let i = j; i < n; i++) {
+    const v = row[start + i] as number;
+    const q = (v - m) * (v - m) * +(v > 0);
+    if (i === j) s0 += q;
+    else if (i === j + 1) s1 += q;
+    else s2 += q;
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
+/** One row of plainPatternRows that could not take the plain path: read again, checked, finished. */
+function slowPatternRow(history: DemandHistory, r: number, o: PatternColumns, buf: Float64Array): void {
   const p = history.periods;
-  if (!ok) {
-    const unreadable = history.readRow(r, buf);
-    const bad = unreadable ?? checkPeriods(buf, p);
-    if (bad !== undefined) {
-      o.issues.set(r, bad);
-      o.pattern[r] = -1;
-      o.adi[r] = o.cv2[r] = NaN;
-      return;
-    }
-    k = 0;
-    sum = 0;
-    max = 0;
-    for (let j = 0; j < p; j++) {
-      const v = buf[j];
-      if (v > 0) k++;
-      sum += v;
-      if (v > max) max = v;
-    }
-    finishPatternRow(buf, p, k, sum, max, r, o);
+  const bad = history.readRow(r, buf) ?? checkPeriods(buf, p);
+  if (bad !== undefined) {
+    o.issues.set(r, bad);
+    o.pattern[r] = -1;
+    o.adi[r] = o.cv2[r] = NaN;
     return;
   }
-  if (x !== buf) for (let j = 0; j < p; j++) buf[j] = x[off + j];
-  finishPatternRow(buf, p, k, sum, max, r, o);
+  finishPatternRow(buf, p, nonZeroCount(buf, 0, p), laneSum(buf, 0, p), maxOf(buf, p), r, o);
 }

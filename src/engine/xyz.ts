@@ -193,7 +193,7 @@ interface CvColumns {
 
 /**
  * The statistics of row r from its n values x[0 .. n) (already validated), their sum and maximum.
- * Two-pass variance. Rows near the ends of the double range are divided by their maximum first
+ * Two-pass variance, sums in laneSum's order. Rows near the ends of the double range are divided by their maximum first
  * (CV does not depend on the scale), so neither the sum nor the squares overflow.
  */
 function finishCvRow(x: Float64Array, n: number, sum: number, max: number, r: number, o: CvColumns): void {
@@ -214,10 +214,7 @@ function finishCvRow(x: Float64Array, n: number, sum: number, max: number, r: nu
   const m = scale === 1 ? sum / n : scaledSum(x, n, scale) / n;
   let ss = 0;
   if (scale === 1) {
-    for (let j = 0; j < n; j++) {
-      const d = x[j] - m;
-      ss += d * d;
-    }
+    ss = laneSquares(x, 0, n, m);
   } else {
     for (let j = 0; j < n; j++) {
       const d = x[j] / scale - m;
@@ -276,193 +273,237 @@ export function demandCv(history: DemandHistory, options: CvOptions = {}): CvRes
       continue;
     }
     if (hampel) outliers[r] = hampelInto(raw, 0, n, filtered, hampel, work);
-    let sum = 0;
-    let max = 0;
-    for (let j = 0; j < n; j++) {
-      const v = filtered[j];
-      sum += v;
-      if (v > max) max = v;
-    }
-    finishCvRow(filtered, n, sum, max, r, o);
+    finishCvRow(filtered, n, laneSum(filtered, 0, n), maxOf(filtered, n), r, o);
   }
   return { rows, periods: p, sdType, mean: o.mean, sd: o.sd, cv: o.cv, outliers, excluded, issues: o.issues };
 }
 
-/** Sums, maxima and non-zero counts of the last scanCellsPair: [sumA, sumB, maxA, maxB, nonZeroA, nonZeroB]. */
-export const pairStats = new Float64Array(6);
-
 /**
- * Reads periods start .. start + p - 1 of two cell rows into bufA / bufB and, in the same pass,
- * their sums (in period order), maxima and non-zero counts (into pairStats). Returns bit 0 set
- * when every cell of row A is a finite number >= 0, bit 1 for row B; a row without its bit needs
- * readRow (a blank, text, a negative or non-finite number, or a short row).
+ * Summation order shared by every CV and CV² path (so that the array, cell, filtered and masked
+ * paths give identical numbers): period j of a row goes to lane j % 4, and the row's total is
+ * (lane0 + lane1) + (lane2 + lane3). Four independent chains of additions let the processor
+ * overlap them (a single running sum waits on each addition in turn); the rounding error is that
+ * of a plain sum over a quarter of the periods, a little smaller than the sequential sum's.
  */
-export function scanCellsPair(ra: readonly unknown[], rb: readonly unknown[], start: number, p: number, bufA: Float64Array, bufB: Float64Array): number {
-  let okA = ra.length >= start + p;
-  let okB = rb.length >= start + p;
-  let sumA = 0;
-  let sumB = 0;
-  let maxA = 0;
-  let maxB = 0;
-  let kA = 0;
-  let kB = 0;
-  for (let j = 0; j < p; j++) {
-    const ca = ra[start + j];
-    const cb = rb[start + j];
-    let va = 0;
-    let vb = 0;
-    if (typeof ca === "number" && ca >= 0 && ca < Infinity) va = ca;
-    else okA = false;
-    if (typeof cb === "number" && cb >= 0 && cb < Infinity) vb = cb;
-    else okB = false;
-    bufA[j] = va;
-    bufB[j] = vb;
-    sumA += va;
-    sumB += vb;
-    if (va > maxA) maxA = va;
-    if (vb > maxB) maxB = vb;
-    kA += +(va > 0);
-    kB += +(vb > 0);
+export function laneSum(x: Float64Array, off: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    s0 += x[off + j];
+    s1 += x[off + j + 1];
+    s2 += x[off + j + 2];
+    s3 += x[off + j + 3];
   }
-  pairStats[0] = sumA;
-  pairStats[1] = sumB;
-  pairStats[2] = maxA;
-  pairStats[3] = maxB;
-  pairStats[4] = kA;
-  pairStats[5] = kB;
-  return (okA ? 1 : 0) | (okB ? 2 : 0);
+  if (j < n) s0 += x[off + j];
+  if (j + 1 < n) s1 += x[off + j + 1];
+  if (j + 2 < n) s2 += x[off + j + 2];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** Σ (x_j - m)² over x[off .. off + n), in laneSum's order. */
+export function laneSquares(x: Float64Array, off: number, n: number, m: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const a = x[off + j] - m;
+    const b = x[off + j + 1] - m;
+    const c = x[off + j + 2] - m;
+    const d = x[off + j + 3] - m;
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += d * d;
+  }
+  if (j < n) s0 += (x[off + j] - m) * (x[off + j] - m);
+  if (j + 1 < n) s1 += (x[off + j + 1] - m) * (x[off + j + 1] - m);
+  if (j + 2 < n) s2 += (x[off + j + 2] - m) * (x[off + j + 2] - m);
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
- * demandCv without filter or mask over a storage-backed history, two rows at a time: each row's
- * sums are taken in the same order as finishCvRow's (so the results are identical), but the two
- * rows' running sums are independent chains that the processor overlaps, which roughly halves the
- * time the additions wait on each other. Rows that are not plain (a bad cell, no demand, a single
- * sample period, extreme magnitudes) go through readRow and finishCvRow one by one.
+ * laneSum of x[off .. off + n), or NaN when a value is negative (a NaN value makes the sum NaN
+ * and an infinite one makes it infinite); the number of values > 0 goes to scanned.nonZero. The
+ * batch loops' first pass: it checks, counts and sums the row in one go; a row whose sum is not
+ * plainSum is read again and checked by checkPeriods.
+ */
+export function checkedLaneSum(x: Float64Array, off: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  let bad = false;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const a = x[off + j];
+    const b = x[off + j + 1];
+    const c = x[off + j + 2];
+    const d = x[off + j + 3];
+    if (a < 0 || b < 0 || c < 0 || d < 0) bad = true;
+    k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
+    s0 += a;
+    s1 += b;
+    s2 += c;
+    s3 += d;
+  }
+  for (let i = j; i < n; i++) {
+    const v = x[off + i];
+    if (v < 0) bad = true;
+    k += +(v > 0);
+    if (i === j) s0 += v;
+    else if (i === j + 1) s1 += v;
+    else s2 += v;
+  }
+  scanned.nonZero = k;
+  return bad ? NaN : s0 + s1 + (s2 + s3);
+}
+
+/** What the last checkedLaneSum or scanCells found besides the sum: the number of values > 0. */
+export const scanned = { nonZero: 0 };
+
+/**
+ * Checks cells row[start .. start + p) and, when every one is a number, returns their
+ * laneSum (counting the non-zero ones into scanned.nonZero). Returns NaN when a cell is not a number
+ * (a blank, text), is negative, or the row is short; a NaN cell makes the sum NaN and an infinite
+ * one makes it infinite. Any row whose sum is not plainSum goes to readRow and checkPeriods.
+ */
+export function scanCells(row: readonly unknown[], start: number, p: number): number {
+  if (row.length < start + p) return NaN;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  let bad = false;
+  let j = 0;
+  for (; j + 3 < p; j += 4) {
+    const a = row[start + j];
+    const b = row[start + j + 1];
+    const c = row[start + j + 2];
+    const d = row[start + j + 3];
+    if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number" || typeof d !== "number") return NaN;
+    if (a < 0 || b < 0 || c < 0 || d < 0) bad = true; // NaN and infinite values show in the sum
+    k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
+    s0 += a;
+    s1 += b;
+    s2 += c;
+    s3 += d;
+  }
+  for (let i = j; i < p; i++) {
+    const c = row[start + i];
+    if (!(typeof c === "number" && c >= 0)) return NaN;
+    k += +(c > 0);
+    if (i === j) s0 += c;
+    else if (i === j + 1) s1 += c;
+    else s2 += c;
+  }
+  scanned.nonZero = k;
+  return bad ? NaN : s0 + s1 + (s2 + s3);
+}
+
+/** laneSquares over cells row[start .. start + n) that scanCells has found to be numbers. */
+export function laneSquaresCells(row: readonly unknown[], start: number, n: number, m: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const a = (row[start + j] as number) - m;
+    const b = (row[start + j + 1] as number) - m;
+    const c = (row[start + j + 2] as number) - m;
+    const d = (row[start + j + 3] as number) - m;
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += d * d;
+  }
+  for (let i = j; i < n; i++) {
+    const d = (row[start + i] as number) - m;
+    if (i === j) s0 += d * d;
+    else if (i === j + 1) s1 += d * d;
+    else s2 += d * d;
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * True when a checked row sum lets the plain formulas run unscaled: a finite sum in
+ * [1e-100, 1e150] bounds every value by 1e150 (so no square overflows) and the largest value from
+ * below by 1e-100 / periods (so none underflows). finishCvRow would take the same unscaled branch.
+ */
+export function plainSum(sum: number): boolean {
+  return sum >= 1e-100 && sum <= 1e150;
+}
+
+/**
+ * demandCv without filter or mask over a storage-backed history: per row, one pass checks and
+ * sums (checkedLaneSum, or scanCells for cells), a second takes the squared deviations
+ * (laneSquares). The sums are finishCvRow's, so the results are identical to the general path.
+ * Rows that are not plain (a bad cell, no demand, a single sample period, extreme magnitudes) go
+ * through slowCvRow.
  */
 function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumns): void {
   const { rows, periods: p } = history;
-  const inPlace = source.kind === "array" ? source.data : undefined;
-  const stride = source.kind === "array" ? source.stride : 0;
-  const start = source.kind === "array" ? source.start : 0;
-  const bufA = new Float64Array(p);
-  const bufB = new Float64Array(p);
-  const plainLength = p - o.ddof >= 1;
-  for (let r = 0; r < rows; r += 2) {
-    const b = r + 1 < rows ? r + 1 : r; // an odd last row is paired with itself
-    let a: Float64Array;
-    let bb: Float64Array;
-    let offA = 0;
-    let offB = 0;
-    let okA: boolean;
-    let okB: boolean;
-    if (inPlace !== undefined) {
-      a = bb = inPlace;
-      offA = r * stride + start;
-      offB = b * stride + start;
-      okA = okB = true;
-    } else {
-      a = bufA;
-      bb = bufB;
-      okA = okB = false;
+  const buf = new Float64Array(p);
+  const divisor = p - o.ddof;
+  const plainLength = divisor >= 1;
+  const { mean, sd, cv } = o;
+  if (source.kind === "array") {
+    const { data, stride, start } = source;
+    for (let r = 0; r < rows; r++) {
+      const off = r * stride + start;
+      const sum = checkedLaneSum(data, off, p);
+      if (plainLength && plainSum(sum)) {
+        const m = sum / p;
+        const s = Math.sqrt(laneSquares(data, off, p, m) / divisor);
+        mean[r] = m;
+        sd[r] = s;
+        cv[r] = s / m;
+      } else slowCvRow(history, r, o, buf);
     }
-    // Pass 1: sums and maxima (and the validity check). Cells are read, checked and summed in
-    // one go by scanCellsPair.
-    let sumA = 0;
-    let sumB = 0;
-    let maxA = 0;
-    let maxB = 0;
-    if (inPlace !== undefined) {
-      let badA = false;
-      let badB = false;
-      for (let j = 0; j < p; j++) {
-        const va = a[offA + j];
-        const vb = bb[offB + j];
-        if (!(va >= 0 && va < Infinity)) badA = true;
-        if (!(vb >= 0 && vb < Infinity)) badB = true;
-        sumA += va;
-        sumB += vb;
-        if (va > maxA) maxA = va;
-        if (vb > maxB) maxB = vb;
-      }
-      okA = !badA;
-      okB = !badB;
-    } else if (source.kind === "cells") {
-      const ok = scanCellsPair(source.cells[r], source.cells[b], source.start, p, bufA, bufB);
-      okA = (ok & 1) !== 0;
-      okB = (ok & 2) !== 0;
-      sumA = pairStats[0];
-      sumB = pairStats[1];
-      maxA = pairStats[2];
-      maxB = pairStats[3];
-    }
-    const plainA = okA && plainLength && sumA < Infinity && maxA <= 1e150 && maxA >= 1e-150;
-    const plainB = okB && plainLength && sumB < Infinity && maxB <= 1e150 && maxB >= 1e-150;
-    if (plainA && plainB) {
-      // Pass 2 for both rows at once.
-      const mA = sumA / p;
-      const mB = sumB / p;
-      let ssA = 0;
-      let ssB = 0;
-      for (let j = 0; j < p; j++) {
-        const da = a[offA + j] - mA;
-        const db = bb[offB + j] - mB;
-        ssA += da * da;
-        ssB += db * db;
-      }
-      const sA = Math.sqrt(ssA / (p - o.ddof));
-      o.mean[r] = mA;
-      o.sd[r] = sA;
-      o.cv[r] = sA / mA;
-      if (b !== r) {
-        const sB = Math.sqrt(ssB / (p - o.ddof));
-        o.mean[b] = mB;
-        o.sd[b] = sB;
-        o.cv[b] = sB / mB;
-      }
-      continue;
-    }
-    slowCvRow(history, r, okA, a, offA, sumA, maxA, o, bufA);
-    if (b !== r) slowCvRow(history, b, okB, bb, offB, sumB, maxB, o, bufB);
+    return;
+  }
+  const { cells, start } = source;
+  for (let r = 0; r < rows; r++) {
+    const row = cells[r];
+    const sum = scanCells(row, start, p);
+    if (plainLength && plainSum(sum)) {
+      const m = sum / p;
+      const s = Math.sqrt(laneSquaresCells(row, start, p, m) / divisor);
+      mean[r] = m;
+      sd[r] = s;
+      cv[r] = s / m;
+    } else slowCvRow(history, r, o, buf);
   }
 }
 
-/** One row of plainCvRows that could not take the paired path (or whose partner could not). */
-function slowCvRow(
-  history: DemandHistory,
-  r: number,
-  ok: boolean,
-  x: Float64Array,
-  off: number,
-  sum: number,
-  max: number,
-  o: CvColumns,
-  buf: Float64Array,
-): void {
+/**
+ * One row of plainCvRows that could not take the plain path: read again (readRow), checked, and
+ * finished by finishCvRow. Rare (bad cells, no demand, extreme magnitudes), so kept simple.
+ */
+function slowCvRow(history: DemandHistory, r: number, o: CvColumns, buf: Float64Array): void {
   const p = history.periods;
-  if (!ok) {
-    const unreadable = history.readRow(r, buf);
-    const bad = unreadable ?? checkPeriods(buf, p);
-    if (bad !== undefined) {
-      o.issues.set(r, bad);
-      o.mean[r] = o.sd[r] = o.cv[r] = NaN;
-      return;
-    }
-    // readRow made the row readable (blanks read as 0): start again from its values.
-    sum = 0;
-    max = 0;
-    for (let j = 0; j < p; j++) {
-      const v = buf[j];
-      sum += v;
-      if (v > max) max = v;
-    }
-    finishCvRow(buf, p, sum, max, r, o);
+  const bad = history.readRow(r, buf) ?? checkPeriods(buf, p);
+  if (bad !== undefined) {
+    o.issues.set(r, bad);
+    o.mean[r] = o.sd[r] = o.cv[r] = NaN;
     return;
   }
-  if (off !== 0 || x !== buf) {
-    for (let j = 0; j < p; j++) buf[j] = x[off + j];
-  }
-  finishCvRow(buf, p, sum, max, r, o);
+  finishCvRow(buf, p, laneSum(buf, 0, p), maxOf(buf, p), r, o);
+}
+
+/** The largest of x[0 .. n) (0 when all are 0 or n is 0). */
+export function maxOf(x: Float64Array, n: number): number {
+  let max = 0;
+  for (let j = 0; j < n; j++) if (x[j] > max) max = x[j];
+  return max;
 }
 
 function scaledSum(x: Float64Array, n: number, scale: number): number {

@@ -142,11 +142,20 @@ export function xyzCvCells(
     const out: ExcelMatrix = new Array(r.rows);
     const err = rowErrors();
     const undefinedCv = cellError("CV undefined", "na");
+    const classRows = labelRows(XYZ_LABELS);
     for (let i = 0; i < r.rows; i++) {
       const cv = r.cv[i];
       const issue = r.issues.get(i);
-      const cvCell: ExcelCell = issue !== undefined || !Number.isFinite(cv) ? err(i, issue ?? undefinedCv) : cv;
       const k = r.xyz[i];
+      if (issue === undefined && k >= 0 && Number.isFinite(cv)) {
+        // Array literals that only ever hold numbers (or one shared row per label): a literal
+        // that sometimes holds an error would box every number of every row.
+        if (what === "cv") out[i] = [cv];
+        else if (what === "class") out[i] = classRows[k];
+        else out[i] = [cv, XYZ_LABELS[k]];
+        continue;
+      }
+      const cvCell: ExcelCell = err(i, issue ?? undefinedCv);
       const classCell: ExcelCell = k >= 0 ? XYZ_LABELS[k] : cvCell;
       out[i] = what === "cv" ? [cvCell] : what === "class" ? [classCell] : [cvCell, classCell];
     }
@@ -167,8 +176,13 @@ export function demandPatternCells(history: unknown, adiCutoff: unknown, cv2Cuto
     const out: ExcelMatrix = new Array(rows);
     const toError = rowErrors();
     const undefinedStat = cellError("ADI and CV² undefined", "na");
+    const classRows = labelRows(PATTERN_LABELS);
     for (let i = 0; i < rows; i++) {
       const k = r.pattern[i];
+      if (what === "class" && k >= 0) {
+        out[i] = classRows[k];
+        continue;
+      }
       const issue = r.issues.get(i);
       const err = issue !== undefined ? toError(i, issue) : undefined;
       const label: ExcelCell = k >= 0 ? PATTERN_LABELS[k] : err!;
