@@ -328,16 +328,14 @@ export function laneSquares(x: Float64Array, off: number, n: number, m: number):
 
 /**
  * laneSum of x[off .. off + n), or NaN when a value is negative (a NaN value makes the sum NaN
- * and an infinite one makes it infinite); the number of values > 0 goes to scanned.nonZero. The
- * batch loops' first pass: it checks, counts and sums the row in one go; a row whose sum is not
- * plainSum is read again and checked by checkPeriods.
+ * and an infinite one makes it infinite). The batch loops' first pass: it checks and sums the row
+ * in one go; a row whose sum is not plainSum is read again and checked by checkPeriods.
  */
 export function checkedLaneSum(x: Float64Array, off: number, n: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  let k = 0;
   let bad = false;
   let j = 0;
   for (; j + 3 < n; j += 4) {
@@ -346,7 +344,6 @@ export function checkedLaneSum(x: Float64Array, off: number, n: number): number 
     const c = x[off + j + 2];
     const d = x[off + j + 3];
     if (a < 0 || b < 0 || c < 0 || d < 0) bad = true;
-    k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
     s0 += a;
     s1 += b;
     s2 += c;
@@ -355,21 +352,16 @@ export function checkedLaneSum(x: Float64Array, off: number, n: number): number 
   for (let i = j; i < n; i++) {
     const v = x[off + i];
     if (v < 0) bad = true;
-    k += +(v > 0);
     if (i === j) s0 += v;
     else if (i === j + 1) s1 += v;
     else s2 += v;
   }
-  scanned.nonZero = k;
   return bad ? NaN : s0 + s1 + (s2 + s3);
 }
 
-/** What the last checkedLaneSum or scanCells found besides the sum: the number of values > 0. */
-export const scanned = { nonZero: 0 };
-
 /**
  * Checks cells row[start .. start + p) and, when every one is a number, returns their
- * laneSum (counting the non-zero ones into scanned.nonZero). Returns NaN when a cell is not a number
+ * laneSum. Returns NaN when a cell is not a number
  * (a blank, text), is negative, or the row is short; a NaN cell makes the sum NaN and an infinite
  * one makes it infinite. Any row whose sum is not plainSum goes to readRow and checkPeriods.
  */
@@ -379,7 +371,6 @@ export function scanCells(row: readonly unknown[], start: number, p: number): nu
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  let k = 0;
   let bad = false;
   let j = 0;
   for (; j + 3 < p; j += 4) {
@@ -389,7 +380,6 @@ export function scanCells(row: readonly unknown[], start: number, p: number): nu
     const d = row[start + j + 3];
     if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number" || typeof d !== "number") return NaN;
     if (a < 0 || b < 0 || c < 0 || d < 0) bad = true; // NaN and infinite values show in the sum
-    k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
     s0 += a;
     s1 += b;
     s2 += c;
@@ -398,12 +388,10 @@ export function scanCells(row: readonly unknown[], start: number, p: number): nu
   for (let i = j; i < p; i++) {
     const c = row[start + i];
     if (!(typeof c === "number" && c >= 0)) return NaN;
-    k += +(c > 0);
     if (i === j) s0 += c;
     else if (i === j + 1) s1 += c;
     else s2 += c;
   }
-  scanned.nonZero = k;
   return bad ? NaN : s0 + s1 + (s2 + s3);
 }
 
