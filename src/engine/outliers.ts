@@ -130,14 +130,18 @@ function filterPoint(w: Float64Array, size: number, k: number, x: number, limitF
   return x;
 }
 
+/** Bit 0 of each of seven (six) 3-bit fields. */
+const FIELD_LOW_BITS_7 = 0b001001001001001001001;
+const FIELD_LOW_BITS_6 = 0b001001001001001001;
+
 /**
  * The 7-period window (k = 3), the default and the case that must be fast (100,000 x 104 in well
  * under 150 ms). The three periods at each end (windows cut short) go through filterPoint on a
- * small sorted copy. In between, the window's seven values are held in time order with their
- * ranks (0..6, ties broken by age): when the window slides, the oldest leaves and every other rank
- * moves by -[rank > rank of the one leaving] + [new value < value], and the new value's rank is 6
- * minus how many it is below; all branch-free compares. The order statistics are then read
- * through a packed inverse (3 bits per rank: which time slot holds rank r) without sorting. With
+ * small sorted copy. In between, the window's order is held as a packed inverse permutation
+ * (3 bits per rank r: which time slot 0..6 holds the value of rank r, ties broken by age). When the
+ * window slides, the field of slot 0 (the period leaving) is cut out, the other slots renumbered,
+ * and the entering period's field inserted at its rank, found by six branch-free compares: integer
+ * operations only, no sorting. The order statistics are read through it. With
  * m = the 4th of 7 and the deviations L1 <= L2 <= L3 below and R1 <= R2 <= R3 above it, the MAD
  * (the 4th smallest of the 7 deviations, the centre's 0 included) is
  * max(min(L1, R3), min(L2, R2), min(L3, R1)), the 3rd smallest of the two merged triples: the same
@@ -170,13 +174,8 @@ function hampel7(src: Float64Array, offset: number, length: number, dst: Float64
   let zeros = 0;
   for (let j = 0; j < 7; j++) zeros += +(src[offset + j] === 0);
   let ranked = false;
-  let r0 = 0;
-  let r1 = 0;
-  let r2 = 0;
-  let r3 = 0;
-  let r4 = 0;
-  let r5 = 0;
-  let r6 = 0;
+  // In bits 3r .. 3r+2, the time slot (0..6) of the window value with rank r (0..6).
+  let inv = 0;
   const first = offset + 3;
   const end = offset + length - 3;
   for (let c = first; c < end; c++) {
@@ -188,23 +187,18 @@ function hampel7(src: Float64Array, offset: number, length: number, dst: Float64
       continue;
     }
     if (ranked) {
+      // Slide: drop the field holding slot 0 (the period leaving; SWAR: the one 3-bit field
+      // that is 0), renumber the other slots one down, and insert slot 6 (the period entering)
+      // at its rank q = how many of the six staying values are <= it (equal older values rank first).
       const inc = src[c + 3];
-      const ro = r0; // the period that left was slot 0 of the previous window
-      const a1 = +(inc < src[b]);
-      const a2 = +(inc < src[b + 1]);
-      const a3 = +(inc < src[b + 2]);
-      const a4 = +(inc < src[b + 3]);
-      const a5 = +(inc < src[b + 4]);
-      const a6 = +(inc < src[b + 5]);
-      r0 = r1 - +(r1 > ro) + a1;
-      r1 = r2 - +(r2 > ro) + a2;
-      r2 = r3 - +(r3 > ro) + a3;
-      r3 = r4 - +(r4 > ro) + a4;
-      r4 = r5 - +(r5 > ro) + a5;
-      r5 = r6 - +(r6 > ro) + a6;
-      r6 = 6 - (a1 + a2 + a3 + a4 + a5 + a6);
+      const nonZero = (inv | (inv >>> 1) | (inv >>> 2)) & FIELD_LOW_BITS_7;
+      const below = (~nonZero & FIELD_LOW_BITS_7) - 1;
+      inv = ((inv & below) | ((inv >>> 3) & ~below)) - FIELD_LOW_BITS_6;
+      const q = 3 * (+(src[b] <= inc) + +(src[b + 1] <= inc) + +(src[b + 2] <= inc) + +(src[b + 3] <= inc) + +(src[b + 4] <= inc) + +(src[b + 5] <= inc));
+      const low = (1 << q) - 1;
+      inv = (inv & low) | ((inv & ~low) << 3) | (6 << q);
     } else {
-      // Ranks from scratch: by value, the older first among equals.
+      // Ranks from scratch: by value, the older first among equals; then their inverse.
       const x0 = src[b];
       const x1 = src[b + 1];
       const x2 = src[b + 2];
@@ -212,30 +206,32 @@ function hampel7(src: Float64Array, offset: number, length: number, dst: Float64
       const x4 = src[b + 4];
       const x5 = src[b + 5];
       const x6 = src[b + 6];
-      r0 = +(x1 < x0) + +(x2 < x0) + +(x3 < x0) + +(x4 < x0) + +(x5 < x0) + +(x6 < x0);
-      r1 = +(x0 <= x1) + +(x2 < x1) + +(x3 < x1) + +(x4 < x1) + +(x5 < x1) + +(x6 < x1);
-      r2 = +(x0 <= x2) + +(x1 <= x2) + +(x3 < x2) + +(x4 < x2) + +(x5 < x2) + +(x6 < x2);
-      r3 = +(x0 <= x3) + +(x1 <= x3) + +(x2 <= x3) + +(x4 < x3) + +(x5 < x3) + +(x6 < x3);
-      r4 = +(x0 <= x4) + +(x1 <= x4) + +(x2 <= x4) + +(x3 <= x4) + +(x5 < x4) + +(x6 < x4);
-      r5 = +(x0 <= x5) + +(x1 <= x5) + +(x2 <= x5) + +(x3 <= x5) + +(x4 <= x5) + +(x6 < x5);
-      r6 = +(x0 <= x6) + +(x1 <= x6) + +(x2 <= x6) + +(x3 <= x6) + +(x4 <= x6) + +(x5 <= x6);
+      const r1 = +(x0 <= x1) + +(x2 < x1) + +(x3 < x1) + +(x4 < x1) + +(x5 < x1) + +(x6 < x1);
+      const r2 = +(x0 <= x2) + +(x1 <= x2) + +(x3 < x2) + +(x4 < x2) + +(x5 < x2) + +(x6 < x2);
+      const r3 = +(x0 <= x3) + +(x1 <= x3) + +(x2 <= x3) + +(x4 < x3) + +(x5 < x3) + +(x6 < x3);
+      const r4 = +(x0 <= x4) + +(x1 <= x4) + +(x2 <= x4) + +(x3 <= x4) + +(x5 < x4) + +(x6 < x4);
+      const r5 = +(x0 <= x5) + +(x1 <= x5) + +(x2 <= x5) + +(x3 <= x5) + +(x4 <= x5) + +(x6 < x5);
+      const r6 = +(x0 <= x6) + +(x1 <= x6) + +(x2 <= x6) + +(x3 <= x6) + +(x4 <= x6) + +(x5 <= x6);
+      // slot 0 has some rank r0; its field stays 0
+      inv = (1 << (3 * r1)) | (2 << (3 * r2)) | (3 << (3 * r3)) | (4 << (3 * r4)) | (5 << (3 * r5)) | (6 << (3 * r6));
       ranked = true;
     }
-    // inv holds, in bits 3r .. 3r+2, the time slot of the value with rank r.
-    const inv = (1 << (3 * r1)) | (2 << (3 * r2)) | (3 << (3 * r3)) | (4 << (3 * r4)) | (5 << (3 * r5)) | (6 << (3 * r6));
     const med = src[b + ((inv >>> 9) & 7)];
     const x = src[c];
     const dev = Math.abs(x - med);
     const l2 = med - src[b + ((inv >>> 3) & 7)];
     const r2d = src[b + ((inv >>> 15) & 7)] - med;
-    // min(L2, R2) <= MAD: most points are settled by it without the other four order statistics.
-    if (dev > limitFactor * (l2 < r2d ? l2 : r2d)) {
+    // x is an outlier when dev > limitFactor * MAD, MAD = max(min(L1, R3), min(L2, R2), min(L3, R1)).
+    // Rounding of limitFactor * d is monotone in d, so that is the same as
+    // (dev > f·L1 or dev > f·R3) and (dev > f·L2 or dev > f·R2) and (dev > f·L3 or dev > f·R1),
+    // taken here with bitwise operators on 0/1 values: no branch on the comparisons, whose
+    // outcomes are as good as random. min(L2, R2) <= MAD settles most points first.
+    if ((+(dev > limitFactor * l2) | +(dev > limitFactor * r2d)) !== 0) {
       const l1 = med - src[b + ((inv >>> 6) & 7)];
       const l3 = med - src[b + (inv & 7)];
       const r1d = src[b + ((inv >>> 12) & 7)] - med;
       const r3d = src[b + ((inv >>> 18) & 7)] - med;
-      const mad = Math.max(Math.min(l1, r3d), Math.min(l2, r2d), Math.min(l3, r1d));
-      if (dev > limitFactor * mad) {
+      if (((+(dev > limitFactor * l1) | +(dev > limitFactor * r3d)) & (+(dev > limitFactor * l3) | +(dev > limitFactor * r1d))) !== 0) {
         dst[c - offset] = med;
         replaced++;
         continue;
