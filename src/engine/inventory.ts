@@ -319,6 +319,55 @@ export function safetyStockColumns(c: SafetyStockColumns, into?: Float64Array): 
   const perRow = typeof c.method === "string" ? null : c.method;
   const fixed = typeof c.method === "string" ? c.method : "csl";
   const part: SafetyStockResult = { k: 0, sigma: 0, safetyStock: 0 };
+  if (perRow === null && fixed === "csl") {
+    // One method, "csl" (the common call): the whole computation of computeSafetyStock for a valid
+    // row inline, with its combined validity test; any other row (bad input, or sigma^2 outside
+    // the range where the plain square root is used) goes through computeSafetyStock, which gives
+    // its error or its hypot branch. Same operations in the same order, so the same results.
+    const sl = c.serviceLevel;
+    const dm = c.demandMean;
+    const ds = c.demandSd;
+    const lt = c.leadTime;
+    const lts = c.leadTimeSd;
+    const rp = c.reviewPeriod;
+    let lastLevel = Number.NaN;
+    let lastZ = Number.NaN;
+    for (let i = 0; i < n; i++) {
+      const p = sl[i];
+      const d = dm[i];
+      const sd = ds[i];
+      const L = lt[i];
+      const sdL = lts[i];
+      const R = rp[i];
+      if (
+        typeof p === "number" && typeof d === "number" && typeof sd === "number" &&
+        typeof L === "number" && typeof sdL === "number" && typeof R === "number" &&
+        p > 0 && p < 1 && d >= 0 && d < Infinity && sd >= 0 && sd < Infinity &&
+        L >= 0 && L < Infinity && sdL >= 0 && sdL < Infinity && R >= 0 && R < Infinity
+      ) {
+        const v = (L + R) * sd * sd + d * d * sdL * sdL; // sigmaOf's plain branch
+        if (v > 1e-290 && v < 1e290) {
+          if (p !== lastLevel) {
+            lastLevel = p;
+            lastZ = cachedZ(p);
+          }
+          const ss = lastZ * Math.sqrt(v);
+          if (ss - ss === 0) {
+            out[i] = ss;
+            continue;
+          }
+        }
+      }
+      const bad = computeSafetyStock(p, "csl", d, sd, L, sdL, R, undefined, part);
+      if (bad === null) {
+        out[i] = part.safetyStock;
+      } else {
+        out[i] = Number.NaN;
+        errors.set(i, bad);
+      }
+    }
+    return { safetyStock: out, errors };
+  }
   for (let i = 0; i < n; i++) {
     const q = c.orderQty[i];
     const bad = computeSafetyStock(
