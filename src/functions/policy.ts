@@ -233,8 +233,8 @@ function singleValue(value: unknown, name: string): unknown {
 
 /**
  * safetyStockCells for its common call, and only that: every numeric argument a full-length Excel
- * column ([[x], [x], ...], at least two rows, all of one length) or a single cell, every cell a
- * finite number, order_qty omitted, method "csl" (or blank) and distribution "normal" (or blank),
+ * column ([[x], [x], ...], at least two rows, all of one length) or a single cell (omitted or
+ * blank is 0, as readColumn reads it), every column cell a finite number, order_qty omitted, method "csl" (or blank) and distribution "normal" (or blank),
  * each a single cell. There broadcastRows and readColumn would find nothing to report, so the
  * columns are checked and read in one pass each (instead of a shape scan in broadcastRows, another
  * in readColumn, then the read) and go to the same engine call. Anything else (a text or blank
@@ -267,8 +267,8 @@ function safetyStockCslColumns(
     const v = values[j];
     const buf = scratchColumn(j, rows);
     if (isSingle(v)) {
-      const x = singleValue(v, SAFETY_STOCK_NAMES[j]);
-      if (typeof x !== "number" || x - x !== 0) return null;
+      const x = readNumber(singleValue(v, SAFETY_STOCK_NAMES[j]), "zero"); // readColumn's rule: omitted or blank is 0
+      if (isCellError(x)) return null;
       buf.fill(x);
     } else {
       const column = v as unknown[];
