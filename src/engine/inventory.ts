@@ -197,15 +197,21 @@ export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError 
 // a small direct-mapped cache keyed by the level's bits (same value in, same z out; a miss costs
 // one hash over computing z anyway, ~5 % of the quantile itself).
 const Z_CACHE_SIZE = 256;
+const Z_PROBE_ROWS = 1024;
 const zCacheLevel = new Float64Array(Z_CACHE_SIZE).fill(Number.NaN);
 const zCacheZ = new Float64Array(Z_CACHE_SIZE);
 const levelBits = new Float64Array(1);
 const levelWords = new Uint32Array(levelBits.buffer);
 
+/** The cache slot of a level. */
+function zCacheSlot(level: number): number {
+  levelBits[0] = level;
+  return (Math.imul(levelWords[0] ^ Math.imul(levelWords[1], 0x9e3779b1), 0x85ebca6b) >>> 24) & (Z_CACHE_SIZE - 1);
+}
+
 /** zFromServiceLevel through the cache (for a level strictly inside (0, 1)). */
 function cachedZ(level: number): number {
-  levelBits[0] = level;
-  const slot = (Math.imul(levelWords[0] ^ Math.imul(levelWords[1], 0x9e3779b1), 0x85ebca6b) >>> 24) & (Z_CACHE_SIZE - 1);
+  const slot = zCacheSlot(level);
   if (zCacheLevel[slot] === level) return zCacheZ[slot];
   const z = zFromServiceLevel(level);
   zCacheLevel[slot] = level;
@@ -332,7 +338,13 @@ export function safetyStockColumns(c: SafetyStockColumns, into?: Float64Array): 
     const rp = c.reviewPeriod;
     let lastLevel = Number.NaN;
     let lastZ = Number.NaN;
+    // The cache pays when levels repeat (one per segment); with a level of its own on every row it
+    // only costs (the hash is a third of the quantile). After the first Z_PROBE_ROWS rows it is
+    // dropped if it found under a quarter of them. Either way each z is zFromServiceLevel's.
+    let useCache = true;
+    let hits = 0;
     for (let i = 0; i < n; i++) {
+      if (i === Z_PROBE_ROWS && hits < Z_PROBE_ROWS / 4) useCache = false;
       const p = sl[i];
       const d = dm[i];
       const sd = ds[i];
@@ -349,7 +361,21 @@ export function safetyStockColumns(c: SafetyStockColumns, into?: Float64Array): 
         if (v > 1e-290 && v < 1e290) {
           if (p !== lastLevel) {
             lastLevel = p;
-            lastZ = cachedZ(p);
+            if (useCache) {
+              const slot = zCacheSlot(p);
+              if (zCacheLevel[slot] === p) {
+                lastZ = zCacheZ[slot];
+                hits++;
+              } else {
+                lastZ = zFromServiceLevel(p);
+                zCacheLevel[slot] = p;
+                zCacheZ[slot] = lastZ;
+              }
+            } else {
+              lastZ = zFromServiceLevel(p);
+            }
+          } else {
+            hits++;
           }
           const ss = lastZ * Math.sqrt(v);
           if (ss - ss === 0) {

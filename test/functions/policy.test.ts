@@ -102,7 +102,7 @@ describe("SEG.SAFETY_STOCK: the one-pass reading gives the general path's cells"
   const plain = (m: unknown[][]) => m.map((r) => r.map((c) => (isExcelError(c) ? { code: c.code, message: c.message } : c)));
   let seed = 4242;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const n = 400;
+  const n = 3000; // past safetyStockColumns' 1,024-row probe of its z cache
   // mostly ordinary rows; some out of range (errors), some tiny or huge (the hypot branch, overflow)
   const pick = (ordinary: () => number, odd: number[]) => () => (rand() < 0.9 ? ordinary() : odd[Math.floor(rand() * odd.length)]);
   const build = () => ({
