@@ -313,80 +313,6 @@ export interface SafetyStockColumns {
 }
 
 /**
- * safetyStockColumns for one method, "csl" (the common call): the whole computation of
- * computeSafetyStock for a valid row inline, with its combined validity test; any other row (bad
- * input, or sigma^2 outside the range where the plain square root is used) goes through
- * computeSafetyStock, which gives its error or its hypot branch. Same operations in the same
- * order, so the same results. A function of its own so that the general loop keeps its own
- * optimisation.
- */
-function cslColumns(c: SafetyStockColumns, out: Float64Array, errors: Map<number, CellError>, part: SafetyStockResult): void {
-  const n = c.rows;
-  const sl = c.serviceLevel;
-  const dm = c.demandMean;
-  const ds = c.demandSd;
-  const lt = c.leadTime;
-  const lts = c.leadTimeSd;
-  const rp = c.reviewPeriod;
-  let lastLevel = Number.NaN;
-  let lastZ = Number.NaN;
-  // The cache pays when levels repeat (one per segment); with a level of its own on every row it
-  // only costs (the hash is a third of the quantile). After the first Z_PROBE_ROWS rows it is
-  // dropped if it found under a quarter of them. Either way each z is zFromServiceLevel's.
-  let useCache = true;
-  let hits = 0;
-  for (let i = 0; i < n; i++) {
-    if (i === Z_PROBE_ROWS && hits < Z_PROBE_ROWS / 4) useCache = false;
-    const p = sl[i];
-    const d = dm[i];
-    const sd = ds[i];
-    const L = lt[i];
-    const sdL = lts[i];
-    const R = rp[i];
-    if (
-      typeof p === "number" && typeof d === "number" && typeof sd === "number" &&
-      typeof L === "number" && typeof sdL === "number" && typeof R === "number" &&
-      p > 0 && p < 1 && d >= 0 && d < Infinity && sd >= 0 && sd < Infinity &&
-      L >= 0 && L < Infinity && sdL >= 0 && sdL < Infinity && R >= 0 && R < Infinity
-    ) {
-      const v = (L + R) * sd * sd + d * d * sdL * sdL; // sigmaOf's plain branch
-      if (v > 1e-290 && v < 1e290) {
-        if (p !== lastLevel) {
-          lastLevel = p;
-          if (useCache) {
-            const slot = zCacheSlot(p);
-            if (zCacheLevel[slot] === p) {
-              lastZ = zCacheZ[slot];
-              hits++;
-            } else {
-              lastZ = zFromServiceLevel(p);
-              zCacheLevel[slot] = p;
-              zCacheZ[slot] = lastZ;
-            }
-          } else {
-            lastZ = zFromServiceLevel(p);
-          }
-        } else {
-          hits++;
-        }
-        const ss = lastZ * Math.sqrt(v);
-        if (ss - ss === 0) {
-          out[i] = ss;
-          continue;
-        }
-      }
-    }
-    const bad = computeSafetyStock(p, "csl", d, sd, L, sdL, R, undefined, part);
-    if (bad === null) {
-      out[i] = part.safetyStock;
-    } else {
-      out[i] = Number.NaN;
-      errors.set(i, bad);
-    }
-  }
-}
-
-/**
  * safetyStock over columns: one tight loop with no allocation per row (the custom function's
  * path for 100,000-row ranges). Rows that fail get NaN in `safetyStock` and their CellError in
  * `errors` (keyed by row index); same rules and messages as safetyStock. `into`, when it has
@@ -400,7 +326,72 @@ export function safetyStockColumns(c: SafetyStockColumns, into?: Float64Array): 
   const fixed = typeof c.method === "string" ? c.method : "csl";
   const part: SafetyStockResult = { k: 0, sigma: 0, safetyStock: 0 };
   if (perRow === null && fixed === "csl") {
-    cslColumns(c, out, errors, part);
+    // One method, "csl" (the common call): the whole computation of computeSafetyStock for a valid
+    // row inline, with its combined validity test; any other row (bad input, or sigma^2 outside
+    // the range where the plain square root is used) goes through computeSafetyStock, which gives
+    // its error or its hypot branch. Same operations in the same order, so the same results.
+    const sl = c.serviceLevel;
+    const dm = c.demandMean;
+    const ds = c.demandSd;
+    const lt = c.leadTime;
+    const lts = c.leadTimeSd;
+    const rp = c.reviewPeriod;
+    let lastLevel = Number.NaN;
+    let lastZ = Number.NaN;
+    // The cache pays when levels repeat (one per segment); with a level of its own on every row it
+    // only costs (the hash is a third of the quantile). After the first Z_PROBE_ROWS rows it is
+    // dropped if it found under a quarter of them. Either way each z is zFromServiceLevel's.
+    let useCache = true;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      if (i === Z_PROBE_ROWS && hits < Z_PROBE_ROWS / 4) useCache = false;
+      const p = sl[i];
+      const d = dm[i];
+      const sd = ds[i];
+      const L = lt[i];
+      const sdL = lts[i];
+      const R = rp[i];
+      if (
+        typeof p === "number" && typeof d === "number" && typeof sd === "number" &&
+        typeof L === "number" && typeof sdL === "number" && typeof R === "number" &&
+        p > 0 && p < 1 && d >= 0 && d < Infinity && sd >= 0 && sd < Infinity &&
+        L >= 0 && L < Infinity && sdL >= 0 && sdL < Infinity && R >= 0 && R < Infinity
+      ) {
+        const v = (L + R) * sd * sd + d * d * sdL * sdL; // sigmaOf's plain branch
+        if (v > 1e-290 && v < 1e290) {
+          if (p !== lastLevel) {
+            lastLevel = p;
+            if (useCache) {
+              const slot = zCacheSlot(p);
+              if (zCacheLevel[slot] === p) {
+                lastZ = zCacheZ[slot];
+                hits++;
+              } else {
+                lastZ = zFromServiceLevel(p);
+                zCacheLevel[slot] = p;
+                zCacheZ[slot] = lastZ;
+              }
+            } else {
+              lastZ = zFromServiceLevel(p);
+            }
+          } else {
+            hits++;
+          }
+          const ss = lastZ * Math.sqrt(v);
+          if (ss - ss === 0) {
+            out[i] = ss;
+            continue;
+          }
+        }
+      }
+      const bad = computeSafetyStock(p, "csl", d, sd, L, sdL, R, undefined, part);
+      if (bad === null) {
+        out[i] = part.safetyStock;
+      } else {
+        out[i] = Number.NaN;
+        errors.set(i, bad);
+      }
+    }
     return { safetyStock: out, errors };
   }
   for (let i = 0; i < n; i++) {
