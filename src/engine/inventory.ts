@@ -197,15 +197,21 @@ export function safetyStock(p: SafetyStockInput): SafetyStockResult | CellError 
 // a small direct-mapped cache keyed by the level's bits (same value in, same z out; a miss costs
 // one hash over computing z anyway, ~5 % of the quantile itself).
 const Z_CACHE_SIZE = 256;
+const Z_PROBE_ROWS = 1024;
 const zCacheLevel = new Float64Array(Z_CACHE_SIZE).fill(Number.NaN);
 const zCacheZ = new Float64Array(Z_CACHE_SIZE);
 const levelBits = new Float64Array(1);
 const levelWords = new Uint32Array(levelBits.buffer);
 
+/** The cache slot of a level. */
+function zCacheSlot(level: number): number {
+  levelBits[0] = level;
+  return (Math.imul(levelWords[0] ^ Math.imul(levelWords[1], 0x9e3779b1), 0x85ebca6b) >>> 24) & (Z_CACHE_SIZE - 1);
+}
+
 /** zFromServiceLevel through the cache (for a level strictly inside (0, 1)). */
 function cachedZ(level: number): number {
-  levelBits[0] = level;
-  const slot = (Math.imul(levelWords[0] ^ Math.imul(levelWords[1], 0x9e3779b1), 0x85ebca6b) >>> 24) & (Z_CACHE_SIZE - 1);
+  const slot = zCacheSlot(level);
   if (zCacheLevel[slot] === level) return zCacheZ[slot];
   const z = zFromServiceLevel(level);
   zCacheLevel[slot] = level;
@@ -319,6 +325,75 @@ export function safetyStockColumns(c: SafetyStockColumns, into?: Float64Array): 
   const perRow = typeof c.method === "string" ? null : c.method;
   const fixed = typeof c.method === "string" ? c.method : "csl";
   const part: SafetyStockResult = { k: 0, sigma: 0, safetyStock: 0 };
+  if (perRow === null && fixed === "csl") {
+    // One method, "csl" (the common call): the whole computation of computeSafetyStock for a valid
+    // row inline, with its combined validity test; any other row (bad input, or sigma^2 outside
+    // the range where the plain square root is used) goes through computeSafetyStock, which gives
+    // its error or its hypot branch. Same operations in the same order, so the same results.
+    const sl = c.serviceLevel;
+    const dm = c.demandMean;
+    const ds = c.demandSd;
+    const lt = c.leadTime;
+    const lts = c.leadTimeSd;
+    const rp = c.reviewPeriod;
+    let lastLevel = Number.NaN;
+    let lastZ = Number.NaN;
+    // The cache pays when levels repeat (one per segment); with a level of its own on every row it
+    // only costs (the hash is a third of the quantile). After the first Z_PROBE_ROWS rows it is
+    // dropped if it found under a quarter of them. Either way each z is zFromServiceLevel's.
+    let useCache = true;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      if (i === Z_PROBE_ROWS && hits < Z_PROBE_ROWS / 4) useCache = false;
+      const p = sl[i];
+      const d = dm[i];
+      const sd = ds[i];
+      const L = lt[i];
+      const sdL = lts[i];
+      const R = rp[i];
+      if (
+        typeof p === "number" && typeof d === "number" && typeof sd === "number" &&
+        typeof L === "number" && typeof sdL === "number" && typeof R === "number" &&
+        p > 0 && p < 1 && d >= 0 && d < Infinity && sd >= 0 && sd < Infinity &&
+        L >= 0 && L < Infinity && sdL >= 0 && sdL < Infinity && R >= 0 && R < Infinity
+      ) {
+        const v = (L + R) * sd * sd + d * d * sdL * sdL; // sigmaOf's plain branch
+        if (v > 1e-290 && v < 1e290) {
+          if (p !== lastLevel) {
+            lastLevel = p;
+            if (useCache) {
+              const slot = zCacheSlot(p);
+              if (zCacheLevel[slot] === p) {
+                lastZ = zCacheZ[slot];
+                hits++;
+              } else {
+                lastZ = zFromServiceLevel(p);
+                zCacheLevel[slot] = p;
+                zCacheZ[slot] = lastZ;
+              }
+            } else {
+              lastZ = zFromServiceLevel(p);
+            }
+          } else {
+            hits++;
+          }
+          const ss = lastZ * Math.sqrt(v);
+          if (ss - ss === 0) {
+            out[i] = ss;
+            continue;
+          }
+        }
+      }
+      const bad = computeSafetyStock(p, "csl", d, sd, L, sdL, R, undefined, part);
+      if (bad === null) {
+        out[i] = part.safetyStock;
+      } else {
+        out[i] = Number.NaN;
+        errors.set(i, bad);
+      }
+    }
+    return { safetyStock: out, errors };
+  }
   for (let i = 0; i < n; i++) {
     const q = c.orderQty[i];
     const bad = computeSafetyStock(

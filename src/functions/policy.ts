@@ -20,7 +20,7 @@ import { parseDistribution, type DistributionChoice } from "../engine/distributi
 import { eoq, fillRateK, reorderPoint, safetyStockColumns, SafetyStockMethod, zValue } from "../engine/inventory";
 import { distributionPolicyColumns, fillRateOfPolicyColumns, reorderPointByDistributionColumns } from "../engine/policy/levels";
 import { normalLoss } from "../engine/stats";
-import { broadcastRows, ExcelMatrix, guard, isExcelColumn, readOption, spillAs, toExcelError } from "./excel";
+import { asVector, broadcastRows, ExcelMatrix, guard, isExcelColumn, isOmitted, readOption, spillAs, toExcelError } from "./excel";
 
 /** Engine field names as the user sees them in the formula builder. */
 const ARGUMENT_NAMES: Record<string, string> = {
@@ -183,6 +183,8 @@ export function safetyStockCells(
   distribution: unknown = null,
 ): ExcelMatrix {
   return guard(() => {
+    const fast = safetyStockCslColumns(serviceLevel, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod, method, orderQty, distribution);
+    if (fast !== null) return fast;
     const names = ["service_level", "demand_mean", "demand_sd", "lead_time", "lead_time_sd", "review_period", "order_qty"];
     const values = [serviceLevel, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod, orderQty];
     const args: Record<string, unknown> = {};
@@ -223,6 +225,78 @@ export function safetyStockCells(
     return spillAs(out, b.orientation);
   });
 }
+
+/** What broadcastRows hands on for a single-cell (isSingle) or omitted argument: its one value. */
+function singleValue(value: unknown, name: string): unknown {
+  return isOmitted(value) ? null : asVector(value, name)[0];
+}
+
+/**
+ * safetyStockCells for its common call, and only that: every numeric argument a full-length Excel
+ * column ([[x], [x], ...], at least two rows, all of one length) or a single cell (omitted or
+ * blank is 0, as readColumn reads it), every column cell a finite number, order_qty omitted, method "csl" (or blank) and distribution "normal" (or blank),
+ * each a single cell. There broadcastRows and readColumn would find nothing to report, so the
+ * columns are checked and read in one pass each (instead of a shape scan in broadcastRows, another
+ * in readColumn, then the read) and go to the same engine call. Anything else (a text or blank
+ * cell, another shape, a per-row method) returns null, found at the latest in that pass, and the
+ * general path runs from the start: the same results and messages either way.
+ */
+function safetyStockCslColumns(
+  serviceLevel: unknown,
+  demandMean: unknown,
+  demandSd: unknown,
+  leadTime: unknown,
+  leadTimeSd: unknown,
+  reviewPeriod: unknown,
+  method: unknown,
+  orderQty: unknown,
+  distribution: unknown,
+): ExcelMatrix | null {
+  if (!isOmitted(orderQty) || !isSingle(method) || !isSingle(distribution)) return null;
+  if (readMethod(singleValue(method, "method")) !== "csl" || readDistribution(singleValue(distribution, "distribution")) !== "normal") return null;
+  const values = [serviceLevel, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod];
+  let rows = 0;
+  for (const v of values) {
+    if (isSingle(v)) continue;
+    if (!Array.isArray(v) || v.length < 2 || (rows !== 0 && v.length !== rows)) return null;
+    rows = v.length;
+  }
+  if (rows === 0) return null;
+  const columns: Float64Array[] = [];
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j];
+    const buf = scratchColumn(j, rows);
+    if (isSingle(v)) {
+      const x = readNumber(singleValue(v, SAFETY_STOCK_NAMES[j]), "zero"); // readColumn's rule: omitted or blank is 0
+      if (isCellError(x)) return null;
+      buf.fill(x);
+    } else {
+      const column = v as unknown[];
+      for (let i = 0; i < rows; i++) {
+        const row = column[i];
+        if (!Array.isArray(row) || row.length !== 1) return null;
+        const x: unknown = row[0];
+        if (typeof x !== "number" || x - x !== 0) return null;
+        buf[i] = x;
+      }
+    }
+    columns.push(buf);
+  }
+  const [sl, dm, ds, lt, lts, rp] = columns;
+  const oq = scratchColumn(6, rows).fill(Number.NaN);
+  const { safetyStock, errors } = safetyStockColumns(
+    { rows, serviceLevel: sl, demandMean: dm, demandSd: ds, leadTime: lt, leadTimeSd: lts, reviewPeriod: rp, orderQty: oq, method: "csl" },
+    scratchColumn(7, rows),
+  );
+  const out: ExcelMatrix = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = safetyStock[i];
+    out[i] = v === v ? [v] : [sheetError(errors.get(i) ?? cellError("no result"), rows, i)];
+  }
+  return out; // a column: every argument longer than one cell is one
+}
+
+const SAFETY_STOCK_NAMES = ["service_level", "demand_mean", "demand_sd", "lead_time", "lead_time_sd", "review_period"];
 
 /** The method argument: one method for every row when it is a single cell, else one per row. */
 function readMethods(

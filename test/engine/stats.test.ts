@@ -7,8 +7,11 @@ import {
   normalPdf,
   normalQuantile,
   normalUpperTail,
+  standardNormalQuantile,
   zFromServiceLevel,
 } from "../../src/engine/stats";
+import stdlibLn from "@stdlib/math-base-special-ln";
+import stdlibQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import cdfPdf from "../fixtures/normal_cdf_pdf.json";
 import quantiles from "../fixtures/normal_quantile.json";
 import losses from "../fixtures/normal_loss.json";
@@ -87,6 +90,28 @@ describe("zFromServiceLevel", () => {
     expect(zFromServiceLevel(-0.1)).toBeNaN();
     expect(zFromServiceLevel(1.1)).toBeNaN();
     expect(zFromServiceLevel(Number.NaN)).toBeNaN();
+  });
+
+  // standardNormalQuantile re-evaluates stdlib's erfinv with Math.log for stdlib's ln: the values
+  // must be stdlib's own, bit for bit, on every branch of erfinv (|2p - 1| <= 0.5; 1 - |2p - 1| >= 0.25;
+  // sqrt(-ln(1 - |2p - 1|)) in [0, 3), [3, 6) and [6, 18)), in both halves, and at the edges.
+  it("standardNormalQuantile is @stdlib/stats-base-dists-normal-quantile bit for bit", () => {
+    const ps: number[] = [0, 1, 0.5, 0.25, 0.75, 0.125, 0.875, -0.1, 1.1, Number.NaN, Number.MIN_VALUE, 1 - Number.EPSILON / 2];
+    let seed = 20261203;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 20000; i++) {
+      const u = rand();
+      const tiny = Math.pow(10, -17 * rand()) * (1 + rand()); // 1 - p or p from ~1e-17 to 1
+      ps.push(u, 1 - tiny / 2, tiny / 2, 0.8 + 0.199 * u);
+    }
+    // the branch boundaries: sqrt(-ln q) = 3 and 6 with q = 1 - |2p - 1| = 2 (1 - p)
+    for (const s of [3, 6]) for (let k = -50; k <= 50; k++) ps.push(1 - Math.exp(-s * s) / 2 + k * Number.EPSILON);
+    let mismatches = 0;
+    for (const p of ps) if (!Object.is(standardNormalQuantile(p), stdlibQuantile(p, 0, 1))) mismatches++;
+    expect(mismatches).toBe(0);
+    // the reason it can be: Math.log and stdlib's ln (both fdlibm's e_log.c) round alike
+    for (const p of ps) if (p > 0 && p < 1 && Math.log(1 - p) !== stdlibLn(1 - p)) mismatches++;
+    expect(mismatches).toBe(0);
   });
 
   it("normalQuantile scales z", () => {

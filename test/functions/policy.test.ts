@@ -12,6 +12,7 @@ import {
   safetyStockCells,
   zValueCells,
 } from "../../src/functions/policy";
+import { safetyStock } from "../../src/engine/inventory";
 
 /** Excel hands a one-column range as [[a], [b], ...] and a single cell (matrix parameter) as [[a]]. */
 const col = (...xs: unknown[]) => xs.map((x) => [x]);
@@ -91,6 +92,73 @@ describe("SEG.SAFETY_STOCK", () => {
     const mismatch = safetyStockCells(col(0.9, 0.95, 0.99), col(1, 2), one(20), one(4), null, null, null, null);
     expect(mismatch).toHaveLength(1);
     expect(errorOf(mismatch[0][0]).message).toMatch(/^demand_mean: has 2 rows but service_level has 3/);
+  });
+});
+
+// safetyStockCells reads its common call (numeric Excel columns or single cells, all finite
+// numbers, csl, no order_qty) in one pass; a column of zeros for order_qty ("not given", unused by
+// csl) sends the same call down the general path, which is the reference here.
+describe("SEG.SAFETY_STOCK: the one-pass reading gives the general path's cells", () => {
+  const plain = (m: unknown[][]) => m.map((r) => r.map((c) => (isExcelError(c) ? { code: c.code, message: c.message } : c)));
+  let seed = 4242;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const n = 3000; // past safetyStockColumns' 1,024-row probe of its z cache
+  // mostly ordinary rows; some out of range (errors), some tiny or huge (the hypot branch, overflow)
+  const pick = (ordinary: () => number, odd: number[]) => () => (rand() < 0.9 ? ordinary() : odd[Math.floor(rand() * odd.length)]);
+  const build = () => ({
+    sl: Array.from({ length: n }, pick(() => 0.5 + 0.499 * rand(), [0, 1, 1.5, -0.2, 1e-300, 0.9999999999])),
+    d: Array.from({ length: n }, pick(() => 1000 * rand(), [0, -1, 1e-160, 1e200, 1e300])),
+    sd: Array.from({ length: n }, pick(() => 200 * rand(), [0, -3, 1e-160, 1e200])),
+    L: Array.from({ length: n }, pick(() => 12 * rand(), [0, -2, 1e-300])),
+    sdL: Array.from({ length: n }, pick(() => 2 * rand(), [0, -1, 1e200])),
+    R: Array.from({ length: n }, pick(() => Math.floor(5 * rand()), [0, -1, 1e-300])),
+  });
+  const x = build();
+  const zeros = Array.from({ length: n }, () => [0]);
+  const c = (xs: unknown[]) => xs.map((v) => [v]);
+
+  it("numbers and errors alike, row by row, and the numbers are the engine's safetyStock", () => {
+    const fast = safetyStockCells(c(x.sl), c(x.d), c(x.sd), c(x.L), c(x.sdL), c(x.R), null, null);
+    const general = safetyStockCells(c(x.sl), c(x.d), c(x.sd), c(x.L), c(x.sdL), c(x.R), null, zeros);
+    expect(plain(fast)).toEqual(plain(general));
+    let numbers = 0;
+    let errors = 0;
+    for (let i = 0; i < n; i++) {
+      const want = safetyStock({ serviceLevel: x.sl[i], demandMean: x.d[i], demandSd: x.sd[i], leadTime: x.L[i], leadTimeSd: x.sdL[i], reviewPeriod: x.R[i] });
+      if ("safetyStock" in want) {
+        expect(fast[i][0]).toBe(want.safetyStock);
+        numbers++;
+      } else {
+        expect(errorOf(fast[i][0]).message).toMatch(new RegExp(`^row ${i + 1}: `));
+        errors++;
+      }
+    }
+    expect(numbers).toBeGreaterThan(n / 2);
+    expect(errors).toBeGreaterThan(20);
+  });
+
+  it("single cells among the columns, one or nine service levels", () => {
+    const nine = Array.from({ length: n }, (_, i) => [[0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.9, 0.88, 0.85][i % 9]]);
+    for (const sl of [one(0.95), nine]) {
+      for (const R of [one(1), one(""), null]) {
+        const fast = safetyStockCells(sl, c(x.d), one(20), c(x.L), null, R, one("csl"), null, one("normal"));
+        const general = safetyStockCells(sl, c(x.d), one(20), c(x.L), null, R, one("csl"), zeros, one("normal"));
+        expect(plain(fast)).toEqual(plain(general));
+      }
+    }
+  });
+
+  it("a text, blank or infinite cell, or another shape, leaves it to the general path (same messages)", () => {
+    const sd = c(x.sd);
+    sd[5] = ["abc"];
+    sd[9] = [""];
+    sd[11] = [Infinity];
+    const out = safetyStockCells(c(x.sl), c(x.d), sd, c(x.L), c(x.sdL), c(x.R), null, null);
+    expect(plain(out)).toEqual(plain(safetyStockCells(c(x.sl), c(x.d), sd, c(x.L), c(x.sdL), c(x.R), null, zeros)));
+    expect(errorOf(out[5][0]).message).toBe('row 6: demand_sd: text "abc" is not a number');
+    // a flat list of numbers (not [[x], ...]) is read by the general path as a column
+    const flat = safetyStockCells(x.sl, c(x.d), c(x.sd), c(x.L), c(x.sdL), c(x.R), null, null);
+    expect(plain(flat)).toEqual(plain(safetyStockCells(c(x.sl), c(x.d), c(x.sd), c(x.L), c(x.sdL), c(x.R), null, zeros)));
   });
 });
 
