@@ -417,6 +417,13 @@ function perturbRun(
       runXyz[i] = -1;
       continue;
     }
+    if (baseSum[i] === 0) {
+      // No demand in any kept period: nothing is drawn (a zero period stays zero), the perturbed
+      // sum is 0 and the class "N", as the loop below would find, without walking the periods.
+      perturbed[i] = values[i];
+      runXyz[i] = NO_DEMAND;
+      continue;
+    }
     const e = errorCv[i];
     const m0 = baseMean[i];
     const off = rowStart[i];
