@@ -19,5 +19,6 @@ module.exports = {
   // Nested copies too (office-addin-mock loads strip-bom from under @microsoft/app-manifest).
   transformIgnorePatterns: [`/node_modules/(?!(?:.*/node_modules/)?(${esmOnly})/)`],
   testTimeout: 30000,
+  setupFilesAfterEnv: ["<rootDir>/test/helpers/domTimeouts.ts"],
   reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };
