@@ -19,10 +19,6 @@ module.exports = {
   // Nested copies too (office-addin-mock loads strip-bom from under @microsoft/app-manifest).
   transformIgnorePatterns: [`/node_modules/(?!(?:.*/node_modules/)?(${esmOnly})/)`],
   testTimeout: 30000,
-  // Two workers even on a 2-core machine (jest's default there is one): many suites spend much of
-  // their time waiting (the browser, PostgreSQL, servers, child processes), so the second worker
-  // shortens the run. Suites are independent (their own schema, port 0, temporary directories).
-  maxWorkers: 2,
   setupFilesAfterEnv: ["<rootDir>/test/helpers/domTimeouts.ts"],
   reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };
