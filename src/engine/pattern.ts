@@ -20,7 +20,7 @@
 import { atLeast } from "./abc";
 import { ArgumentError, CellError, cellError } from "./errors";
 import { checkMask, EVERY_PERIOD_EXCLUDED_MESSAGE, excludedCounts, keptPeriods, PeriodMask } from "./promotions";
-import { checkPeriods, DemandHistory, HistoryStorage, historyStorage, laneSum, maxOf, plainSum } from "./xyz";
+import { checkedLaneSum, checkPeriods, DemandHistory, HistoryStorage, historyStorage, laneSum, maxOf, plainSum, scanCells, scanned } from "./xyz";
 
 /** Pattern labels by code. */
 export const PATTERN_LABELS = ["smooth", "erratic", "intermittent", "lumpy", "no demand"] as const;
@@ -160,9 +160,9 @@ export function classifyPattern(history: DemandHistory, options: PatternOptions 
 
 /**
  * classifyPattern without a mask over a storage-backed history: per row, one pass checks the row
- * and takes the sum and the number of non-zero periods (countedSum / countedCells), a second the
- * squared deviations of the non-zero sizes (nonZeroSquares), in the lane order of laneSum in
- * xyz.ts, so the results are finishPatternRow's. The non-zero test in the second pass is a
+ * and takes the sum and the number of non-zero periods (xyz.ts's checkedLaneSum / scanCells,
+ * counting), a second the squared deviations of the non-zero sizes (nonZeroSquares), in the lane
+ * order of laneSum in xyz.ts, so the results are finishPatternRow's. The non-zero test in the second pass is a
  * multiplication by 0 or 1 rather than a branch, which intermittent rows would mispredict; adding
  * d² · 0 = 0 leaves the sum unchanged. Rows that are not plain go through slowPatternRow.
  */
@@ -173,9 +173,9 @@ function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: Pat
     const { data, stride, start } = source;
     for (let r = 0; r < rows; r++) {
       const off = r * stride + start;
-      const sum = countedSum(data, off, p);
+      const sum = checkedLaneSum(data, off, p, true);
       if (plainSum(sum)) {
-        const k = counted.nonZero;
+        const k = scanned.nonZero;
         const m = sum / k;
         setPattern(r, p / k, nonZeroSquares(data, off, p, m) / k / (m * m), o);
       } else slowPatternRow(history, r, o, buf);
@@ -185,87 +185,13 @@ function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: Pat
   const { cells, start } = source;
   for (let r = 0; r < rows; r++) {
     const row = cells[r];
-    const sum = countedCells(row, start, p);
+    const sum = scanCells(row, start, p, true);
     if (plainSum(sum)) {
-      const k = counted.nonZero;
+      const k = scanned.nonZero;
       const m = sum / k;
       setPattern(r, p / k, nonZeroSquaresCells(row, start, p, m) / k / (m * m), o);
     } else slowPatternRow(history, r, o, buf);
   }
-}
-
-/** The number of values > 0 found by the last countedSum or countedCells. */
-const counted = { nonZero: 0 };
-
-/**
- * checkedLaneSum of xyz.ts that also counts the values > 0 (into counted.nonZero): the sum, or
- * NaN when a value is negative (NaN and infinite values show in the sum).
- */
-function countedSum(x: Float64Array, off: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  let bad = false;
-  let j = 0;
-  for (; j + 3 < n; j += 4) {
-    const a = x[off + j];
-    const b = x[off + j + 1];
-    const c = x[off + j + 2];
-    const d = x[off + j + 3];
-    if (a < 0 || b < 0 || c < 0 || d < 0) bad = true;
-    k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
-    s0 += a;
-    s1 += b;
-    s2 += c;
-    s3 += d;
-  }
-  for (let i = j; i < n; i++) {
-    const v = x[off + i];
-    if (v < 0) bad = true;
-    k += +(v > 0);
-    if (i === j) s0 += v;
-    else if (i === j + 1) s1 += v;
-    else s2 += v;
-  }
-  counted.nonZero = k;
-  return bad ? NaN : s0 + s1 + (s2 + s3);
-}
-
-/** scanCells of xyz.ts that also counts the values > 0 (into counted.nonZero). */
-function countedCells(row: readonly unknown[], start: number, p: number): number {
-  if (row.length < start + p) return NaN;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  let bad = false;
-  let j = 0;
-  for (; j + 3 < p; j += 4) {
-    const a = row[start + j];
-    const b = row[start + j + 1];
-    const c = row[start + j + 2];
-    const d = row[start + j + 3];
-    if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number" || typeof d !== "number") return NaN;
-    if (a < 0 || b < 0 || c < 0 || d < 0) bad = true;
-    k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
-    s0 += a;
-    s1 += b;
-    s2 += c;
-    s3 += d;
-  }
-  for (let i = j; i < p; i++) {
-    const c = row[start + i];
-    if (!(typeof c === "number" && c >= 0)) return NaN;
-    k += +(c > 0);
-    if (i === j) s0 += c;
-    else if (i === j + 1) s1 += c;
-    else s2 += c;
-  }
-  counted.nonZero = k;
-  return bad ? NaN : s0 + s1 + (s2 + s3);
 }
 
 /** The number of values > 0 in x[off .. off + n). */

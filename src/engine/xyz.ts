@@ -327,16 +327,22 @@ export function laneSquares(x: Float64Array, off: number, n: number, m: number):
   return s0 + s1 + (s2 + s3);
 }
 
+/** The number of values > 0 found by the last checkedLaneSum or scanCells called with countNonZero. */
+export const scanned = { nonZero: 0 };
+
 /**
  * laneSum of x[off .. off + n), or NaN when a value is negative (a NaN value makes the sum NaN
- * and an infinite one makes it infinite). The batch loops' first pass: it checks and sums the row
+ * and an infinite one makes it infinite); with countNonZero, the number of values > 0 goes to
+ * scanned.nonZero (the pattern engine needs it, XYZ does not: counting costs a quarter of the
+ * pass, a skipped count almost nothing). The batch loops' first pass: it checks and sums the row
  * in one go; a row whose sum is not plainSum is read again and checked by checkPeriods.
  */
-export function checkedLaneSum(x: Float64Array, off: number, n: number): number {
+export function checkedLaneSum(x: Float64Array, off: number, n: number, countNonZero: boolean): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
+  let k = 0;
   let bad = false;
   let j = 0;
   for (; j + 3 < n; j += 4) {
@@ -345,6 +351,7 @@ export function checkedLaneSum(x: Float64Array, off: number, n: number): number 
     const c = x[off + j + 2];
     const d = x[off + j + 3];
     if (a < 0 || b < 0 || c < 0 || d < 0) bad = true;
+    if (countNonZero) k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
     s0 += a;
     s1 += b;
     s2 += c;
@@ -353,25 +360,28 @@ export function checkedLaneSum(x: Float64Array, off: number, n: number): number 
   for (let i = j; i < n; i++) {
     const v = x[off + i];
     if (v < 0) bad = true;
+    k += +(v > 0);
     if (i === j) s0 += v;
     else if (i === j + 1) s1 += v;
     else s2 += v;
   }
+  if (countNonZero) scanned.nonZero = k;
   return bad ? NaN : s0 + s1 + (s2 + s3);
 }
 
 /**
  * Checks cells row[start .. start + p) and, when every one is a number, returns their
- * laneSum. Returns NaN when a cell is not a number
+ * laneSum (and, with countNonZero, counts the values > 0 into scanned.nonZero). Returns NaN when a cell is not a number
  * (a blank, text), is negative, or the row is short; a NaN cell makes the sum NaN and an infinite
  * one makes it infinite. Any row whose sum is not plainSum goes to readRow and checkPeriods.
  */
-export function scanCells(row: readonly unknown[], start: number, p: number): number {
+export function scanCells(row: readonly unknown[], start: number, p: number, countNonZero: boolean): number {
   if (row.length < start + p) return NaN;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
+  let k = 0;
   let bad = false;
   let j = 0;
   for (; j + 3 < p; j += 4) {
@@ -381,6 +391,7 @@ export function scanCells(row: readonly unknown[], start: number, p: number): nu
     const d = row[start + j + 3];
     if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number" || typeof d !== "number") return NaN;
     if (a < 0 || b < 0 || c < 0 || d < 0) bad = true; // NaN and infinite values show in the sum
+    if (countNonZero) k += +(a > 0) + +(b > 0) + +(c > 0) + +(d > 0);
     s0 += a;
     s1 += b;
     s2 += c;
@@ -389,10 +400,12 @@ export function scanCells(row: readonly unknown[], start: number, p: number): nu
   for (let i = j; i < p; i++) {
     const c = row[start + i];
     if (!(typeof c === "number" && c >= 0)) return NaN;
+    k += +(c > 0);
     if (i === j) s0 += c;
     else if (i === j + 1) s1 += c;
     else s2 += c;
   }
+  if (countNonZero) scanned.nonZero = k;
   return bad ? NaN : s0 + s1 + (s2 + s3);
 }
 
@@ -448,7 +461,7 @@ function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumn
     const { data, stride, start } = source;
     for (let r = 0; r < rows; r++) {
       const off = r * stride + start;
-      const sum = checkedLaneSum(data, off, p);
+      const sum = checkedLaneSum(data, off, p, false);
       if (plainLength && plainSum(sum)) {
         const m = sum / p;
         const s = Math.sqrt(laneSquares(data, off, p, m) / divisor);
@@ -462,7 +475,7 @@ function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumn
   const { cells, start } = source;
   for (let r = 0; r < rows; r++) {
     const row = cells[r];
-    const sum = scanCells(row, start, p);
+    const sum = scanCells(row, start, p, false);
     if (plainLength && plainSum(sum)) {
       const m = sum / p;
       const s = Math.sqrt(laneSquaresCells(row, start, p, m) / divisor);
