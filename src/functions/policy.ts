@@ -185,7 +185,7 @@ export function safetyStockCells(
   return guard(() => {
     const fast = safetyStockCslColumns(serviceLevel, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod, method, orderQty, distribution);
     if (fast !== null) return fast;
-    const names = ["service_level", "demand_mean", "demand_sd", "lead_time", "lead_time_sd", "review_period", "order_qty"];
+    const names = [...SAFETY_STOCK_NAMES, "order_qty"];
     const values = [serviceLevel, demandMean, demandSd, leadTime, leadTimeSd, reviewPeriod, orderQty];
     const args: Record<string, unknown> = {};
     names.forEach((n, j) => (args[n] = values[j]));
