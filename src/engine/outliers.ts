@@ -20,6 +20,7 @@
  * the median, as the plain rule does.
  */
 import { ArgumentError } from "./errors";
+import { Hampel7Kernel, hampel7Wasm } from "./kernels/hampel7";
 
 export interface HampelOptions {
   /** Periods on each side of the centre (window = 2k+1). Default 3. */
@@ -50,9 +51,12 @@ export function hampelSettings(options: HampelOptions = {}): HampelSettings {
  * Filters src[offset .. offset+length) into dst[0 .. length): outliers replaced by their window
  * median, other values copied. Returns the number of replaced periods. `work` needs 2k+1 slots.
  * Values are assumed valid (finite, >= 0): the caller checks them first.
- * The default 7-period window (k = 3) has its own kernel (hampel7); other widths keep the window
- * sorted as it slides (one value out, one in) and read the MAD off the sorted window by merging
- * the deviations below and above the median outwards from the centre. Both give the same numbers.
+ * The default 7-period window (k = 3) has its own kernels: WebAssembly (kernels/hampel7.wat, two
+ * periods at a time through sorting networks) where the runtime has it, else hampel7Ts; `kernel7`
+ * picks one (tests run both). Other widths keep
+ * the window sorted as it slides (one value out, one in) and read the MAD off the sorted window by
+ * merging the deviations below and above the median outwards from the centre. All give the same
+ * numbers.
  */
 export function hampelInto(
   src: ArrayLike<number>,
@@ -61,8 +65,9 @@ export function hampelInto(
   dst: Float64Array,
   settings: HampelSettings,
   work: Float64Array = new Float64Array(2 * settings.halfWidth + 1),
+  kernel7: Hampel7Kernel = hampel7Wasm ?? hampel7Ts,
 ): number {
-  if (settings.halfWidth === 3 && length >= 7 && src instanceof Float64Array) return hampel7(src, offset, length, dst, settings.threshold * MAD_SCALE, work);
+  if (settings.halfWidth === 3 && length >= 7 && src instanceof Float64Array) return kernel7(src, offset, length, dst, settings.threshold * MAD_SCALE, work);
   return hampelSorted(src, offset, length, dst, settings, work);
 }
 
@@ -135,19 +140,11 @@ const FIELD_LOW_BITS_7 = 0b001001001001001001001;
 const FIELD_LOW_BITS_6 = 0b001001001001001001;
 
 /**
- * The 7-period window (k = 3), the default and the case that must be fast (100,000 x 104 in well
- * under 150 ms). The three periods at each end (windows cut short) go through filterPoint on a
- * small sorted copy. In between, the window's order is held as a packed inverse permutation
- * (3 bits per rank r: which time slot 0..6 holds the value of rank r, ties broken by age). When the
- * window slides, the field of slot 0 (the period leaving) is cut out, the other slots renumbered,
- * and the entering period's field inserted at its rank, found by six branch-free compares: integer
- * operations only, no sorting. The order statistics are read through it. With
- * m = the 4th of 7 and the deviations L1 <= L2 <= L3 below and R1 <= R2 <= R3 above it, the MAD
- * (the 4th smallest of the 7 deviations, the centre's 0 included) is
- * max(min(L1, R3), min(L2, R2), min(L3, R1)), the 3rd smallest of the two merged triples: the same
- * value the merge in filterPoint finds, so the results are identical.
+ * The TypeScript kernel of the 7-period window (k = 3), used where WebAssembly is missing (see
+ * hampelInto). The three periods at each end (windows cut short) go through filterPoint on a small
+ * sorted copy; the periods in between go to hampel7InteriorTs.
  */
-function hampel7(src: Float64Array, offset: number, length: number, dst: Float64Array, limitFactor: number, work: Float64Array): number {
+export function hampel7Ts(src: Float64Array, offset: number, length: number, dst: Float64Array, limitFactor: number, work: Float64Array): number {
   let replaced = 0;
   // Ends: windows of 4, 5 and 6 periods, grown at the start and shrunk at the end as in hampelSorted.
   let size = 0;
@@ -168,6 +165,23 @@ function hampel7(src: Float64Array, offset: number, length: number, dst: Float64
     if (y !== x) replaced++;
     dst[i] = y;
   }
+  return replaced + hampel7InteriorTs(src, offset, length, dst, limitFactor);
+}
+
+/**
+ * Periods 3 .. length-4, whose 7-period windows are whole. The window's order is held as a packed
+ * inverse permutation
+ * (3 bits per rank r: which time slot 0..6 holds the value of rank r, ties broken by age). When the
+ * window slides, the field of slot 0 (the period leaving) is cut out, the other slots renumbered,
+ * and the entering period's field inserted at its rank, found by six branch-free compares: integer
+ * operations only, no sorting. The order statistics are read through it. With
+ * m = the 4th of 7 and the deviations L1 <= L2 <= L3 below and R1 <= R2 <= R3 above it, the MAD
+ * (the 4th smallest of the 7 deviations, the centre's 0 included) is
+ * max(min(L1, R3), min(L2, R2), min(L3, R1)), the 3rd smallest of the two merged triples: the same
+ * value the merge in filterPoint finds, so the results are identical.
+ */
+function hampel7InteriorTs(src: Float64Array, offset: number, length: number, dst: Float64Array, limitFactor: number): number {
+  let replaced = 0;
   // Interior. A window with 4 or more zero periods has median 0 and flags nothing (see the module
   // comment), so it is skipped on a running count of zeros; the ranks are then rebuilt at the next
   // window that needs them. Intermittent and dead items cost almost nothing this way.

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { hampel, hampelInto, hampelSettings, hampelSorted } from "../../src/engine/outliers";
+import { hampel7Wasm } from "../../src/engine/kernels/hampel7";
+import { hampel, hampel7Ts, hampelInto, hampelSettings, hampelSorted } from "../../src/engine/outliers";
 
 const fixture = JSON.parse(readFileSync(path.join(__dirname, "../fixtures/classify_reference.json"), "utf8")) as {
   hampel: { series: number[]; filtered: number[]; filteredK2T2: number[] }[];
@@ -64,8 +65,17 @@ describe("hampel", () => {
   });
 });
 
-describe("hampel, 7-period kernel", () => {
-  it("gives exactly the sorted-window filter's result (ties, zeros, flat stretches, any length)", () => {
+describe("hampel, 7-period kernels", () => {
+  it("runs the WebAssembly kernel here (Node 20 has WebAssembly SIMD), so the tests below test it", () => {
+    expect(hampel7Wasm).toBeDefined();
+  });
+
+  const kernels = [
+    ["WebAssembly", hampel7Wasm!],
+    ["TypeScript", hampel7Ts],
+  ] as const;
+
+  it.each(kernels)("%s: gives exactly the sorted-window filter's result (ties, zeros, flat stretches, any length)", (_, kernel) => {
     const value = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1e6, noNaN: true }));
     fc.assert(
       fc.property(fc.array(value, { maxLength: 40 }), fc.constantFrom(0.5, 1, 2, 3, 5), fc.integer({ min: 0, max: 3 }), (xs, threshold, pad) => {
@@ -73,12 +83,57 @@ describe("hampel, 7-period kernel", () => {
         const s = hampelSettings({ threshold });
         const a = new Float64Array(xs.length);
         const b = new Float64Array(xs.length);
-        const na = hampelInto(src, pad, xs.length, a, s);
+        const na = hampelInto(src, pad, xs.length, a, s, undefined, kernel);
         const nb = hampelSorted(src, pad, xs.length, b, s);
         expect(Array.from(a)).toEqual(Array.from(b));
         expect(na).toBe(nb);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it.each(kernels)("%s: agrees with the sorted-window filter on every order of seven distinct values in the centre window", (_, kernel) => {
+    // Squares make the gaps between order statistics all different, so a wrong median or MAD
+    // (a comparator missing from the sorting network) changes some decision at one of the thresholds.
+    const values = [1, 4, 9, 16, 25, 36, 49];
+    const perms: number[][] = [];
+    const permute = (rest: number[], done: number[]) => {
+      if (rest.length === 0) perms.push(done);
+      rest.forEach((v, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...done, v]));
+    };
+    permute(values, []);
+    expect(perms.length).toBe(5040);
+    let flagged = 0;
+    const differing: string[] = [];
+    for (const threshold of [0.05, 0.2, 0.5, 1]) {
+      const s = hampelSettings({ threshold });
+      for (const p of perms) {
+        // 7 values (one whole window) and 8 (two, the second also whole after a shift)
+        for (const xs of [p, [...p, p[0]]]) {
+          const src = Float64Array.from(xs);
+          const a = new Float64Array(xs.length);
+          const b = new Float64Array(xs.length);
+          const na = hampelInto(src, 0, xs.length, a, s, undefined, kernel);
+          const nb = hampelSorted(src, 0, xs.length, b, s);
+          if (na !== nb || a.some((v, i) => v !== b[i])) differing.push(`${xs} at threshold ${threshold}`);
+          if (a[3] !== src[3]) flagged++;
+        }
+      }
+    }
+    expect(differing.slice(0, 5)).toEqual([]);
+    expect(flagged).toBeGreaterThan(1000); // the centre period is replaced in many of them
+  });
+
+  it("WebAssembly: a long row (memory grows) and rows of changing length give the TypeScript kernel's results", () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const s = hampelSettings();
+    for (const n of [20_000, 9, 104, 7, 105, 104]) {
+      const src = Float64Array.from({ length: n + 5 }, () => (rand() < 0.1 ? 0 : Math.round(100 * rand() * (rand() < 0.05 ? 8 : 1))));
+      const a = new Float64Array(n);
+      const b = new Float64Array(n);
+      expect(hampelInto(src, 5, n, a, s, undefined, hampel7Wasm!)).toBe(hampelInto(src, 5, n, b, s, undefined, hampel7Ts));
+      expect(a).toEqual(b);
+    }
   });
 });
