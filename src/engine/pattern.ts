@@ -78,12 +78,7 @@ interface PatternColumns {
  * their maximum (CV² is scale-free).
  */
 function finishPatternRow(x: Float64Array, n: number, k: number, sum: number, max: number, r: number, o: PatternColumns): void {
-  if (k === 0) {
-    o.issues.set(r, o.noDemand);
-    o.pattern[r] = PATTERN_NO_DEMAND;
-    o.adi[r] = o.cv2[r] = NaN;
-    return;
-  }
+  if (k === 0) return noDemandRow(r, o);
   const scale = sum < Infinity && max <= 1e150 && max >= 1e-150 ? 1 : max;
   let s = sum;
   if (scale !== 1) {
@@ -103,6 +98,13 @@ function finishPatternRow(x: Float64Array, n: number, k: number, sum: number, ma
     }
   }
   setPattern(r, n / k, ss / k / (m * m), o);
+}
+
+/** A row whose periods are all 0. */
+function noDemandRow(r: number, o: PatternColumns): void {
+  o.issues.set(r, o.noDemand);
+  o.pattern[r] = PATTERN_NO_DEMAND;
+  o.adi[r] = o.cv2[r] = NaN;
 }
 
 function setPattern(r: number, a: number, c2: number, o: PatternColumns): void {
@@ -164,7 +166,8 @@ export function classifyPattern(history: DemandHistory, options: PatternOptions 
  * counting), a second the squared deviations of the non-zero sizes (nonZeroSquares), in the lane
  * order of laneSum in xyz.ts, so the results are finishPatternRow's. The non-zero test in the second pass is a
  * multiplication by 0 or 1 rather than a branch, which intermittent rows would mispredict; adding
- * d² · 0 = 0 leaves the sum unchanged. Rows that are not plain go through slowPatternRow.
+ * d² · 0 = 0 leaves the sum unchanged. A checked sum of exactly 0 means no demand in any period
+ * (finished at once); other rows that are not plain go through slowPatternRow.
  */
 function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: PatternColumns): void {
   const { rows, periods: p } = history;
@@ -178,7 +181,8 @@ function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: Pat
         const k = scanned.nonZero;
         const m = sum / k;
         setPattern(r, p / k, nonZeroSquares(data, off, p, m) / k / (m * m), o);
-      } else slowPatternRow(history, r, o, buf);
+      } else if (sum === 0) noDemandRow(r, o);
+      else slowPatternRow(history, r, o, buf);
     }
     return;
   }
@@ -190,7 +194,8 @@ function plainPatternRows(history: DemandHistory, source: HistoryStorage, o: Pat
       const k = scanned.nonZero;
       const m = sum / k;
       setPattern(r, p / k, nonZeroSquaresCells(row, start, p, m) / k / (m * m), o);
-    } else slowPatternRow(history, r, o, buf);
+    } else if (sum === 0) noDemandRow(r, o);
+    else slowPatternRow(history, r, o, buf);
   }
 }
 

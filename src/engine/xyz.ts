@@ -198,13 +198,7 @@ interface CvColumns {
  * (CV does not depend on the scale), so neither the sum nor the squares overflow.
  */
 function finishCvRow(x: Float64Array, n: number, sum: number, max: number, r: number, o: CvColumns): void {
-  if (max === 0) {
-    o.mean[r] = 0;
-    o.sd[r] = 0;
-    o.cv[r] = NaN;
-    o.issues.set(r, o.zeroMean);
-    return;
-  }
+  if (max === 0) return zeroDemandRow(r, o);
   if (n - o.ddof < 1) {
     o.mean[r] = sum / n;
     o.sd[r] = o.cv[r] = NaN;
@@ -226,6 +220,14 @@ function finishCvRow(x: Float64Array, n: number, sum: number, max: number, r: nu
   o.mean[r] = m * scale;
   o.sd[r] = s * scale;
   o.cv[r] = s / m;
+}
+
+/** A row without demand: mean 0, sd 0, CV undefined. */
+function zeroDemandRow(r: number, o: CvColumns): void {
+  o.mean[r] = 0;
+  o.sd[r] = 0;
+  o.cv[r] = NaN;
+  o.issues.set(r, o.zeroMean);
 }
 
 export function demandCv(history: DemandHistory, options: CvOptions = {}): CvResult {
@@ -448,8 +450,9 @@ export function plainSum(sum: number): boolean {
  * demandCv without filter or mask over a storage-backed history: per row, one pass checks and
  * sums (checkedLaneSum, or scanCells for cells), a second takes the squared deviations
  * (laneSquares). The sums are finishCvRow's, so the results are identical to the general path.
- * Rows that are not plain (a bad cell, no demand, a single sample period, extreme magnitudes) go
- * through slowCvRow.
+ * A checked sum of exactly 0 means every period is 0: such a row (a dead item) is finished at once
+ * as finishCvRow would finish it. Other rows that are not plain (a bad cell, a single sample
+ * period, extreme magnitudes) go through slowCvRow.
  */
 function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumns): void {
   const { rows, periods: p } = history;
@@ -468,7 +471,8 @@ function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumn
         mean[r] = m;
         sd[r] = s;
         cv[r] = s / m;
-      } else slowCvRow(history, r, o, buf);
+      } else if (sum === 0) zeroDemandRow(r, o);
+      else slowCvRow(history, r, o, buf);
     }
     return;
   }
@@ -482,7 +486,8 @@ function plainCvRows(history: DemandHistory, source: HistoryStorage, o: CvColumn
       mean[r] = m;
       sd[r] = s;
       cv[r] = s / m;
-    } else slowCvRow(history, r, o, buf);
+    } else if (sum === 0) zeroDemandRow(r, o);
+    else slowCvRow(history, r, o, buf);
   }
 }
 
