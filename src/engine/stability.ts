@@ -35,6 +35,7 @@ import { ArgumentError, CellError, cellError } from "./errors";
 import { checkMask, keptPeriods, PeriodMask } from "./promotions";
 import { isSeed, nextUint32, seedStream, uniformOf } from "./random";
 import { classifyXyz, DemandHistory, historyStorage, NO_DEMAND, SdType, validateXyzThresholds, XYZ_LABELS } from "./xyz";
+import { Arena, ArrayAlloc, plainAlloc, RunArrays, StabilityKernel, stabilityKernel } from "./kernels/stabilityRun";
 
 export const DEFAULT_RUNS = 200;
 export const DEFAULT_ERROR_CV = 0.25;
@@ -203,8 +204,15 @@ export class StabilitySimulation {
   private readonly moves: Float64Array;
   private readonly perturbed: Float64Array;
   private readonly runXyz: Int8Array;
+  /** Where the WebAssembly run keeps the arrays above (undefined: the TypeScript loop runs). */
+  private readonly arena: Arena | undefined;
+  private readonly runArrays: RunArrays | undefined;
 
-  constructor(values: ArrayLike<number>, history: DemandHistory, options: StabilityOptions = {}) {
+  /**
+   * `kernel`: the WebAssembly run (kernels/stabilityRun.wat) where the runtime has it; null runs
+   * the TypeScript loop (perturbRun). Both give the same result; tests run both.
+   */
+  constructor(values: ArrayLike<number>, history: DemandHistory, options: StabilityOptions = {}, kernel: StabilityKernel | null = stabilityKernel ?? null) {
     this.totalRuns = checkRuns(options.runs ?? DEFAULT_RUNS);
     const seed = options.seed ?? 1;
     if (!isSeed(seed)) throw new ArgumentError("seed", `must be a whole number from 0 to 4294967295, got ${seed}`);
@@ -228,8 +236,20 @@ export class StabilitySimulation {
     const mask = options.exclude;
     if (mask !== undefined) checkMask(mask, n, p, "exclude");
 
+    // The arrays a run reads and writes: in the WebAssembly kernel's memory when it runs (its rows
+    // compacted there, the history copied once), else plain arrays.
+    const arena = kernel?.arena(n * (8 * p + 8 * 6 + 4 + 16 + 2) + 128 * (4 + 8 + 8));
+    this.arena = arena;
+    const alloc: ArrayAlloc = arena?.alloc ?? plainAlloc;
+    const tables = arena && { kn: alloc.i32(128), wn: alloc.f64(128), fn: alloc.f64(128) };
+    if (tables) {
+      tables.kn.set(KN);
+      tables.wn.set(WN);
+      tables.fn.set(FN);
+    }
+
     // Error CVs: one for all (an ArgumentError when bad) or one per row (a CellError on the row).
-    this.errorCv = new Float64Array(n);
+    this.errorCv = alloc.f64(n);
     const e = options.errorCv ?? DEFAULT_ERROR_CV;
     if (typeof e === "number") {
       if (!(Number.isFinite(e) && e >= 0)) throw new ArgumentError("error_cv", `must be a number >= 0 (e.g. 0.25 for 25%), got ${e}`);
@@ -251,7 +271,8 @@ export class StabilitySimulation {
     const abc = classifyAbc(values, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: options.issues, classesOnly: true });
     const xyz = classifyXyz(history, { xMax: this.xMax, yMax: this.yMax, sdType, exclude: mask });
     this.valueIssues = abc.issues;
-    this.values = Float64Array.from({ length: n }, (_, i) => (abc.abc[i] >= 0 ? values[i] : NaN));
+    this.values = alloc.f64(n);
+    for (let i = 0; i < n; i++) this.values[i] = abc.abc[i] >= 0 ? values[i] : NaN;
     this.labels = mode === "abc" ? [...this.abcLabels] : mode === "xyz" ? [...XYZ_LABELS] : this.abcLabels.flatMap((a) => XYZ_LABELS.map((x) => a + x));
     this.reference = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -267,14 +288,14 @@ export class StabilitySimulation {
     }
 
     // The kept periods of every usable row, once (in place when the history is a plain array).
-    this.simulate = new Uint8Array(n);
-    this.kept = new Int32Array(n);
-    this.rowStart = new Float64Array(n);
-    this.baseSum = new Float64Array(n);
-    this.baseMean = new Float64Array(n);
+    this.simulate = alloc.u8(n);
+    this.kept = alloc.i32(n);
+    this.rowStart = alloc.f64(n);
+    this.baseSum = alloc.f64(n);
+    this.baseMean = alloc.f64(n);
     const storage = historyStorage(history);
-    const inPlace = mask === undefined && storage?.kind === "array" ? storage : undefined;
-    this.data = inPlace ? inPlace.data : new Float64Array(n * p);
+    const inPlace = mask === undefined && storage?.kind === "array" && !arena ? storage : undefined;
+    this.data = inPlace ? inPlace.data : alloc.f64(n * p);
     const row = new Float64Array(p);
     for (let i = 0; i < n; i++) {
       const usable = xyz.xyz[i] >= 0; // a valid history (no demand included)
@@ -295,12 +316,14 @@ export class StabilitySimulation {
       this.baseMean[i] = s / k;
       this.simulate[i] = 1;
     }
-    this.state = new Uint32Array(4 * n);
+    this.state = alloc.u32(4 * n);
     for (let i = 0; i < n; i++) seedStream(seed, i, this.state, 4 * i);
     this.stays = new Int32Array(n);
     this.moves = new Float64Array(this.labels.length * this.labels.length);
-    this.perturbed = new Float64Array(n);
-    this.runXyz = new Int8Array(n);
+    this.perturbed = alloc.f64(n);
+    this.runXyz = alloc.i8(n);
+    const { data, rowStart, kept, simulate, baseSum, baseMean, errorCv, state, perturbed, runXyz } = this;
+    this.runArrays = tables && { ...tables, data, rowStart, kept, simulate, baseSum, baseMean, values: this.values, errorCv, state, perturbed, runXyz };
   }
 
   get runsDone(): number {
@@ -322,7 +345,11 @@ export class StabilitySimulation {
   }
 
   private oneRun(): void {
-    perturbRun(
+    const xMaxLimit = this.xMax + this.xMax * CUTOFF_TOLERANCE;
+    const yMaxLimit = this.yMax + this.yMax * CUTOFF_TOLERANCE;
+    if (this.arena && this.runArrays) this.arena.run(this.n, this.runArrays, xMaxLimit, yMaxLimit, this.ddof);
+    else
+      perturbRun(
       this.n,
       this.data,
       this.rowStart,
@@ -335,8 +362,8 @@ export class StabilitySimulation {
       this.state,
       this.perturbed,
       this.runXyz,
-      this.xMax + this.xMax * CUTOFF_TOLERANCE,
-      this.yMax + this.yMax * CUTOFF_TOLERANCE,
+      xMaxLimit,
+      yMaxLimit,
       this.ddof,
     );
     const abc = this.mode !== "xyz" ? classifyAbc(this.perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: this.valueIssues, classesOnly: true }).abc : undefined;

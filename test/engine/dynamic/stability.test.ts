@@ -5,6 +5,8 @@ import { ArgumentError } from "../../../src/engine/errors";
 import { RandomStream, seedStream } from "../../../src/engine/random";
 import { classStability, StabilitySimulation, zigguratNormal } from "../../../src/engine/stability";
 import { rollingWindow, windowHistory } from "../../../src/engine/window";
+import { stabilityKernel } from "../../../src/engine/kernels/stabilityRun";
+import { STABILITYRUN_WASM } from "../../../src/engine/kernels/stabilityRunWasm";
 import { historyFromArray } from "../../../src/engine/xyz";
 
 interface Fixture {
@@ -178,5 +180,61 @@ describe("classStability with a promotion mask or a window", () => {
     const viaWindow = classStability(Float64Array.from(fx.values), windowHistory(history, w), opts);
     const viaCopy = classStability(Float64Array.from(fx.values), historyFromArray(sliced, n, w.length), opts);
     expect(Array.from(viaWindow.stay)).toEqual(Array.from(viaCopy.stay));
+  });
+});
+
+describe("the simulation's two kernels", () => {
+  it("runs the WebAssembly kernel here, so the Python reference above checks it", () => {
+    expect(stabilityKernel).toBeDefined();
+  });
+
+  it("give the same runs: WebAssembly (kernels/stabilityRun.wat) and TypeScript (perturbRun)", () => {
+    // The fixture's SKUs plus dead, intermittent and huge ones; truncation at 0 and the
+    // ziggurat's slow paths and tails are exercised by the large error CVs.
+    let seed = 5;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const p = fx.periods;
+    const extra = 60;
+    const rows = n + extra;
+    const h = new Float64Array(rows * p);
+    h.set(fx.history);
+    const v = new Float64Array(rows);
+    v.set(fx.values);
+    for (let r = n; r < rows; r++) {
+      const kind = r % 3;
+      for (let j = 0; j < p; j++) h[r * p + j] = kind === 0 ? 0 : kind === 1 ? (rand() < 0.3 ? Math.round(50 * rand()) : 0) : 1e9 * (1 + rand());
+      v[r] = kind === 0 ? 0 : 1000 * rand();
+    }
+    const errorCv = Float64Array.from({ length: rows }, (_, i) => (i % 17 === 0 ? 1.5 : i % 23 === 0 ? -1 : 0.1 + 0.8 * rand()));
+    const exclude = Uint8Array.from({ length: rows * p }, () => (rand() < 0.05 ? 1 : 0));
+    const hist = historyFromArray(h, rows, p);
+    for (const options of [
+      { seed: 11, runs: 30, errorCv },
+      { seed: 12, runs: 20, errorCv: 2, sdType: "sample" as const, classify: "xyz" as const },
+      { seed: 13, runs: 20, errorCv: 0.4, classify: "abc" as const, exclude: { rows, periods: p, flags: exclude } },
+    ]) {
+      const a = new StabilitySimulation(v, hist, options);
+      const b = new StabilitySimulation(v, hist, options, null);
+      a.step(options.runs);
+      b.step(options.runs);
+      const ra = a.result();
+      const rb = b.result();
+      expect(Array.from(ra.stay)).toEqual(Array.from(rb.stay));
+      expect(ra.byClass).toEqual(rb.byClass);
+      expect(ra.issues).toEqual(rb.issues);
+      expect(ra.stay.some((s) => s > 0 && s < 1)).toBe(true); // the runs did move some SKUs
+    }
+  });
+
+  it("decides the ziggurat's acceptance test on an exp within 1e-13 of Math.exp (the kernel allows 1e-9)", () => {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(STABILITYRUN_WASM), { math: { exp: Math.exp, log: Math.log } });
+    const expNear = instance.exports.expNear as (v: number) => number;
+    let worst = 0;
+    for (let i = 0; i <= 200_000; i++) {
+      const x = -6 * (i / 200_000) ** 0.7;
+      worst = Math.max(worst, Math.abs(expNear(x) - Math.exp(x)) / Math.exp(x));
+    }
+    expect(worst).toBeLessThan(1e-13);
+    expect(worst).toBeGreaterThan(0); // it is an approximation, so the margin is needed
   });
 });

@@ -1,0 +1,185 @@
+;; One Monte Carlo run of the class-stability simulation (src/engine/stability.ts states the model,
+;; the random-number scheme and the sources): the WebAssembly form of perturbRun there, the same
+;; operations in the same order, so the runs are the same bit for bit (test/engine/stability.test.ts
+;; runs both). Built into stabilityRunWasm.ts by `npm run build:wasm`; stabilityRun.ts lays the
+;; simulation's arrays out in this module's memory. Math.exp and Math.log come in as imports (the
+;; ziggurat's slow path, 2-3 % of draws, needs them), so they are JavaScript's own; an
+;; acceptance test far from its boundary is settled without the call (expNear).
+;;
+;; Per row i (byte addresses of arrays in memory): xoshiro128** words state[4i .. 4i+4) as i32;
+;; for each kept period j with demand x > 0 one standard normal z by the ziggurat of Marsaglia &
+;; Tsang (2000) with tables kn/wn/fn (128 layers), y = x * max(0, 1 + e z); the perturbed sum and
+;; the shifted sums of y - m0 give the run's CV and XYZ class.
+(module
+  (import "math" "exp" (func $exp (param f64) (result f64)))
+  (import "math" "log" (func $log (param f64) (result f64)))
+  (memory (export "memory") 1)
+  ;; exp(v) for -6 <= v <= 0 to within about 1e-14 (relative): exp(v/16)^16, exp(v/16) by the
+  ;; Taylor series to degree 12 in Horner form (remainder < 4e-16 for |v/16| <= 0.375). Only ever
+  ;; compared with a margin of 1e-9; test/engine/dynamic/stability.test.ts checks the bound.
+  (func $expNear (export "expNear") (param $v f64) (result f64)
+    (local $t f64) (local $e f64)
+    (local.set $t (f64.mul (local.get $v) (f64.const 0.0625)))
+    (local.set $e (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 1.0)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.5)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.3333333333333333)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.25)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.2)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.16666666666666666)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.14285714285714285)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.125)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.1111111111111111)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.1)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.09090909090909091)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $t) (f64.const 0.08333333333333333)) (f64.const 1))))))))))))))))))))))))))
+    (local.set $e (f64.mul (local.get $e) (local.get $e)))
+    (local.set $e (f64.mul (local.get $e) (local.get $e)))
+    (local.set $e (f64.mul (local.get $e) (local.get $e)))
+    (f64.mul (local.get $e) (local.get $e)))
+  (func (export "run")
+    (param $n i32) (param $data i32) (param $rowStart i32) (param $kept i32) (param $simulate i32)
+    (param $baseSum i32) (param $baseMean i32) (param $values i32) (param $errorCv i32) (param $state i32)
+    (param $perturbed i32) (param $runXyz i32) (param $xMax f64) (param $yMax f64) (param $ddof i32)
+    (param $kn i32) (param $wn i32) (param $fn i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $p i32) (local $end i32) (local $at i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $t i32) (local $w i32) (local $ww i32)
+    (local $iz i32) (local $hz i32) (local $jz i32) (local $kz i32)
+    (local $e f64) (local $m0 f64) (local $x f64) (local $y f64) (local $z f64) (local $f f64) (local $d f64)
+    (local $sum f64) (local $sd f64) (local $qd f64) (local $s f64) (local $v f64) (local $cv f64)
+    (local $tx f64) (local $ty f64) (local $wx f64) (local $kf f64) (local $ux f64) (local $ex f64)
+    (block $rows
+      (loop $row
+        (br_if $rows (i32.ge_u (local.get $i) (local.get $n)))
+        (block $next
+          (if (i32.eqz (i32.load8_u (i32.add (local.get $simulate) (local.get $i))))
+            (then
+              (f64.store (i32.add (local.get $perturbed) (i32.shl (local.get $i) (i32.const 3)))
+                (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+              (i32.store8 (i32.add (local.get $runXyz) (local.get $i)) (i32.const -1))
+              (br $next)))
+          (if (f64.eq (f64.load (i32.add (local.get $baseSum) (i32.shl (local.get $i) (i32.const 3)))) (f64.const 0))
+            (then
+              ;; no demand in any kept period: nothing drawn, class N (NO_DEMAND = 3)
+              (f64.store (i32.add (local.get $perturbed) (i32.shl (local.get $i) (i32.const 3)))
+                (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+              (i32.store8 (i32.add (local.get $runXyz) (local.get $i)) (i32.const 3))
+              (br $next)))
+          (local.set $e (f64.load (i32.add (local.get $errorCv) (i32.shl (local.get $i) (i32.const 3)))))
+          (local.set $m0 (f64.load (i32.add (local.get $baseMean) (i32.shl (local.get $i) (i32.const 3)))))
+          (local.set $p (i32.add (local.get $data)
+            (i32.shl (i32.trunc_f64_u (f64.load (i32.add (local.get $rowStart) (i32.shl (local.get $i) (i32.const 3))))) (i32.const 3))))
+          (local.set $k (i32.load (i32.add (local.get $kept) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $end (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3))))
+          (local.set $at (i32.add (local.get $state) (i32.shl (local.get $i) (i32.const 4))))
+          (local.set $s0 (i32.load offset=0 (local.get $at)))
+          (local.set $s1 (i32.load offset=4 (local.get $at)))
+          (local.set $s2 (i32.load offset=8 (local.get $at)))
+          (local.set $s3 (i32.load offset=12 (local.get $at)))
+          (local.set $sum (f64.const 0))
+          (local.set $sd (f64.const 0))
+          (local.set $qd (f64.const 0))
+          (block $periods
+            (loop $period
+              (br_if $periods (i32.ge_u (local.get $p) (local.get $end)))
+              (local.set $x (f64.load (local.get $p)))
+              (local.set $y (f64.const 0))
+              (if (f64.gt (local.get $x) (f64.const 0))
+                (then
+                  (local.set $w (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+                  (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                  (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+                  (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+                  (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+                  (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+                  (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+                  (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+                  (local.set $iz (i32.and (local.get $w) (i32.const 127)))
+                  (local.set $hz (i32.shr_s (local.get $w) (i32.const 7)))
+                  (if (i32.lt_s (select (i32.sub (i32.const 0) (local.get $hz)) (local.get $hz) (i32.lt_s (local.get $hz) (i32.const 0))) (i32.load (i32.add (local.get $kn) (i32.shl (local.get $iz) (i32.const 2)))))
+                    (then (local.set $z (f64.mul (f64.convert_i32_s (local.get $hz)) (f64.load (i32.add (local.get $wn) (i32.shl (local.get $iz) (i32.const 3)))))))
+                    (else
+                      (local.set $jz (local.get $iz))
+                      (local.set $kz (local.get $hz))
+                      (block $got
+                        (loop $again
+                          (if (i32.eqz (local.get $jz))
+                            (then
+                              ;; the base strip: a tail value beyond r (Marsaglia & Tsang's nfix, iz = 0)
+                              (loop $tail
+                                (local.set $ww (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+                                (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                                (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+                                (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+                                (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+                                (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+                                (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+                                (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+                                (local.set $tx (f64.div (f64.neg (call $log (f64.div (f64.add (f64.convert_i32_u (local.get $ww)) (f64.const 0.5)) (f64.const 4294967296)))) (f64.const 3.442619855899)))
+                                (local.set $ww (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+                                (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                                (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+                                (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+                                (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+                                (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+                                (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+                                (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+                                (local.set $ty (f64.neg (call $log (f64.div (f64.add (f64.convert_i32_u (local.get $ww)) (f64.const 0.5)) (f64.const 4294967296)))))
+                                (br_if $tail (f64.lt (f64.add (local.get $ty) (local.get $ty)) (f64.mul (local.get $tx) (local.get $tx)))))
+                              (local.set $z
+                                (select
+                                  (f64.add (f64.const 3.442619855899) (local.get $tx))
+                                  (f64.sub (f64.const -3.442619855899) (local.get $tx))
+                                  (i32.gt_s (local.get $kz) (i32.const 0))))
+                              (br $got)))
+                          (local.set $wx (f64.mul (f64.convert_i32_s (local.get $kz)) (f64.load (i32.add (local.get $wn) (i32.shl (local.get $jz) (i32.const 3))))))
+                          (local.set $ww (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+                          (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                          (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+                          (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+                          (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+                          (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+                          (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+                          (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+                          ;; accept when u' < exp(-wx^2 / 2), u' uniform over the layer's height: decided on expNear
+                          ;; unless the two are within 1e-9 of each other (expNear is within 1e-13 of Math.exp), when
+                          ;; Math.exp itself decides, so the outcome is always Math.exp's
+                          (local.set $ux (f64.add (f64.load (i32.add (local.get $fn) (i32.shl (local.get $jz) (i32.const 3)))) (f64.mul (f64.div (f64.add (f64.convert_i32_u (local.get $ww)) (f64.const 0.5)) (f64.const 4294967296)) (f64.sub (f64.load offset=0 (i32.add (local.get $fn) (i32.shl (i32.sub (local.get $jz) (i32.const 1)) (i32.const 3)))) (f64.load (i32.add (local.get $fn) (i32.shl (local.get $jz) (i32.const 3))))))))
+                          (local.set $v (f64.mul (f64.mul (f64.const -0.5) (local.get $wx)) (local.get $wx)))
+                          (local.set $ex (call $expNear (local.get $v)))
+                          (if (if (result i32) (f64.le (f64.abs (f64.sub (local.get $ux) (local.get $ex))) (f64.mul (f64.const 1e-9) (local.get $ex)))
+                                (then (f64.lt (local.get $ux) (call $exp (local.get $v))))
+                                (else (f64.lt (local.get $ux) (local.get $ex))))
+                            (then (local.set $z (local.get $wx)) (br $got)))
+                          (local.set $ww (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+                          (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                          (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+                          (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+                          (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+                          (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+                          (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+                          (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+                          (local.set $jz (i32.and (local.get $ww) (i32.const 127)))
+                          (local.set $kz (i32.shr_s (local.get $ww) (i32.const 7)))
+                          (if (i32.lt_s (select (i32.sub (i32.const 0) (local.get $kz)) (local.get $kz) (i32.lt_s (local.get $kz) (i32.const 0))) (i32.load (i32.add (local.get $kn) (i32.shl (local.get $jz) (i32.const 2)))))
+                            (then (local.set $z (f64.mul (f64.convert_i32_s (local.get $kz)) (f64.load (i32.add (local.get $wn) (i32.shl (local.get $jz) (i32.const 3)))))) (br $got)))
+                          (br $again)))))
+                  (local.set $f (f64.add (f64.const 1) (f64.mul (local.get $e) (local.get $z))))
+                  (local.set $y (select (f64.mul (local.get $x) (local.get $f)) (f64.const 0) (f64.gt (local.get $f) (f64.const 0))))))
+              (local.set $sum (f64.add (local.get $sum) (local.get $y)))
+              (local.set $d (f64.sub (local.get $y) (local.get $m0)))
+              (local.set $sd (f64.add (local.get $sd) (local.get $d)))
+              (local.set $qd (f64.add (local.get $qd) (f64.mul (local.get $d) (local.get $d))))
+              (local.set $p (i32.add (local.get $p) (i32.const 8)))
+              (br $period)))
+          (i32.store offset=0 (local.get $at) (local.get $s0))
+          (i32.store offset=4 (local.get $at) (local.get $s1))
+          (i32.store offset=8 (local.get $at) (local.get $s2))
+          (i32.store offset=12 (local.get $at) (local.get $s3))
+          (local.set $s (f64.load (i32.add (local.get $baseSum) (i32.shl (local.get $i) (i32.const 3)))))
+          (local.set $v (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+          (f64.store (i32.add (local.get $perturbed) (i32.shl (local.get $i) (i32.const 3)))
+            (select (f64.mul (local.get $v) (f64.div (local.get $sum) (local.get $s))) (local.get $v) (f64.gt (local.get $s) (f64.const 0))))
+          (if (i32.eqz (f64.gt (local.get $sum) (f64.const 0)))
+            (then (i32.store8 (i32.add (local.get $runXyz) (local.get $i)) (i32.const 3)) (br $next)))
+          (local.set $kf (f64.convert_i32_s (local.get $k)))
+          (local.set $v
+            (f64.div
+              (f64.sub (local.get $qd) (f64.div (f64.mul (local.get $sd) (local.get $sd)) (local.get $kf)))
+              (f64.convert_i32_s (i32.sub (local.get $k) (local.get $ddof)))))
+          (if (f64.lt (local.get $v) (f64.const 0)) (then (local.set $v (f64.const 0))))
+          (local.set $cv (f64.div (f64.sqrt (local.get $v)) (f64.div (local.get $sum) (local.get $kf))))
+          (i32.store8 (i32.add (local.get $runXyz) (local.get $i))
+            (select (i32.const 0)
+              (select (i32.const 1) (i32.const 2) (f64.le (local.get $cv) (local.get $yMax)))
+              (f64.le (local.get $cv) (local.get $xMax)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row)))))
