@@ -196,7 +196,6 @@ export class StabilitySimulation {
   private readonly baseSum: Float64Array;
   private readonly baseMean: Float64Array;
   private readonly values: Float64Array;
-  private readonly valueIssues: ReadonlyMap<number, CellError>;
   private readonly errorCv: Float64Array;
   private readonly state: Uint32Array;
   readonly reference: Int32Array;
@@ -270,7 +269,6 @@ export class StabilitySimulation {
     // The reference classification (what a run must reproduce to count as "stayed").
     const abc = classifyAbc(values, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: options.issues, classesOnly: true });
     const xyz = classifyXyz(history, { xMax: this.xMax, yMax: this.yMax, sdType, exclude: mask });
-    this.valueIssues = abc.issues;
     this.values = alloc.f64(n);
     for (let i = 0; i < n; i++) this.values[i] = abc.abc[i] >= 0 ? values[i] : NaN;
     this.labels = mode === "abc" ? [...this.abcLabels] : mode === "xyz" ? [...XYZ_LABELS] : this.abcLabels.flatMap((a) => XYZ_LABELS.map((x) => a + x));
@@ -366,7 +364,10 @@ export class StabilitySimulation {
       yMaxLimit,
       this.ddof,
     );
-    const abc = this.mode !== "xyz" ? classifyAbc(this.perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, issues: this.valueIssues, classesOnly: true }).abc : undefined;
+    // No `issues` here: every row the reference rejected has a NaN value (constructor), so its
+    // perturbed value is NaN too and the run rejects it without looking it up; only the classes
+    // are used.
+    const abc = this.mode !== "xyz" ? classifyAbc(this.perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, classesOnly: true }).abc : undefined;
     tallyRun(this.n, this.mode === "abc" ? 0 : this.mode === "xyz" ? 1 : 2, this.reference, abc, this.runXyz, this.stays, this.moves, this.labels.length);
   }
 
