@@ -237,6 +237,8 @@ export class StabilitySimulation {
 
     // The arrays a run reads and writes: in the WebAssembly kernel's memory when it runs (its rows
     // compacted there, the history copied once), else plain arrays.
+    // Bytes per row: the history's periods, six f64 columns (errorCv, values, rowStart, baseSum,
+    // baseMean, perturbed), kept, the four state words, simulate and runXyz; then the tables.
     const arena = kernel?.arena(n * (8 * p + 8 * 6 + 4 + 16 + 2) + 128 * (4 + 8 + 8));
     this.arena = arena;
     const alloc: ArrayAlloc = arena?.alloc ?? plainAlloc;
@@ -346,24 +348,10 @@ export class StabilitySimulation {
     const xMaxLimit = this.xMax + this.xMax * CUTOFF_TOLERANCE;
     const yMaxLimit = this.yMax + this.yMax * CUTOFF_TOLERANCE;
     if (this.arena && this.runArrays) this.arena.run(this.n, this.runArrays, xMaxLimit, yMaxLimit, this.ddof);
-    else
-      perturbRun(
-      this.n,
-      this.data,
-      this.rowStart,
-      this.kept,
-      this.simulate,
-      this.baseSum,
-      this.baseMean,
-      this.values,
-      this.errorCv,
-      this.state,
-      this.perturbed,
-      this.runXyz,
-      xMaxLimit,
-      yMaxLimit,
-      this.ddof,
-    );
+    else {
+      const { n, data, rowStart, kept, simulate, baseSum, baseMean, values, errorCv, state, perturbed, runXyz } = this;
+      perturbRun(n, data, rowStart, kept, simulate, baseSum, baseMean, values, errorCv, state, perturbed, runXyz, xMaxLimit, yMaxLimit, this.ddof);
+    }
     // No `issues` here: every row the reference rejected has a NaN value (constructor), so its
     // perturbed value is NaN too and the run rejects it without looking it up; only the classes
     // are used.
