@@ -164,6 +164,136 @@ export function zigguratNormal(state: Uint32Array, at = 0): number {
 
 // ---- the simulation -----------------------------------------------------------------------------
 
+/**
+ * Rows of a simulation handed out to be perturbed on another thread (StabilitySimulation.split):
+ * rows start .. start+rows-1 of the simulation, as plain arrays by the names of perturbRun's
+ * parameters (row r's kept periods are data[rowStart[r] .. rowStart[r] + kept[r]); state holds
+ * its generator's four words), with the run's XYZ limits. Structured-cloneable.
+ */
+export interface StabilityBlock {
+  start: number;
+  rows: number;
+  runs: number;
+  data: Float64Array;
+  rowStart: Float64Array;
+  kept: Int32Array;
+  simulate: Uint8Array;
+  baseSum: Float64Array;
+  baseMean: Float64Array;
+  values: Float64Array;
+  errorCv: Float64Array;
+  state: Uint32Array;
+  xMaxLimit: number;
+  yMaxLimit: number;
+  ddof: number;
+}
+
+/** One run of a block: the perturbed value and XYZ class of its rows, from row `start` on. */
+export interface StabilityPartRun {
+  start: number;
+  perturbed: Float64Array;
+  runXyz: Int8Array;
+}
+
+/**
+ * Bytes of kernel memory for `rows` rows holding `periods` periods in all: the periods, six f64
+ * columns (errorCv, values, rowStart, baseSum, baseMean, perturbed), kept, the four state words,
+ * simulate and runXyz; then the ziggurat tables.
+ */
+function arenaBytes(rows: number, periods: number): number {
+  return 8 * periods + rows * (8 * 6 + 4 + 16 + 2) + 128 * (4 + 8 + 8);
+}
+
+/** The ziggurat tables for a run: copied into the kernel's memory, or this module's own. */
+function zigguratTables(arena: Arena | undefined): Pick<RunArrays, "kn" | "wn" | "fn"> {
+  if (!arena) return { kn: KN, wn: WN, fn: FN };
+  const t = { kn: arena.alloc.i32(128), wn: arena.alloc.f64(128), fn: arena.alloc.f64(128) };
+  t.kn.set(KN);
+  t.wn.set(WN);
+  t.fn.set(FN);
+  return t;
+}
+
+/** One run over rows 0 .. n-1 of `a`: the kernel's when its arrays live in an arena, else perturbRun. */
+function perturbRows(arena: Arena | undefined, a: RunArrays, n: number, xMaxLimit: number, yMaxLimit: number, ddof: number): void {
+  if (arena) arena.run(n, a, xMaxLimit, yMaxLimit, ddof);
+  else perturbRun(n, a.data, a.rowStart, a.kept, a.simulate, a.baseSum, a.baseMean, a.values, a.errorCv, a.state, a.perturbed, a.runXyz, xMaxLimit, yMaxLimit, ddof);
+}
+
+/**
+ * Perturbs a block's rows run after run (the other side of StabilitySimulation.split): run() gives
+ * the next run's perturbed values and XYZ classes, which the simulation takes in finishRun. Its
+ * draws are those the simulation would have made for the rows (each row's own stream, in order).
+ */
+export class StabilityPart {
+  readonly start: number;
+  readonly rows: number;
+  readonly totalRuns: number;
+  private done = 0;
+  private readonly arena: Arena | undefined;
+  private readonly a: RunArrays;
+  private readonly limits: Pick<StabilityBlock, "xMaxLimit" | "yMaxLimit" | "ddof">;
+
+  constructor(block: StabilityBlock, kernel: StabilityKernel | null = stabilityKernel ?? null) {
+    const n = block.rows;
+    for (const [name, arr, len] of [
+      ["rowStart", block.rowStart, n],
+      ["kept", block.kept, n],
+      ["simulate", block.simulate, n],
+      ["baseSum", block.baseSum, n],
+      ["baseMean", block.baseMean, n],
+      ["values", block.values, n],
+      ["errorCv", block.errorCv, n],
+      ["state", block.state, 4 * n],
+    ] as const) {
+      if (arr.length !== len) throw new ArgumentError("block", `${name} has ${arr.length} entries for ${n} rows`);
+    }
+    this.start = block.start;
+    this.rows = n;
+    this.totalRuns = checkRuns(block.runs);
+    this.limits = { xMaxLimit: block.xMaxLimit, yMaxLimit: block.yMaxLimit, ddof: block.ddof };
+    const arena = kernel?.arena(arenaBytes(n, block.data.length));
+    this.arena = arena;
+    const copy = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array | Int8Array>(make: (k: number) => T, from: T): T => {
+      if (!arena) return from;
+      const to = make(from.length);
+      to.set(from as never);
+      return to;
+    };
+    const alloc = arena?.alloc ?? plainAlloc;
+    this.a = {
+      ...zigguratTables(arena),
+      data: copy(alloc.f64, block.data),
+      rowStart: copy(alloc.f64, block.rowStart),
+      kept: copy(alloc.i32, block.kept),
+      simulate: copy(alloc.u8, block.simulate),
+      baseSum: copy(alloc.f64, block.baseSum),
+      baseMean: copy(alloc.f64, block.baseMean),
+      values: copy(alloc.f64, block.values),
+      errorCv: copy(alloc.f64, block.errorCv),
+      state: copy(alloc.u32, block.state),
+      perturbed: alloc.f64(n),
+      runXyz: alloc.i8(n),
+    };
+  }
+
+  get runsDone(): number {
+    return this.done;
+  }
+
+  get finished(): boolean {
+    return this.done >= this.totalRuns;
+  }
+
+  /** The next run: views into this part's arrays, valid until the next call (copy to keep). */
+  run(): StabilityPartRun {
+    if (this.finished) throw new Error("StabilityPart.run: all runs are done");
+    perturbRows(this.arena, this.a, this.rows, this.limits.xMaxLimit, this.limits.yMaxLimit, this.limits.ddof);
+    this.done++;
+    return { start: this.start, perturbed: this.a.perturbed, runXyz: this.a.runXyz };
+  }
+}
+
 function checkRuns(runs: number): number {
   if (!(Number.isInteger(runs) && runs >= 1 && runs <= MAX_RUNS)) throw new ArgumentError("runs", `must be a whole number from 1 to ${MAX_RUNS}, got ${runs}`);
   return runs;
@@ -205,7 +335,11 @@ export class StabilitySimulation {
   private readonly runXyz: Int8Array;
   /** Where the WebAssembly run keeps the arrays above (undefined: the TypeScript loop runs). */
   private readonly arena: Arena | undefined;
-  private readonly runArrays: RunArrays | undefined;
+  private readonly runArrays: RunArrays;
+  /** Rows 0 .. own-1 are perturbed here; the rest were handed out as parts (split). */
+  private own: number;
+  /** Runs whose own rows are perturbed but which are not ranked yet (0 or 1). */
+  private perturbedRuns = 0;
 
   /**
    * `kernel`: the WebAssembly run (kernels/stabilityRun.wat) where the runtime has it; null runs
@@ -239,15 +373,10 @@ export class StabilitySimulation {
     // compacted there, the history copied once), else plain arrays.
     // Bytes per row: the history's periods, six f64 columns (errorCv, values, rowStart, baseSum,
     // baseMean, perturbed), kept, the four state words, simulate and runXyz; then the tables.
-    const arena = kernel?.arena(n * (8 * p + 8 * 6 + 4 + 16 + 2) + 128 * (4 + 8 + 8));
+    const arena = kernel?.arena(arenaBytes(n, n * p));
     this.arena = arena;
     const alloc: ArrayAlloc = arena?.alloc ?? plainAlloc;
-    const tables = arena && { kn: alloc.i32(128), wn: alloc.f64(128), fn: alloc.f64(128) };
-    if (tables) {
-      tables.kn.set(KN);
-      tables.wn.set(WN);
-      tables.fn.set(FN);
-    }
+    const tables = zigguratTables(arena);
 
     // Error CVs: one for all (an ArgumentError when bad) or one per row (a CellError on the row).
     this.errorCv = alloc.f64(n);
@@ -323,7 +452,8 @@ export class StabilitySimulation {
     this.perturbed = alloc.f64(n);
     this.runXyz = alloc.i8(n);
     const { data, rowStart, kept, simulate, baseSum, baseMean, errorCv, state, perturbed, runXyz } = this;
-    this.runArrays = tables && { ...tables, data, rowStart, kept, simulate, baseSum, baseMean, values: this.values, errorCv, state, perturbed, runXyz };
+    this.runArrays = { ...tables, data, rowStart, kept, simulate, baseSum, baseMean, values: this.values, errorCv, state, perturbed, runXyz };
+    this.own = n;
   }
 
   get runsDone(): number {
@@ -336,27 +466,103 @@ export class StabilitySimulation {
 
   /** Runs up to `maxRuns` more Monte Carlo runs; returns true when all are done. */
   step(maxRuns = 1): boolean {
+    if (this.own < this.n) throw new Error("StabilitySimulation.step: rows were handed out as parts; run perturbOwn and finishRun instead");
     const until = Math.min(this.totalRuns, this.done + Math.max(1, Math.floor(maxRuns)));
     while (this.done < until) {
-      this.oneRun();
-      this.done++;
+      this.perturbOwn();
+      this.finishRun([]);
     }
     return this.finished;
   }
 
-  private oneRun(): void {
-    const xMaxLimit = this.xMax + this.xMax * CUTOFF_TOLERANCE;
-    const yMaxLimit = this.yMax + this.yMax * CUTOFF_TOLERANCE;
-    if (this.arena && this.runArrays) this.arena.run(this.n, this.runArrays, xMaxLimit, yMaxLimit, this.ddof);
-    else {
-      const { n, data, rowStart, kept, simulate, baseSum, baseMean, values, errorCv, state, perturbed, runXyz } = this;
-      perturbRun(n, data, rowStart, kept, simulate, baseSum, baseMean, values, errorCv, state, perturbed, runXyz, xMaxLimit, yMaxLimit, this.ddof);
+  /**
+   * Hands rows out to be perturbed elsewhere (another worker: src/app/jobs/stabilityPart.ts), before
+   * the first run: this simulation keeps the first `ownShare` of the rows (0 .. 1) and cuts the rest
+   * into `parts` blocks of consecutive rows. Each block carries its rows' kept periods, figures and
+   * generator states, so StabilityPart draws exactly what this simulation would have drawn for them:
+   * every run is then perturbOwn(), the parts' runs (finishRun), the ranking.
+   */
+  split(parts: number, ownShare: number): StabilityBlock[] {
+    if (this.done > 0 || this.perturbedRuns > 0 || this.own < this.n) throw new Error("StabilitySimulation.split: only once, before the first run");
+    const n = this.n;
+    const own = Math.min(n, Math.max(0, Math.round(n * ownShare)));
+    const blocks: StabilityBlock[] = [];
+    for (let b = 0; b < parts; b++) {
+      const lo = own + Math.floor(((n - own) * b) / parts);
+      const hi = own + Math.floor(((n - own) * (b + 1)) / parts);
+      if (hi > lo) blocks.push(this.block(lo, hi));
     }
+    this.own = own;
+    return blocks;
+  }
+
+  /** Rows lo .. hi-1 as a block (plain arrays, their periods compacted). */
+  private block(lo: number, hi: number): StabilityBlock {
+    const rows = hi - lo;
+    let periods = 0;
+    for (let i = lo; i < hi; i++) periods += this.kept[i];
+    const data = new Float64Array(periods);
+    const rowStart = new Float64Array(rows);
+    let at = 0;
+    for (let r = 0; r < rows; r++) {
+      const k = this.kept[lo + r];
+      const from = this.rowStart[lo + r];
+      rowStart[r] = at;
+      data.set(this.data.subarray(from, from + k), at);
+      at += k;
+    }
+    return {
+      start: lo,
+      rows,
+      runs: this.totalRuns,
+      data,
+      rowStart,
+      kept: this.kept.slice(lo, hi),
+      simulate: this.simulate.slice(lo, hi),
+      baseSum: this.baseSum.slice(lo, hi),
+      baseMean: this.baseMean.slice(lo, hi),
+      values: this.values.slice(lo, hi),
+      errorCv: this.errorCv.slice(lo, hi),
+      state: this.state.slice(4 * lo, 4 * hi),
+      ...this.limits(),
+    };
+  }
+
+  private limits(): { xMaxLimit: number; yMaxLimit: number; ddof: number } {
+    return { xMaxLimit: this.xMax + this.xMax * CUTOFF_TOLERANCE, yMaxLimit: this.yMax + this.yMax * CUTOFF_TOLERANCE, ddof: this.ddof };
+  }
+
+  /** The next run's perturbation of the rows kept here (all rows unless split). */
+  perturbOwn(): void {
+    if (this.finished || this.perturbedRuns > 0) throw new Error("StabilitySimulation.perturbOwn: finish the run first (finishRun)");
+    const { xMaxLimit, yMaxLimit, ddof } = this.limits();
+    perturbRows(this.arena, this.runArrays, this.own, xMaxLimit, yMaxLimit, ddof);
+    this.perturbedRuns = 1;
+  }
+
+  /**
+   * Completes the run perturbOwn started: the parts' rows of the same run (one entry per block of
+   * split, any order), then the ranking of all rows and the tally.
+   */
+  finishRun(parts: readonly StabilityPartRun[]): void {
+    if (this.perturbedRuns === 0) throw new Error("StabilitySimulation.finishRun: perturbOwn first");
+    let rows = this.own;
+    for (const part of parts) {
+      if (part.start < this.own || part.start + part.perturbed.length > this.n || part.runXyz.length !== part.perturbed.length) {
+        throw new Error(`StabilitySimulation.finishRun: a part of rows ${part.start}.. does not fit the simulation`);
+      }
+      this.perturbed.set(part.perturbed, part.start);
+      this.runXyz.set(part.runXyz, part.start);
+      rows += part.perturbed.length;
+    }
+    if (rows !== this.n) throw new Error(`StabilitySimulation.finishRun: the parts cover ${rows - this.own} of the ${this.n - this.own} rows handed out`);
     // No `issues` here: every row the reference rejected has a NaN value (constructor), so its
     // perturbed value is NaN too and the run rejects it without looking it up; only the classes
     // are used.
     const abc = this.mode !== "xyz" ? classifyAbc(this.perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, classesOnly: true }).abc : undefined;
     tallyRun(this.n, this.mode === "abc" ? 0 : this.mode === "xyz" ? 1 : 2, this.reference, abc, this.runXyz, this.stays, this.moves, this.labels.length);
+    this.perturbedRuns = 0;
+    this.done++;
   }
 
   /** The figures over the runs done so far. */

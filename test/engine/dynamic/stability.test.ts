@@ -3,7 +3,7 @@ import path from "node:path";
 import { classifyAbc } from "../../../src/engine/abc";
 import { ArgumentError } from "../../../src/engine/errors";
 import { RandomStream, seedStream } from "../../../src/engine/random";
-import { classStability, StabilitySimulation, zigguratNormal } from "../../../src/engine/stability";
+import { classStability, StabilityPart, StabilitySimulation, zigguratNormal } from "../../../src/engine/stability";
 import { rollingWindow, windowHistory } from "../../../src/engine/window";
 import { stabilityKernel } from "../../../src/engine/kernels/stabilityRun";
 import { STABILITYRUN_WASM } from "../../../src/engine/kernels/stabilityRunWasm";
@@ -183,31 +183,38 @@ describe("classStability with a promotion mask or a window", () => {
   });
 });
 
+/**
+ * The fixture's SKUs plus dead, intermittent and huge ones; truncation at 0 and the ziggurat's
+ * slow paths and tails are exercised by the large error CVs.
+ */
+function mixedCase() {
+  let seed = 5;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const p = fx.periods;
+  const extra = 60;
+  const rows = n + extra;
+  const h = new Float64Array(rows * p);
+  h.set(fx.history);
+  const v = new Float64Array(rows);
+  v.set(fx.values);
+  for (let r = n; r < rows; r++) {
+    const kind = r % 3;
+    for (let j = 0; j < p; j++) h[r * p + j] = kind === 0 ? 0 : kind === 1 ? (rand() < 0.3 ? Math.round(50 * rand()) : 0) : 1e9 * (1 + rand());
+    v[r] = kind === 0 ? 0 : 1000 * rand();
+  }
+  const errorCv = Float64Array.from({ length: rows }, (_, i) => (i % 17 === 0 ? 1.5 : i % 23 === 0 ? -1 : 0.1 + 0.8 * rand()));
+  const exclude = Uint8Array.from({ length: rows * p }, () => (rand() < 0.05 ? 1 : 0));
+  const hist = historyFromArray(h, rows, p);
+  return { v, hist, rows, p, errorCv, exclude };
+}
+
 describe("the simulation's two kernels", () => {
   it("runs the WebAssembly kernel here, so the Python reference above checks it", () => {
     expect(stabilityKernel).toBeDefined();
   });
 
   it("give the same runs: WebAssembly (kernels/stabilityRun.wat) and TypeScript (perturbRun)", () => {
-    // The fixture's SKUs plus dead, intermittent and huge ones; truncation at 0 and the
-    // ziggurat's slow paths and tails are exercised by the large error CVs.
-    let seed = 5;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const p = fx.periods;
-    const extra = 60;
-    const rows = n + extra;
-    const h = new Float64Array(rows * p);
-    h.set(fx.history);
-    const v = new Float64Array(rows);
-    v.set(fx.values);
-    for (let r = n; r < rows; r++) {
-      const kind = r % 3;
-      for (let j = 0; j < p; j++) h[r * p + j] = kind === 0 ? 0 : kind === 1 ? (rand() < 0.3 ? Math.round(50 * rand()) : 0) : 1e9 * (1 + rand());
-      v[r] = kind === 0 ? 0 : 1000 * rand();
-    }
-    const errorCv = Float64Array.from({ length: rows }, (_, i) => (i % 17 === 0 ? 1.5 : i % 23 === 0 ? -1 : 0.1 + 0.8 * rand()));
-    const exclude = Uint8Array.from({ length: rows * p }, () => (rand() < 0.05 ? 1 : 0));
-    const hist = historyFromArray(h, rows, p);
+    const { v, hist, rows, p, errorCv, exclude } = mixedCase();
     for (const options of [
       { seed: 11, runs: 30, errorCv },
       { seed: 12, runs: 20, errorCv: 2, sdType: "sample" as const, classify: "xyz" as const },
@@ -236,5 +243,55 @@ describe("the simulation's two kernels", () => {
     }
     expect(worst).toBeLessThan(1e-13);
     expect(worst).toBeGreaterThan(0); // it is an approximation, so the margin is needed
+  });
+});
+
+describe("a simulation split into parts (StabilitySimulation.split, StabilityPart: the job's second worker)", () => {
+  const { v, hist, rows, p, errorCv, exclude } = mixedCase();
+  const cases = [
+    { seed: 21, runs: 12, errorCv },
+    { seed: 22, runs: 8, errorCv: 2, sdType: "sample" as const, classify: "xyz" as const },
+    { seed: 23, runs: 8, errorCv: 0.4, classify: "abc" as const, exclude: { rows, periods: p, flags: exclude } },
+  ];
+  for (const [kernelName, kernel] of [["WebAssembly", stabilityKernel ?? null], ["TypeScript", null]] as const) {
+    it.each(cases.map((c, k) => [k, c] as const))(`gives the whole simulation's result, bit for bit (%i, ${kernelName})`, (_k, options) => {
+      const whole = new StabilitySimulation(v, hist, options, kernel);
+      whole.step(options.runs);
+      for (const [parts, share] of [[1, 0.4], [3, 0.25], [2, 0]] as const) {
+        const sim = new StabilitySimulation(v, hist, options, kernel);
+        // the blocks cross a structured clone, as postMessage copies them
+        const blocks = structuredClone(sim.split(parts, share));
+        expect(blocks.map((b) => b.start)[0]).toBe(Math.round(rows * share));
+        expect(blocks.reduce((t, b) => t + b.rows, 0)).toBe(rows - Math.round(rows * share));
+        const workers = blocks.map((b) => new StabilityPart(b, kernel));
+        while (!sim.finished) {
+          sim.perturbOwn();
+          // parts finish in any order; their views are copied as a worker's message would be
+          sim.finishRun(workers.map((w) => structuredClone(w.run())).reverse());
+        }
+        expect(workers.every((w) => w.finished)).toBe(true);
+        const a = sim.result();
+        const b = whole.result();
+        expect(Array.from(a.stay)).toEqual(Array.from(b.stay));
+        expect(a.byClass).toEqual(b.byClass);
+        expect(a.issues).toEqual(b.issues);
+      }
+    });
+  }
+
+  it("refuses a run whose parts do not cover the rows handed out, and step() once split", () => {
+    const sim = new StabilitySimulation(v, hist, { runs: 3 });
+    const [block] = sim.split(1, 0.5);
+    expect(() => sim.step(1)).toThrow(/handed out as parts/);
+    const part = new StabilityPart(block);
+    sim.perturbOwn();
+    expect(() => sim.perturbOwn()).toThrow(/finish the run first/);
+    expect(() => sim.finishRun([])).toThrow(/cover 0 of the/);
+    const run = part.run();
+    expect(() => sim.finishRun([{ ...run, start: run.start - 1 }])).toThrow(/does not fit/);
+    sim.finishRun([run]);
+    expect(sim.runsDone).toBe(1);
+    expect(() => sim.split(1, 0.5)).toThrow(/only once, before the first run/);
+    expect(() => new StabilityPart({ ...block, kept: block.kept.subarray(1) })).toThrow(/kept has/);
   });
 });
