@@ -31,7 +31,7 @@ export function jobProgress(done: number, total: number, phase: string | undefin
 /** Runs jobs on the calling thread (after yielding once, so a "working" state can render). */
 export function createInlineRunner(): EngineRunner {
   return {
-    async run(name, input, options = {}) {
+    async run<K extends JobName>(name: K, input: JobInput<K>, options: RunOptions = {}): Promise<JobOutput<K>> {
       await new Promise((r) => setTimeout(r, 0));
       const signal = options.signal;
       if (signal?.aborted) throw jobCancelled();
@@ -39,12 +39,12 @@ export function createInlineRunner(): EngineRunner {
       // (tests, hosts without workers) keeps the engine out of the code the pane starts with
       const { runJob } = await import(/* webpackChunkName: "jobs" */ "./jobs");
       if (signal?.aborted) throw jobCancelled();
-      return runJob(name, input, {
+      return (await runJob(name, input, {
         progress: (done, total, phase) => options.onProgress?.(jobProgress(done, total, phase, name)),
         get aborted() {
           return signal?.aborted === true;
         },
-      });
+      })) as JobOutput<K>;
     },
   };
 }

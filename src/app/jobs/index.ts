@@ -14,7 +14,7 @@ import { computePerformance } from "./performance";
 import { computePolicy } from "./policy";
 import { computeBucket } from "./bucket";
 import { computeReconciliation } from "./reconcile";
-import { computeStability } from "./stability";
+import { computeStability, computeStabilityPart } from "./stability";
 import type { JobContext } from "./types";
 
 export const JOBS = {
@@ -31,15 +31,17 @@ export const JOBS = {
   bucket: computeBucket,
   reconcile: computeReconciliation,
   stability: computeStability,
+  stabilityPart: computeStabilityPart,
 } satisfies Record<string, (input: never, ctx: JobContext) => unknown>;
 
 export type JobName = keyof typeof JOBS;
 export type JobInput<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
-export type JobOutput<K extends JobName> = ReturnType<(typeof JOBS)[K]>;
+/** What the job gives (a job may work asynchronously: the runners wait for its promise). */
+export type JobOutput<K extends JobName> = Awaited<ReturnType<(typeof JOBS)[K]>>;
 
 /** Runs job `name` on this thread. */
-export function runJob<K extends JobName>(name: K, input: JobInput<K>, ctx: JobContext): JobOutput<K> {
-  const job = JOBS[name] as unknown as (input: JobInput<K>, ctx: JobContext) => JobOutput<K>;
+export function runJob<K extends JobName>(name: K, input: JobInput<K>, ctx: JobContext): JobOutput<K> | Promise<JobOutput<K>> {
+  const job = JOBS[name] as unknown as (input: JobInput<K>, ctx: JobContext) => JobOutput<K> | Promise<JobOutput<K>>;
   if (typeof job !== "function") throw new Error(`There is no engine job named "${String(name)}".`);
   return job(input, ctx);
 }
