@@ -1,10 +1,12 @@
 /**
  * The WebAssembly form of the 7-period Hampel filter (hampel7.wat says how it works). outliers.ts
- * decides when to use it; this module only moves one row in and out of the kernel's memory. The module is compiled synchronously when this file loads (well under a millisecond), from bytes carried in
- * the bundle (hampel7Wasm.ts): no file, no network. Where WebAssembly or its SIMD instructions are
- * missing (an old WebView), `hampel7Wasm` is undefined and outliers.ts uses its TypeScript kernel,
- * which gives the same numbers.
+ * decides when to use it; this module only moves one row in and out of the kernel's memory. The
+ * module is compiled when this file loads (compile.ts), from bytes carried in the bundle
+ * (hampel7Wasm.ts): no file, no network. Where WebAssembly or its SIMD instructions are missing
+ * (an old WebView), `hampel7Wasm` is undefined and outliers.ts uses its TypeScript kernel, which
+ * gives the same numbers.
  */
+import { compileKernel } from "./compile";
 import { HAMPEL7_WASM } from "./hampel7Wasm";
 
 /**
@@ -23,13 +25,10 @@ interface Instance {
 const SRC = 1;
 
 function instantiate(): Instance | undefined {
-  try {
-    if (typeof WebAssembly !== "object") return undefined;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(HAMPEL7_WASM), {});
-    return { memory: instance.exports.memory as WebAssembly.Memory, run: instance.exports.hampel7 as Instance["run"] };
-  } catch {
-    return undefined; // no SIMD: the module does not validate
-  }
+  const module = compileKernel(HAMPEL7_WASM);
+  if (!module) return undefined;
+  const instance = new WebAssembly.Instance(module, {});
+  return { memory: instance.exports.memory as WebAssembly.Memory, run: instance.exports.hampel7 as Instance["run"] };
 }
 
 function makeKernel(kernel: Instance): Hampel7Kernel {

@@ -6,6 +6,7 @@
  * several GB), `stabilityKernel` is undefined / `arena` returns undefined and stability.ts keeps
  * plain typed arrays and its TypeScript loop, which gives the same runs.
  */
+import { compileKernel } from "./compile";
 import { STABILITYRUN_WASM } from "./stabilityRunWasm";
 
 /** Hands out typed arrays: views into the kernel's memory, or plain arrays. */
@@ -59,14 +60,6 @@ export interface StabilityKernel {
 const PAGE = 65536;
 /** Bytes the arena may add to align each array (16 each, for up to 16 arrays). */
 const SLACK = 16 * 16;
-
-function compile(): WebAssembly.Module | undefined {
-  try {
-    return typeof WebAssembly === "object" ? new WebAssembly.Module(STABILITYRUN_WASM) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function makeKernel(module: WebAssembly.Module): StabilityKernel {
   return {
@@ -123,7 +116,7 @@ function makeKernel(module: WebAssembly.Module): StabilityKernel {
   };
 }
 
-const compiled = compile();
+const compiled = compileKernel(STABILITYRUN_WASM);
 
 /** The kernel, or undefined where this runtime cannot run it. */
 export const stabilityKernel: StabilityKernel | undefined = compiled && makeKernel(compiled);
