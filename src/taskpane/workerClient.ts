@@ -70,7 +70,8 @@ export function createWorkerRunnerWith(makeWorker: () => WorkerLike, runnerOptio
   const startHelper = (p: Pending, reply: Reply) => {
     const fail = () => {
       noHelpers = true;
-      dropWorker();
+      // only while its job is still running here (not after it ended, or ran in-line already)
+      if ([...pending.values()].includes(p)) dropWorker();
     };
     let helper: WorkerLike;
     try {
