@@ -29,6 +29,10 @@
  * bits, which avoids the index/value correlation Doornik (2005) found in the original); the
  * rejection steps take further outputs as uniforms (w + 0.5) / 2^32. The independent reference
  * test/fixtures/gen_stability.py implements the same scheme in Python and numpy.
+ *
+ * Because a SKU's draws are its own, the perturbation can be split by SKU: split() hands blocks
+ * of rows to StabilityPart (on other threads: src/app/jobs/stability.ts), and every run ranks
+ * their perturbed values with its own; the result is the same bit for bit.
  */
 import { classifyAbc, CUTOFF_TOLERANCE, DEFAULT_ABC_CUTOFFS, validateAbcCutoffs, validateAbcLabels } from "./abc";
 import { ArgumentError, CellError, cellError } from "./errors";
@@ -247,6 +251,12 @@ export class StabilityPart {
       ["state", block.state, 4 * n],
     ] as const) {
       if (arr.length !== len) throw new ArgumentError("block", `${name} has ${arr.length} entries for ${n} rows`);
+    }
+    for (let r = 0; r < n; r++) {
+      const from = block.rowStart[r];
+      if (!(Number.isInteger(from) && from >= 0 && from + block.kept[r] <= block.data.length)) {
+        throw new ArgumentError("block", `row ${r}'s periods (from ${from}, ${block.kept[r]} of them) are outside its ${block.data.length} periods of data`);
+      }
     }
     this.start = block.start;
     this.rows = n;

@@ -293,5 +293,6 @@ describe("a simulation split into parts (StabilitySimulation.split, StabilityPar
     expect(sim.runsDone).toBe(1);
     expect(() => sim.split(1, 0.5)).toThrow(/only once, before the first run/);
     expect(() => new StabilityPart({ ...block, kept: block.kept.subarray(1) })).toThrow(/kept has/);
+    expect(() => new StabilityPart({ ...block, data: block.data.subarray(1) })).toThrow(/row \d+'s periods .* are outside its/);
   });
 });
