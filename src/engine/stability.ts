@@ -39,7 +39,7 @@ import { ArgumentError, CellError, cellError } from "./errors";
 import { checkMask, keptPeriods, PeriodMask } from "./promotions";
 import { isSeed, nextUint32, seedStream, uniformOf } from "./random";
 import { classifyXyz, DemandHistory, historyStorage, NO_DEMAND, SdType, validateXyzThresholds, XYZ_LABELS } from "./xyz";
-import { Arena, ArrayAlloc, plainAlloc, RunArrays, StabilityKernel, stabilityKernel } from "./kernels/stabilityRun";
+import { Arena, ArrayAlloc, plainAlloc, RowArrays, RunArrays, StabilityKernel, stabilityKernel } from "./kernels/stabilityRun";
 
 export const DEFAULT_RUNS = 200;
 export const DEFAULT_ERROR_CV = 0.25;
@@ -174,19 +174,10 @@ export function zigguratNormal(state: Uint32Array, at = 0): number {
  * parameters (row r's kept periods are data[rowStart[r] .. rowStart[r] + kept[r]); state holds
  * its generator's four words), with the run's XYZ limits. Structured-cloneable.
  */
-export interface StabilityBlock {
+export interface StabilityBlock extends RowArrays {
   start: number;
   rows: number;
   runs: number;
-  data: Float64Array;
-  rowStart: Float64Array;
-  kept: Int32Array;
-  simulate: Uint8Array;
-  baseSum: Float64Array;
-  baseMean: Float64Array;
-  values: Float64Array;
-  errorCv: Float64Array;
-  state: Uint32Array;
   xMaxLimit: number;
   yMaxLimit: number;
   ddof: number;
@@ -348,8 +339,8 @@ export class StabilitySimulation {
   private readonly runArrays: RunArrays;
   /** Rows 0 .. own-1 are perturbed here; the rest were handed out as parts (split). */
   private own: number;
-  /** Runs whose own rows are perturbed but which are not ranked yet (0 or 1). */
-  private perturbedRuns = 0;
+  /** The own rows of the next run are perturbed, the run not yet ranked (perturbOwn .. finishRun). */
+  private runOpen = false;
 
   /**
    * `kernel`: the WebAssembly run (kernels/stabilityRun.wat) where the runtime has it; null runs
@@ -493,7 +484,7 @@ export class StabilitySimulation {
    * every run is then perturbOwn(), the parts' runs (finishRun), the ranking.
    */
   split(parts: number, ownShare: number): StabilityBlock[] {
-    if (this.done > 0 || this.perturbedRuns > 0 || this.own < this.n) throw new Error("StabilitySimulation.split: only once, before the first run");
+    if (this.done > 0 || this.runOpen || this.own < this.n) throw new Error("StabilitySimulation.split: only once, before the first run");
     const n = this.n;
     const own = Math.min(n, Math.max(0, Math.round(n * ownShare)));
     const blocks: StabilityBlock[] = [];
@@ -544,10 +535,10 @@ export class StabilitySimulation {
 
   /** The next run's perturbation of the rows kept here (all rows unless split). */
   perturbOwn(): void {
-    if (this.finished || this.perturbedRuns > 0) throw new Error("StabilitySimulation.perturbOwn: finish the run first (finishRun)");
+    if (this.finished || this.runOpen) throw new Error("StabilitySimulation.perturbOwn: finish the run first (finishRun)");
     const { xMaxLimit, yMaxLimit, ddof } = this.limits();
     perturbRows(this.arena, this.runArrays, this.own, xMaxLimit, yMaxLimit, ddof);
-    this.perturbedRuns = 1;
+    this.runOpen = true;
   }
 
   /**
@@ -555,7 +546,7 @@ export class StabilitySimulation {
    * split, any order), then the ranking of all rows and the tally.
    */
   finishRun(parts: readonly StabilityPartRun[]): void {
-    if (this.perturbedRuns === 0) throw new Error("StabilitySimulation.finishRun: perturbOwn first");
+    if (!this.runOpen) throw new Error("StabilitySimulation.finishRun: perturbOwn first");
     let rows = this.own;
     for (const part of parts) {
       if (part.start < this.own || part.start + part.perturbed.length > this.n || part.runXyz.length !== part.perturbed.length) {
@@ -571,7 +562,7 @@ export class StabilitySimulation {
     // are used.
     const abc = this.mode !== "xyz" ? classifyAbc(this.perturbed, { cutoffs: this.cutoffs, labels: this.abcLabels, classesOnly: true }).abc : undefined;
     tallyRun(this.n, this.mode === "abc" ? 0 : this.mode === "xyz" ? 1 : 2, this.reference, abc, this.runXyz, this.stays, this.moves, this.labels.length);
-    this.perturbedRuns = 0;
+    this.runOpen = false;
     this.done++;
   }
 

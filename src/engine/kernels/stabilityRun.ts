@@ -28,8 +28,8 @@ export const plainAlloc: ArrayAlloc = {
 
 type RunExport = (...args: number[]) => void;
 
-/** The kernel's arrays, by the names of perturbRun's parameters in stability.ts. */
-export interface RunArrays {
+/** What a run reads of each row, by the names of perturbRun's parameters in stability.ts. */
+export interface RowArrays {
   data: Float64Array;
   rowStart: Float64Array;
   kept: Int32Array;
@@ -39,6 +39,10 @@ export interface RunArrays {
   values: Float64Array;
   errorCv: Float64Array;
   state: Uint32Array;
+}
+
+/** The kernel's arrays: the rows', the run's output and the ziggurat tables. */
+export interface RunArrays extends RowArrays {
   perturbed: Float64Array;
   runXyz: Int8Array;
   kn: Int32Array;
